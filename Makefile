@@ -1,0 +1,35 @@
+# itaku: `make demo` sets up .venv and runs the main job on the bundled examples; `make test` runs the tests.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+ITAKU := $(VENV)/bin/itaku
+OUT ?= out
+SEED := $(sort $(wildcard examples/seed/*.yaml))
+
+.PHONY: install demo test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24,<26"
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+demo: install
+	mkdir -p $(OUT)
+	$(ITAKU) check $(SEED) --fail-on never
+
+test: install
+	$(PY) -m pytest -q
+	$(ITAKU) rules test
+	$(VENV)/bin/ruff check .
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) $(OUT) *.egg-info

@@ -1,0 +1,1 @@
+"""Excel output: checklists people fill in, and the proposal form with its reader."""

@@ -1,0 +1,1 @@
+"""itaku's engine: proposal models, loading, the rule catalog, evaluation on durable_rules."""

@@ -1,0 +1,295 @@
+"""The rule catalog: YAML files under rules/, loaded through pydantic, checked, compiled once.
+
+A rule file is a mapping with `rules:` (findings) and/or `derivations:` (classification facts
+derived for other rules). Loading is all or nothing: the first broken rule stops it with its file,
+line and id. What is checked: the schema of each rule, topics against rules/topics.yaml, unique ids,
+every field path and operand against the proposal model, parameters against rules/parameters.yaml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from engine import conditions as cond
+from engine.errors import CatalogError
+from engine.yamlio import YamlProblem, load_yaml
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+TOPICS_FILE = "topics.yaml"
+PARAMETERS_FILE = "parameters.yaml"
+NON_RULE_FILES = {TOPICS_FILE, PARAMETERS_FILE}
+
+Severity = Literal["blocker", "advice", "info"]
+SEVERITY_RANK = {"info": 0, "advice": 1, "blocker": 2}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Localized(_Strict):
+    """A text in Japanese (first) and English."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        """The text in `lang` (ja or en)."""
+        return self.en if lang == "en" else self.ja
+
+
+class Effective(_Strict):
+    """Dates a rule is in force: from (inclusive) until (exclusive)."""
+
+    from_: dt.date | None = Field(None, alias="from")
+    until: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether the rule is in force on `day`."""
+        return (self.from_ is None or day >= self.from_) and (self.until is None or day < self.until)
+
+
+class Examples(_Strict):
+    """Partial proposals merged onto a minimal base: the rule must fire on each of `fires`."""
+
+    fires: list[dict[str, Any]] = Field(min_length=1)
+    passes: list[dict[str, Any]] = Field(min_length=1)
+
+
+class Parameter(_Strict):
+    """A choice the municipality makes (e.g. how to read a loosely worded guideline)."""
+
+    default: str
+    about: Localized
+    choices: dict[str, Any] = Field(min_length=2)
+
+
+class ResponseCheck(_Strict):
+    """What a department's answer on this rule's topic must mention to close the finding."""
+
+    must_mention: list[str] = Field(min_length=1)
+    explain: Localized
+
+
+class Rule(_Strict):
+    """One finding rule as written in YAML."""
+
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+    topic: str
+    severity: Severity
+    applies: dict[str, Any] | None = None
+    when: dict[str, Any] | None = None
+    title: Localized
+    message: Localized
+    source: str = Field(min_length=1)
+    checklist: Localized
+    ask: Localized
+    clause: Localized
+    unstated: str | None = None
+    effective: Effective = Field(default_factory=Effective)
+    waivable: bool = True
+    response: ResponseCheck | None = None
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    examples: Examples
+
+    @field_validator("when")
+    @classmethod
+    def _non_empty(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None and not value:
+            raise ValueError("'when' may be omitted but not empty")
+        return value
+
+
+class Derivation(_Strict):
+    """A classification rule: when it matches, it derives a value for other rules to read."""
+
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+    derive: dict[Literal["agenda", "redelegation"], str] = Field(min_length=1, max_length=1)
+    applies: dict[str, Any] | None = None
+    when: dict[str, Any]
+    note: Localized
+    source: str = Field(min_length=1)
+    effective: Effective = Field(default_factory=Effective)
+    examples: Examples
+
+
+class Topic(_Strict):
+    id: str
+    ja: str
+    en: str
+    about: str
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A rule or derivation with its condition parsed, normalised and ready for both engines."""
+
+    spec: Rule | Derivation
+    file: str
+    line: int | None
+    condition: cond.Node
+    applies: cond.Node | None
+    conjuncts: list[cond.Conjunct]
+    paths: tuple[str, ...]  # every field the rule reads: the evidence a finding carries
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def is_derivation(self) -> bool:
+        return isinstance(self.spec, Derivation)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The loaded catalog: rules and derivations in file order, topics, and parameters in force."""
+
+    rules: tuple[Compiled, ...]
+    derivations: tuple[Compiled, ...]
+    topics: dict[str, Topic]
+    directory: Path
+
+    def rule(self, rule_id: str) -> Compiled | None:
+        """The rule or derivation with this id, if any."""
+        return self._by_id.get(rule_id)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Compiled]:
+        return {c.id: c for c in (*self.rules, *self.derivations)}
+
+
+def _display(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+def _load_file(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(_display(path), None, None, f"cannot read: {exc}") from None
+    try:
+        return load_yaml(text)
+    except YamlProblem as exc:
+        raise CatalogError(_display(path), exc.line, None, str(exc)) from None
+
+
+def _validation_message(exc: ValidationError) -> tuple[tuple[Any, ...], str]:
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
+    return loc, f"{'.'.join(str(p) for p in loc) or 'rule'}: {err['msg']}"
+
+
+def load_topics(directory: Path) -> dict[str, Topic]:
+    """The fixed topic vocabulary (a copy of shared/docs/topics.yaml kept with the rules)."""
+    path = directory / TOPICS_FILE
+    data, lines = _load_file(path)
+    topics: dict[str, Topic] = {}
+    for i, raw in enumerate((data or {}).get("topics", [])):
+        try:
+            topic = Topic.model_validate(raw)
+        except ValidationError as exc:
+            loc, msg = _validation_message(exc)
+            raise CatalogError(_display(path), lines.get(("topics", i)), None, msg) from None
+        topics[topic.id] = topic
+    return topics
+
+
+def _substitute(raw: Any, rule: Rule, chosen: dict[str, str]) -> Any:
+    """Replace `{param: NAME}` by the condition of the chosen value of parameter NAME."""
+    if isinstance(raw, dict):
+        if set(raw) == {"param"}:
+            name = raw["param"]
+            if name not in rule.parameters:
+                raise cond.ConditionError(f"'param: {name}' names no parameter of this rule")
+            return rule.parameters[name].choices[chosen[name]]
+        return {k: _substitute(v, rule, chosen) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [_substitute(v, rule, chosen) for v in raw]
+    return raw
+
+
+def _compile(spec: Rule | Derivation, file: str, line: int | None, settings: dict[str, Any]) -> Compiled:
+    chosen: dict[str, str] = {}
+    if isinstance(spec, Rule):
+        own = settings.get(spec.id, {}) or {}
+        unknown = set(own) - set(spec.parameters)
+        if unknown:
+            raise CatalogError(file, line, spec.id, f"{PARAMETERS_FILE} sets unknown parameter(s) {sorted(unknown)}")
+        for name, param in spec.parameters.items():
+            value = own.get(name, param.default)
+            if value not in param.choices:
+                raise CatalogError(
+                    file, line, spec.id, f"parameter '{name}' = '{value}' is not one of {sorted(param.choices)}"
+                )
+            chosen[name] = value
+    try:
+        applies = cond.parse(_substitute(spec.applies, spec, chosen)) if spec.applies else None
+        when = cond.parse(_substitute(spec.when, spec, chosen)) if spec.when else None
+    except cond.ConditionError as exc:
+        raise CatalogError(file, line, spec.id, str(exc)) from None
+    parts = [n for n in (applies, when) if n is not None]
+    if not parts:
+        raise CatalogError(file, line, spec.id, "a rule needs 'applies' or 'when'")
+    condition = parts[0] if len(parts) == 1 else cond.And(tuple(parts))
+    if isinstance(spec, Derivation) and "classification" in cond.sections_used(condition):
+        raise CatalogError(file, line, spec.id, "a derivation cannot read the classification it derives")
+    if isinstance(spec, Derivation):
+        allowed = cond.CLASSIFICATION_FIELDS[next(iter(spec.derive))][1]
+        value = next(iter(spec.derive.values()))
+        if value not in allowed:
+            raise CatalogError(file, line, spec.id, f"derive value '{value}' is not one of {', '.join(allowed)}")
+    paths = tuple(dict.fromkeys(leaf.path for leaf in cond.leaves(condition)))
+    return Compiled(spec, file, line, condition, applies, cond.normal_form(condition), paths, chosen)
+
+
+def load_catalog(directory: Path = RULES_DIR) -> Catalog:
+    """Load, check and compile every rule file in `directory`; raise CatalogError on the first fault."""
+    topics = load_topics(directory)
+    settings_path = directory / PARAMETERS_FILE
+    settings = (_load_file(settings_path)[0] or {}) if settings_path.exists() else {}
+    rules: list[Compiled] = []
+    derivations: list[Compiled] = []
+    seen: dict[str, str] = {}
+    files = sorted(p for p in directory.glob("*.yaml") if p.name not in NON_RULE_FILES)
+    if not files:
+        raise CatalogError(str(directory), None, None, "no rule files found")
+    for path in files:
+        data, lines = _load_file(path)
+        rel = _display(path)
+        if not isinstance(data, dict) or not set(data) <= {"rules", "derivations"}:
+            raise CatalogError(rel, 1, None, "a rule file is a mapping with 'rules:' and/or 'derivations:'")
+        for key, model, out in (("rules", Rule, rules), ("derivations", Derivation, derivations)):
+            for i, raw in enumerate(data.get(key) or []):
+                line = lines.get((key, i))
+                rule_id = raw.get("id") if isinstance(raw, dict) else None
+                try:
+                    spec = model.model_validate(raw)
+                except ValidationError as exc:
+                    loc, msg = _validation_message(exc)
+                    raise CatalogError(rel, lines.get((key, i, *loc), line), rule_id, msg) from None
+                if spec.id in seen:
+                    raise CatalogError(rel, line, spec.id, f"duplicate id (also in {seen[spec.id]})")
+                seen[spec.id] = rel
+                if isinstance(spec, Rule) and spec.topic not in topics:
+                    raise CatalogError(rel, lines.get((key, i, "topic"), line), spec.id, f"unknown topic '{spec.topic}'")
+                out.append(_compile(spec, rel, line, settings))
+    unknown_ids = set(settings) - set(seen)
+    if unknown_ids:
+        raise CatalogError(f"rules/{PARAMETERS_FILE}", None, None, f"settings for unknown rules {sorted(unknown_ids)}")
+    return Catalog(tuple(rules), tuple(derivations), topics, directory)
+
+
+@functools.lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    """The bundled catalog, loaded once per process."""
+    return load_catalog(RULES_DIR)

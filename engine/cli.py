@@ -1,0 +1,61 @@
+"""The `itaku` command line.
+
+Exit codes: 0 nothing reached --fail-on; 1 a finding reached it (or a rule test failed);
+2 bad input or usage; 3 an internal error (engine or rule evaluation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from engine.catalog import SEVERITY_RANK, default_catalog
+from engine.cli_support import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
+from engine.rules_cli import rules
+
+@click.group()
+@click.version_option(package_name="itaku")
+def main() -> None:
+    """itaku: review outsourcing proposals that handle personal information (委託審査).
+
+    Findings follow the ward's guidelines and the national guidance, in the advisor's words.
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@LANG
+@click.option(
+    "--fail-on", type=click.Choice(["blocker", "advice", "never"]), default="blocker", show_default=True,
+    help="Exit 1 when a finding reaches this severity.",
+)
+@ENGINE
+@AS_OF
+@WAIVERS
+@handles_errors
+def check(
+    files: tuple[Path, ...], fmt: str, lang: str, fail_on: str, engine_name: str,
+    as_of: dt.datetime | None, waivers: Path | None,
+) -> None:
+    """Review proposals (YAML, JSON or a filled Excel form) and print findings and verdicts."""
+    from reports.text import render_text
+    from reports.view import evaluation_dict
+
+    catalog = default_catalog()
+    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog)
+    if fmt == "json":
+        click.echo(json.dumps([evaluation_dict(e, lang) for e in evaluations], ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n\n".join(render_text(e, catalog, lang) for e in evaluations))
+    if fail_on != "never":
+        threshold = SEVERITY_RANK[fail_on]
+        if any(SEVERITY_RANK[f.severity] >= threshold for e in evaluations for f in e.findings if f.counts):
+            sys.exit(1)
+
+
+main.add_command(rules)

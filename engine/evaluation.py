@@ -1,0 +1,387 @@
+"""The Evaluation: classification, findings and verdict of one proposal, the one model every
+output reads. `Evaluator.evaluate` builds it from the matches of either engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import unicodedata
+from typing import Any, Literal
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel, ConfigDict
+
+from engine import conditions as cond
+from engine.catalog import SEVERITY_RANK, Catalog, Compiled, Derivation, Localized, Rule
+from engine.errors import EngineError, InputError
+from engine.facts import build_facts
+from engine.matching import Match, make_matcher
+from engine.models import ExceptionEntry, Proposal
+
+Verdict = Literal["sufficient", "advice", "insufficient"]
+Agenda = Literal["consultation", "report"]
+Redelegation = Literal["none", "hosting_only", "yes"]
+REDELEGATION_ORDER: tuple[Redelegation, ...] = ("none", "hosting_only", "yes")
+AGENDA_ORDER: tuple[Agenda, ...] = ("consultation", "report")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Evidence(_Model):
+    """One proposal field a rule read, with its value where the rule matched."""
+
+    path: str
+    value: Any
+
+
+class ExceptionStatus(_Model):
+    """An exception (waiver) and what became of it in this evaluation."""
+
+    rule_id: str
+    origin: Literal["proposal", "register"]
+    status: Literal["accepted", "expired", "no_reason", "not_waivable", "unused"]
+    reason: str | None
+    compensating: str | None
+    approved_by: str | None
+    decision: str | None
+    until: dt.date | None
+
+
+class ResponseStatus(_Model):
+    """The department's answer on a finding's topic, and whether it closes the finding."""
+
+    text: str
+    closes: bool | None  # None: the rule states no criterion; a person judges
+    explain: Localized | None
+
+
+class Finding(_Model):
+    rule_id: str
+    topic: str
+    severity: Literal["blocker", "advice", "info"]
+    title: Localized
+    message: Localized
+    source: str
+    checklist: Localized
+    ask: Localized
+    clause: Localized
+    item: str | None  # the list item matched (a subcontractor's name), if any
+    evidence: tuple[Evidence, ...]
+    fingerprint: str
+    exception: ExceptionStatus | None
+    response: ResponseStatus | None
+
+    @property
+    def counts(self) -> bool:
+        """Whether this finding counts toward the verdict (an accepted exception sets it aside)."""
+        return self.exception is None or self.exception.status != "accepted"
+
+
+class Classification(_Model):
+    agenda: tuple[Agenda, ...]
+    redelegation: Redelegation
+    notes: tuple[Localized, ...]  # why: the notes of the derivations that matched
+
+
+class CaseInfo(_Model):
+    number: str
+    title: str
+    department: str
+    meeting: dt.date | None
+
+
+class Changes(_Model):
+    """What changed since an earlier approval, as the council's documents mark it."""
+
+    previous_meeting: str | None
+    changes: tuple[str, ...]
+    added_items: tuple[str, ...]
+
+
+class RuleStatus(_Model):
+    """How one rule in force came out: the self-check sheet's row."""
+
+    rule_id: str
+    judgement: Literal["fit", "action", "advice", "na"]
+
+
+class Evaluation(_Model):
+    source: str
+    case: CaseInfo
+    as_of: dt.date
+    engine: str
+    verdict: Verdict
+    classification: Classification
+    findings: tuple[Finding, ...]
+    changes: Changes
+    rules: tuple[RuleStatus, ...]
+    exceptions: tuple[ExceptionStatus, ...]
+    responses: dict[str, str]
+    data_items: tuple[str, ...]
+    proposal: dict[str, Any]  # the validated proposal, for outputs that list what it promises
+
+
+def verdict_of(findings: tuple[Finding, ...]) -> Verdict:
+    """insufficient if any counted blocker, advice if any counted advice, else sufficient."""
+    worst = max((SEVERITY_RANK[f.severity] for f in findings if f.counts), default=0)
+    return "insufficient" if worst == 2 else "advice" if worst == 1 else "sufficient"
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+_templates = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+class Evaluator:
+    """Evaluates proposals against one catalog with one engine; build once, reuse for many."""
+
+    def __init__(self, catalog: Catalog, engine: str = "durable") -> None:
+        self.catalog = catalog
+        self.engine = engine
+        self.matcher = make_matcher(catalog, engine)
+        self._compiled_messages: dict[tuple[str, str], Any] = {}
+        self._applies = {c.id: cond.normal_form(c.applies) if c.applies else None for c in catalog.rules}
+
+    def evaluate(
+        self,
+        proposal: Proposal,
+        source: str,
+        as_of: dt.date | None = None,
+        register: tuple[tuple[str, int, ExceptionEntry], ...] = (),
+    ) -> Evaluation:
+        """Classify and review one proposal. `register` holds exceptions kept apart from proposals
+        as (file, index, entry) for this case. Raises InputError for answers or exceptions naming
+        unknown topics or rules, EngineError when a rule cannot be evaluated."""
+        day = as_of or proposal.case.meeting or dt.date.today()
+        self._check_references(proposal, source, register)
+        facts = build_facts(proposal)
+        derived, classification, matches = self.matcher.run(source, facts, lambda m: self._classify(m, day))
+        derived_ids = {rule_id for rule_id, _ in derived}
+        notes = tuple(
+            d.spec.note
+            for d in self.catalog.derivations
+            if d.id in derived_ids and self._in_force(d, day) and isinstance(d.spec, Derivation)
+        )
+        exceptions = [("proposal", e) for e in proposal.exceptions] + [("register", e) for _, _, e in register]
+        findings, used = self._findings(proposal, source, facts, matches, day, exceptions)
+        statuses = tuple(
+            self._exception_status(i, origin, e, day, used) for i, (origin, e) in enumerate(exceptions)
+        )
+        findings_t = tuple(findings)
+        data = proposal.data
+        prev = proposal.case.previous_approval
+        return Evaluation(
+            source=source,
+            case=CaseInfo(
+                number=proposal.case.number,
+                title=proposal.case.title,
+                department=proposal.case.department,
+                meeting=proposal.case.meeting,
+            ),
+            as_of=day,
+            engine=self.engine,
+            verdict=verdict_of(findings_t),
+            classification=Classification(
+                agenda=tuple(classification["agenda"]), redelegation=classification["redelegation"], notes=notes
+            ),
+            findings=findings_t,
+            changes=Changes(
+                previous_meeting=prev.meeting if prev else None,
+                changes=tuple(prev.changes) if prev else (),
+                added_items=tuple(data.added_items) if data else (),
+            ),
+            rules=self._rule_statuses(facts, findings_t, day),
+            exceptions=statuses,
+            responses=dict(proposal.responses),
+            data_items=tuple(data.items) if data else (),
+            proposal=proposal.model_dump(mode="json", exclude_none=True),
+        )
+
+    # -------------------------------------------------------------- pieces
+
+    def _check_references(
+        self, proposal: Proposal, source: str, register: tuple[tuple[str, int, ExceptionEntry], ...]
+    ) -> None:
+        for topic in proposal.responses:
+            if topic not in self.catalog.topics:
+                raise InputError(source, f"responses.{topic}", f"'{topic}' is not a finding topic")
+        places = [(source, f"exceptions[{i}].rule", e) for i, e in enumerate(proposal.exceptions)]
+        places += [(file, f"[{i}].rule", e) for file, i, e in register]
+        for file, where, entry in places:
+            rule = self.catalog.rule(entry.rule)
+            if rule is None or rule.is_derivation:
+                raise InputError(file, where, f"'{entry.rule}' is not a rule id (see `itaku rules list`)")
+
+    @staticmethod
+    def _in_force(rule: Compiled, day: dt.date) -> bool:
+        return rule.spec.effective.covers(day)
+
+    def _classify(self, derived: list[Match], day: dt.date) -> dict[str, Any]:
+        agenda: set[str] = set()
+        redelegation = "none"
+        for rule_id, _ in derived:
+            rule = self.catalog.rule(rule_id)
+            if rule is None or not self._in_force(rule, day):
+                continue
+            assert isinstance(rule.spec, Derivation)
+            for key, value in rule.spec.derive.items():
+                if key == "agenda":
+                    agenda.add(value)
+                elif REDELEGATION_ORDER.index(value) > REDELEGATION_ORDER.index(redelegation):  # type: ignore[arg-type]
+                    redelegation = value
+        return {"agenda": [a for a in AGENDA_ORDER if a in agenda], "redelegation": redelegation}
+
+    def _findings(
+        self,
+        proposal: Proposal,
+        source: str,
+        facts: cond.Facts,
+        matches: list[Match],
+        day: dt.date,
+        exceptions: list[tuple[str, ExceptionEntry]],
+    ) -> tuple[list[Finding], set[int]]:
+        seen: dict[tuple[str, str | None], Finding] = {}
+        used: set[int] = set()
+        for rule_id, binding in matches:
+            rule = self.catalog.rule(rule_id)
+            if rule is None or not self._in_force(rule, day):
+                continue
+            spec = rule.spec
+            assert isinstance(spec, Rule)
+            item_fact = next((f for s, f in sorted(binding.items()) if s in cond.LIST_SECTIONS), None)
+            item = item_fact.get("name") if item_fact else None
+            key = (rule_id, item)
+            if key in seen:
+                continue  # another conjunct of the same rule matched the same thing
+            context = self._context(facts, binding)
+            exception = self._exception_for(spec, day, exceptions, used)
+            answer = proposal.responses.get(spec.topic)
+            seen[key] = Finding(
+                rule_id=rule_id,
+                topic=spec.topic,
+                severity=spec.severity,
+                title=spec.title,
+                message=Localized(
+                    ja=self._render(source, rule, "ja", context), en=self._render(source, rule, "en", context)
+                ),
+                source=spec.source,
+                checklist=spec.checklist,
+                ask=spec.ask,
+                clause=spec.clause,
+                item=item,
+                evidence=self._evidence(rule, facts, binding),
+                fingerprint=hashlib.sha256(
+                    f"{rule_id}|{proposal.case.number}|{item or ''}".encode()
+                ).hexdigest()[:16],
+                exception=exception,
+                response=self._judge(spec, answer) if answer is not None else None,
+            )
+        order = {c.id: i for i, c in enumerate(self.catalog.rules)}
+        findings = sorted(
+            seen.values(),
+            key=lambda f: (-SEVERITY_RANK[f.severity], f.topic, order[f.rule_id], f.item or ""),
+        )
+        return findings, used
+
+    @staticmethod
+    def _context(facts: cond.Facts, binding: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        context: dict[str, Any] = {s: fs[0] for s, fs in facts.items() if fs and s not in cond.LIST_SECTIONS}
+        context.update(binding)
+        context["item"] = next((f for s, f in sorted(binding.items()) if s in cond.LIST_SECTIONS), None)
+        return context
+
+    def _render(self, source: str, rule: Compiled, lang: str, context: dict[str, Any]) -> str:
+        key = (rule.id, lang)
+        template = self._compiled_messages.get(key)
+        spec = rule.spec
+        assert isinstance(spec, Rule)
+        try:
+            if template is None:
+                template = _templates.from_string(spec.message.get(lang))
+                self._compiled_messages[key] = template
+            return template.render(**context, params=rule.params).strip()
+        except (TemplateError, TypeError, ValueError, KeyError) as exc:
+            raise EngineError(source, rule.id, f"message template failed: {exc}") from None
+
+    @staticmethod
+    def _evidence(rule: Compiled, facts: cond.Facts, binding: dict[str, dict[str, Any]]) -> tuple[Evidence, ...]:
+        out = []
+        for path in rule.paths:
+            section, field, _ = cond.resolve(path)
+            fact = binding.get(section) or (facts.get(section) or [None])[0]
+            if fact is None:
+                continue
+            shown = path if section not in cond.LIST_SECTIONS else f"{fact['id']}.{field}"
+            value = cond._get(fact, field)  # noqa: SLF001 - the same lookup the matcher used
+            out.append(Evidence(path=shown, value=value))
+        return tuple(out)
+
+    @staticmethod
+    def _exception_for(
+        spec: Rule, day: dt.date, exceptions: list[tuple[str, ExceptionEntry]], used: set[int]
+    ) -> ExceptionStatus | None:
+        for index, (origin, entry) in enumerate(exceptions):
+            if entry.rule == spec.id:
+                used.add(index)
+                return _status(origin, entry, _exception_state(spec, entry, day))
+        return None
+
+    def _exception_status(self, index: int, origin: str, entry: ExceptionEntry, day: dt.date, used: set[int]) -> ExceptionStatus:
+        rule = self.catalog.rule(entry.rule)
+        assert rule is not None and isinstance(rule.spec, Rule)
+        state = _exception_state(rule.spec, entry, day) if index in used else "unused"
+        return _status(origin, entry, state)
+
+    @staticmethod
+    def _judge(spec: Rule, answer: str) -> ResponseStatus:
+        if spec.response is None:
+            return ResponseStatus(text=answer, closes=None, explain=None)
+        text = _normalise(answer)
+        closes = any(_normalise(term) in text for term in spec.response.must_mention)
+        return ResponseStatus(text=answer, closes=closes, explain=None if closes else spec.response.explain)
+
+    def _rule_statuses(self, facts: cond.Facts, findings: tuple[Finding, ...], day: dt.date) -> tuple[RuleStatus, ...]:
+        worst: dict[str, int] = {}
+        for f in findings:
+            if f.counts:
+                worst[f.rule_id] = max(worst.get(f.rule_id, 0), SEVERITY_RANK[f.severity])
+        out = []
+        for c in self.catalog.rules:
+            if not self._in_force(c, day):
+                continue
+            if c.id in worst:
+                judgement = ("fit", "advice", "action")[worst[c.id]]
+            elif self._applies[c.id] is None or cond.match(self._applies[c.id], facts):
+                judgement = "fit"
+            else:
+                judgement = "na"
+            out.append(RuleStatus(rule_id=c.id, judgement=judgement))  # type: ignore[arg-type]
+        return tuple(out)
+
+
+def _exception_state(spec: Rule, entry: ExceptionEntry, day: dt.date) -> str:
+    if not spec.waivable:
+        return "not_waivable"
+    if not (entry.reason or "").strip():
+        return "no_reason"
+    if entry.until is not None and entry.until < day:
+        return "expired"
+    return "accepted"
+
+
+def _status(origin: str, entry: ExceptionEntry, state: str) -> ExceptionStatus:
+    return ExceptionStatus(
+        rule_id=entry.rule,
+        origin=origin,  # type: ignore[arg-type]
+        status=state,  # type: ignore[arg-type]
+        reason=entry.reason,
+        compensating=entry.compensating,
+        approved_by=entry.approved_by,
+        decision=entry.decision,
+        until=entry.until,
+    )

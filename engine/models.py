@@ -1,0 +1,477 @@
+"""The proposal format `itaku/v1` as pydantic models: the one definition of what a proposal is.
+
+Every yes/no field is three-valued: True, False, or None ("not stated", 記載なし). A section that
+does not apply is omitted (None). Unknown keys are rejected everywhere. Field names and enum values
+follow shared/docs/proposal-format.md and may be added to, never renamed.
+
+`ja` labels on each field feed the Excel proposal form and the reports; keep them short.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+FORMAT_ID = "itaku/v1"
+
+
+class Strict(BaseModel):
+    """Base for every model of the format: unknown keys are errors, never dropped."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, validate_default=True)
+
+
+def label(ja: str, en: str) -> Any:
+    """A field's bilingual label, stored in the JSON schema extras so forms and reports share it."""
+    return {"ja": ja, "en": en}
+
+
+YesNo = bool | None
+
+
+class Kind(str, Enum):
+    system_change = "system_change"
+    outsourcing = "outsourcing"
+    redelegation = "redelegation"
+    delegation = "delegation"
+    external_linkage = "external_linkage"
+    purpose_outside_use = "purpose_outside_use"
+
+
+class Scope(str, Enum):
+    individual_case = "individual_case"
+    rule_making = "rule_making"
+
+
+class Media(str, Enum):
+    paper = "paper"
+    electronic = "electronic"
+
+
+class Selection(str, Enum):
+    tender = "tender"
+    quotation = "quotation"
+    negotiated = "negotiated"
+    proposal = "proposal"
+    existing_contract = "existing_contract"
+
+
+class Certification(str, Enum):
+    privacy_mark = "privacy_mark"
+    isms = "isms"
+    ismap = "ismap"
+    other = "other"
+
+
+class WorkLocation(str, Enum):
+    ward_office = "ward_office"
+    vendor_site = "vendor_site"
+    cloud = "cloud"
+
+
+class Clause(str, Enum):
+    confidentiality = "confidentiality"
+    purpose_limit = "purpose_limit"
+    no_third_party = "no_third_party"
+    copy_limit = "copy_limit"
+    safety_measures = "safety_measures"
+    redelegation_approval = "redelegation_approval"
+    incident_report = "incident_report"
+    return_delete = "return_delete"
+    breach_remedy = "breach_remedy"
+    periodic_report = "periodic_report"
+    audit_right = "audit_right"
+
+
+class SubRole(str, Enum):
+    hosting_only = "hosting_only"
+    data_processing = "data_processing"
+    development = "development"
+    operation = "operation"
+
+
+class VerifiedBy(str, Enum):
+    staff = "staff"
+    vendor = "vendor"
+    none = "none"
+
+
+class AuthMethod(str, Enum):
+    id_password = "id_password"
+    certificate = "certificate"
+    sso = "sso"
+    none = "none"
+
+
+class Rotation(str, Enum):
+    none = "none"
+    per_term = "per_term"
+    periodic = "periodic"
+    on_change = "on_change"
+
+
+class DataLocation(str, Enum):
+    domestic = "domestic"
+    abroad = "abroad"
+    unknown = "unknown"
+
+
+class CloudCert(str, Enum):
+    ismap = "ismap"
+    isms_cloud = "isms_cloud"
+    other = "other"
+
+
+class Hosting(str, Enum):
+    ward = "ward"
+    vendor = "vendor"
+    rental_server = "rental_server"
+    cloud = "cloud"
+
+
+class Recipients(str, Enum):
+    bcc = "bcc"
+    to_cc = "to_cc"
+    individual = "individual"
+
+
+class Attachments(str, Enum):
+    none = "none"
+    plain = "plain"
+    encrypted_password_separate = "encrypted_password_separate"
+    download_link = "download_link"
+
+
+class DeviceCapability(str, Enum):
+    send_only = "send_only"
+    view_personal_data = "view_personal_data"
+    manage_registrants = "manage_registrants"
+
+
+class DeletionMethod(str, Enum):
+    overwrite = "overwrite"
+    physical_destruction = "physical_destruction"
+    crypto_erase = "crypto_erase"
+    unspecified = "unspecified"
+
+
+class HandoverMethod(str, Enum):
+    in_person = "in_person"
+    encrypted_transfer = "encrypted_transfer"
+    portal = "portal"
+    plain_mail = "plain_mail"
+    unspecified = "unspecified"
+
+
+class PreviousApproval(Strict):
+    meeting: str = Field(json_schema_extra=label("承認された会議", "Approving meeting"))
+    changes: list[str] = Field(
+        default_factory=list, json_schema_extra=label("変更内容", "Changes since approval")
+    )
+
+
+class Case(Strict):
+    number: str = Field(min_length=1, json_schema_extra=label("資料番号", "Case number"))
+    title: str = Field(min_length=1, json_schema_extra=label("件名", "Title"))
+    department: str = Field(min_length=1, json_schema_extra=label("担当課", "Department"))
+    meeting: dt.date | None = Field(None, json_schema_extra=label("審議会の開催日", "Meeting date"))
+    kinds: list[Kind] = Field(min_length=1, json_schema_extra=label("区分", "Kinds"))
+    scope: Scope = Field(Scope.individual_case, json_schema_extra=label("範囲", "Scope"))
+    previous_approval: PreviousApproval | None = None
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        # People write `number: 27` in YAML; the case number is an identifier, keep it as text.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class Business(Strict):
+    purpose: str | None = Field(None, json_schema_extra=label("目的", "Purpose"))
+    subjects: str | None = Field(None, json_schema_extra=label("対象者", "Data subjects"))
+    subject_count: int | None = Field(None, ge=0, json_schema_extra=label("対象者数", "Subjects"))
+
+
+class Data(Strict):
+    items: list[str] = Field(default_factory=list, json_schema_extra=label("取扱項目", "Items"))
+    added_items: list[str] = Field(
+        default_factory=list, json_schema_extra=label("追加項目", "Added items")
+    )
+    media: list[Media] = Field(default_factory=list, json_schema_extra=label("媒体", "Media"))
+    sensitive: YesNo = Field(None, json_schema_extra=label("要配慮個人情報", "Sensitive data"))
+    my_number: YesNo = Field(None, json_schema_extra=label("特定個人情報", "My Number data"))
+    pia_done: YesNo = Field(None, json_schema_extra=label("特定個人情報保護評価", "PIA done"))
+    minimised: YesNo = Field(None, json_schema_extra=label("必要最小限の確認", "Minimised"))
+
+
+class Vendor(Strict):
+    name: str | None = Field(None, json_schema_extra=label("委託先", "Vendor"))
+    selection: Selection | None = Field(None, json_schema_extra=label("選定方法", "Selection"))
+    certifications: list[Certification] | None = Field(
+        None, json_schema_extra=label("第三者認証", "Certifications")
+    )
+    per_person_access_control: YesNo = Field(
+        None, json_schema_extra=label("個人ごとのアクセス制御", "Per-person access control")
+    )
+    antivirus: YesNo = Field(None, json_schema_extra=label("ウイルス対策の徹底", "Anti-virus"))
+    requirements_confirmed: YesNo = Field(
+        None, json_schema_extra=label("要件充足の確認", "Requirements confirmed")
+    )
+
+
+class Period(Strict):
+    start: dt.date | None = Field(None, json_schema_extra=label("開始日", "Start"))
+    end: dt.date | None = Field(None, json_schema_extra=label("終了日", "End"))
+
+
+class Contract(Strict):
+    special_provisions: YesNo = Field(
+        None, json_schema_extra=label("特記事項の添付", "Special provisions")
+    )
+    clauses: list[Clause] | None = Field(None, json_schema_extra=label("契約条項", "Clauses"))
+    staff_list: YesNo = Field(None, json_schema_extra=label("責任者・従事者の届出", "Staff list"))
+
+
+class Subcontractor(Strict):
+    name: str = Field(min_length=1, json_schema_extra=label("名称", "Name"))
+    role: SubRole = Field(json_schema_extra=label("役割", "Role"))
+    handles_personal_data: YesNo = Field(
+        None, json_schema_extra=label("個人情報の取扱い", "Handles personal data")
+    )
+    approved_by_ward: YesNo = Field(None, json_schema_extra=label("区の承認", "Approved by ward"))
+    affiliate: YesNo = Field(None, json_schema_extra=label("子会社・関連会社", "Affiliate"))
+    same_obligations: YesNo = Field(
+        None, json_schema_extra=label("同等の義務", "Same obligations")
+    )
+    security_confirmed: YesNo = Field(
+        None, json_schema_extra=label("委託先を通じたセキュリティ確認", "Security confirmed")
+    )
+    country: str | None = Field(None, json_schema_extra=label("所在国", "Country"))
+    tier: int = Field(1, ge=1, json_schema_extra=label("階層", "Tier"))
+
+
+class Antivirus(Strict):
+    ward_terminals: YesNo = Field(None, json_schema_extra=label("区の端末", "Ward terminals"))
+    vendor_servers: YesNo = Field(None, json_schema_extra=label("受託者のサーバ", "Vendor servers"))
+    auto_update: YesNo = Field(None, json_schema_extra=label("自動更新", "Auto update"))
+
+
+class Authentication(Strict):
+    method: AuthMethod | None = Field(None, json_schema_extra=label("認証方式", "Method"))
+    per_person_accounts: YesNo = Field(
+        None, json_schema_extra=label("個人単位のアカウント", "Per-person accounts")
+    )
+    mfa: YesNo = Field(None, json_schema_extra=label("多要素認証", "MFA"))
+    password_rotation: Rotation | None = Field(
+        None, json_schema_extra=label("パスワード変更", "Password rotation")
+    )
+
+
+class RemoteMaintenance(Strict):
+    used: YesNo = Field(None, json_schema_extra=label("リモート保守の利用", "Used"))
+    approved: YesNo = Field(None, json_schema_extra=label("事前承認", "Approved"))
+    source_restricted: YesNo = Field(None, json_schema_extra=label("接続元制限", "Source limited"))
+    mfa: YesNo = Field(None, json_schema_extra=label("多要素認証", "MFA"))
+    logged: YesNo = Field(None, json_schema_extra=label("ログ記録", "Logged"))
+
+
+class System(Strict):
+    development: YesNo = Field(None, json_schema_extra=label("開発・改修", "Development"))
+    vendor_test_data_only: YesNo = Field(
+        None, json_schema_extra=label("受託者はテストデータのみ", "Vendor test data only")
+    )
+    real_data_verification_by: VerifiedBy | None = Field(
+        None, json_schema_extra=label("実データ検証者", "Real-data verification by")
+    )
+    data_takeout: YesNo = Field(None, json_schema_extra=label("データの持出し", "Data taken out"))
+    vendor_work_prior_approval: YesNo = Field(
+        None, json_schema_extra=label("作業の事前承認", "Prior approval of work")
+    )
+    staff_attend_migration: YesNo = Field(
+        None, json_schema_extra=label("職員の立会い", "Staff attend migration")
+    )
+    removable_media_banned: YesNo = Field(
+        None, json_schema_extra=label("外部記録媒体の禁止", "Removable media banned")
+    )
+    internet_separated: YesNo = Field(
+        None, json_schema_extra=label("インターネット分離", "Internet separated")
+    )
+    internet_facing: YesNo = Field(
+        None, json_schema_extra=label("インターネット公開", "Internet facing")
+    )
+    firewall: YesNo = Field(None, json_schema_extra=label("ファイアウォール", "Firewall"))
+    waf: YesNo = Field(None, json_schema_extra=label("WAF", "WAF"))
+    antivirus: Antivirus = Field(default_factory=Antivirus)
+    patches: YesNo = Field(None, json_schema_extra=label("セキュリティパッチ", "Patches"))
+    authentication: Authentication = Field(default_factory=Authentication)
+    access_log_monitoring: YesNo = Field(
+        None, json_schema_extra=label("アクセスログ監視", "Access log monitoring")
+    )
+    backups: YesNo = Field(None, json_schema_extra=label("定期バックアップ", "Backups"))
+    internal_security_review: YesNo = Field(
+        None, json_schema_extra=label("内部対策の定期見直し", "Internal security review")
+    )
+    environment_separated: YesNo = Field(
+        None, json_schema_extra=label("開発・本番環境の分離", "Environments separated")
+    )
+    development_ids_removed: YesNo = Field(
+        None, json_schema_extra=label("作業用IDの削除", "Development IDs removed")
+    )
+    vulnerability_assessment: YesNo = Field(
+        None, json_schema_extra=label("脆弱性診断", "Vulnerability assessment")
+    )
+    remote_maintenance: RemoteMaintenance = Field(default_factory=RemoteMaintenance)
+    data_location: DataLocation | None = Field(
+        None, json_schema_extra=label("データの保存場所", "Data location")
+    )
+    cloud_certifications: list[CloudCert] | None = Field(
+        None, json_schema_extra=label("クラウドの認証", "Cloud certifications")
+    )
+
+
+class ApplicationSite(Strict):
+    hosting: Hosting | None = Field(None, json_schema_extra=label("サーバの設置", "Hosting"))
+    https: YesNo = Field(None, json_schema_extra=label("HTTPS", "HTTPS"))
+    applicant_mail_via_webmail: YesNo = Field(
+        None, json_schema_extra=label("ウェブメール機能の利用", "Applicant mail via web-mail")
+    )
+    server_inside_firewall: YesNo = Field(
+        None, json_schema_extra=label("ファイアウォール内設置", "Server inside firewall")
+    )
+    deleted_after_recruitment: YesNo = Field(
+        None, json_schema_extra=label("募集終了後の削除", "Deleted after recruitment")
+    )
+
+
+class DomainAuth(Strict):
+    spf: YesNo = Field(None, json_schema_extra=label("SPF", "SPF"))
+    dkim: YesNo = Field(None, json_schema_extra=label("DKIM", "DKIM"))
+    dmarc: YesNo = Field(None, json_schema_extra=label("DMARC", "DMARC"))
+
+
+class Email(Strict):
+    bulk_send: YesNo = Field(None, json_schema_extra=label("一斉送信", "Bulk send"))
+    dedicated_account: YesNo = Field(
+        None, json_schema_extra=label("専用アカウント", "Dedicated account")
+    )
+    recipients: Recipients | None = Field(None, json_schema_extra=label("宛先の指定", "Recipients"))
+    multi_person_check: YesNo = Field(
+        None, json_schema_extra=label("送信前の複数名確認", "Multi-person check")
+    )
+    procedure_manual: YesNo = Field(None, json_schema_extra=label("手順書", "Procedure manual"))
+    joint_walkthrough: YesNo = Field(
+        None, json_schema_extra=label("区と受託者の事前確認", "Joint walkthrough")
+    )
+    report_after_each_send: YesNo = Field(
+        None, json_schema_extra=label("送信ごとの報告", "Report after each send")
+    )
+    attachments: Attachments | None = Field(
+        None, json_schema_extra=label("添付ファイル", "Attachments")
+    )
+    sender_domain_auth: DomainAuth = Field(default_factory=DomainAuth)
+    personal_data_in_content: YesNo = Field(
+        None, json_schema_extra=label("本文の個人情報", "Personal data in content")
+    )
+    freemail: YesNo = Field(None, json_schema_extra=label("フリーメールの利用", "Free mail"))
+    auto_forward: YesNo = Field(None, json_schema_extra=label("外部への自動転送", "Auto forward"))
+
+
+class Devices(Strict):
+    private_devices: YesNo = Field(None, json_schema_extra=label("私物端末の利用", "Private devices"))
+    private_device_capabilities: list[DeviceCapability] = Field(
+        default_factory=list, json_schema_extra=label("私物端末でできること", "Capabilities")
+    )
+    devices_registered: YesNo = Field(
+        None, json_schema_extra=label("端末の事前登録", "Devices registered")
+    )
+    access_bound_to_devices: YesNo = Field(
+        None, json_schema_extra=label("登録端末への限定", "Access bound to devices")
+    )
+    handlers_limited_by_role: YesNo = Field(
+        None, json_schema_extra=label("役職による取扱者の限定", "Handlers limited by role")
+    )
+    handlers_registered: YesNo = Field(
+        None, json_schema_extra=label("取扱者の事前登録", "Handlers registered")
+    )
+
+
+class Lifecycle(Strict):
+    data_returned: YesNo = Field(None, json_schema_extra=label("データの返却", "Data returned"))
+    deletion_at_end: YesNo = Field(None, json_schema_extra=label("終了時の消去", "Deletion at end"))
+    deletion_witnessed: YesNo = Field(
+        None, json_schema_extra=label("消去の立会い", "Deletion witnessed")
+    )
+    deletion_certificate: YesNo = Field(
+        None, json_schema_extra=label("消去証明書", "Deletion certificate")
+    )
+    backups_covered: YesNo = Field(
+        None, json_schema_extra=label("バックアップ等の消去", "Backups covered")
+    )
+    deletion_method: DeletionMethod | None = Field(
+        None, json_schema_extra=label("消去方法", "Deletion method")
+    )
+    handover_method: HandoverMethod | None = Field(
+        None, json_schema_extra=label("受渡し方法", "Hand-over method")
+    )
+
+
+class Supervision(Strict):
+    on_site_inspection: YesNo = Field(None, json_schema_extra=label("立入り調査", "On-site inspection"))
+    inspections_per_year: int | None = Field(
+        None, ge=0, json_schema_extra=label("年間の立入り調査回数", "Inspections per year")
+    )
+    inspection_checklist: YesNo = Field(
+        None, json_schema_extra=label("調査チェックシート", "Inspection checklist")
+    )
+    management_record: YesNo = Field(
+        None, json_schema_extra=label("委託管理記録", "Management record")
+    )
+    annual_report: YesNo = Field(None, json_schema_extra=label("年次報告", "Annual report"))
+    staff_training: YesNo = Field(None, json_schema_extra=label("従事者研修", "Staff training"))
+    incident_manual: YesNo = Field(
+        None, json_schema_extra=label("事故対応マニュアル", "Incident manual")
+    )
+
+
+class ExceptionEntry(Strict):
+    """A waiver of one rule for this proposal, decided by the council (an addition to the format)."""
+
+    rule: str = Field(min_length=1, json_schema_extra=label("ルールID", "Rule id"))
+    reason: str | None = Field(None, json_schema_extra=label("理由", "Reason"))
+    compensating: str | None = Field(None, json_schema_extra=label("代替措置", "Compensating"))
+    approved_by: str | None = Field(None, json_schema_extra=label("承認者", "Approved by"))
+    decision: str | None = Field(None, json_schema_extra=label("決定（会議名・日付）", "Decision"))
+    until: dt.date | None = Field(None, json_schema_extra=label("期限", "Until"))
+
+
+class Proposal(Strict):
+    """One proposal submitted to the council."""
+
+    format: Literal["itaku/v1"] = Field(json_schema_extra=label("形式", "Format"))
+    case: Case
+    business: Business | None = None
+    data: Data | None = None
+    vendor: Vendor | None = None
+    period: Period | None = None
+    work_location: WorkLocation | None = Field(
+        None, json_schema_extra=label("作業場所", "Work location")
+    )
+    contract: Contract | None = None
+    subcontractors: list[Subcontractor] | None = Field(
+        None, json_schema_extra=label("再委託先等", "Subcontractors")
+    )
+    system: System | None = None
+    application_site: ApplicationSite | None = None
+    email: Email | None = None
+    devices: Devices | None = None
+    lifecycle: Lifecycle | None = None
+    supervision: Supervision | None = None
+    responses: dict[str, str] = Field(
+        default_factory=dict, json_schema_extra=label("担当課の対応", "Responses")
+    )
+    exceptions: list[ExceptionEntry] = Field(
+        default_factory=list, json_schema_extra=label("例外", "Exceptions")
+    )

@@ -1,0 +1,113 @@
+"""Each rule's examples are its tests: partial proposals that must fire it, and that must not.
+
+An example is merged onto a minimal base proposal (case number "EX", kinds [outsourcing], a meeting
+date inside the rule's dates in force) and evaluated with the whole catalog, as a real proposal is.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from engine import conditions as cond
+from engine.catalog import Compiled, Derivation
+from engine.errors import InputError
+from engine.evaluation import Evaluator
+from engine.facts import build_facts
+from engine.loader import validate
+
+DEFAULT_DAY = dt.date(2019, 9, 9)
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    rule_id: str
+    expectation: str  # "fires" or "passes"
+    index: int
+    ok: bool
+    detail: str
+
+    def describe(self) -> str:
+        """One line: the rule, the example, and expected against actual with the fields read."""
+        verdict = "ok" if self.ok else "FAIL"
+        return f"{verdict} {self.rule_id} examples.{self.expectation}[{self.index}]: {self.detail}"
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def example_day(rule: Compiled) -> dt.date:
+    """A meeting date on which the rule is in force."""
+    eff = rule.spec.effective
+    if eff.from_ is not None:
+        return eff.from_
+    if eff.until is not None and eff.until <= DEFAULT_DAY:
+        return eff.until - dt.timedelta(days=1)
+    return DEFAULT_DAY
+
+
+def example_document(rule: Compiled, example: dict[str, Any]) -> dict[str, Any]:
+    """The full proposal document an example stands for."""
+    base = {
+        "format": "itaku/v1",
+        "case": {
+            "number": "EX",
+            "title": f"{rule.id} の例",
+            "department": "例示課",
+            "meeting": example_day(rule),
+            "kinds": ["outsourcing"],
+        },
+    }
+    return _merge(base, example)
+
+
+def run_examples(evaluator: Evaluator, rules: list[Compiled] | None = None) -> list[ExampleResult]:
+    """Evaluate every example of every rule (or of `rules`); one result per example."""
+    catalog = evaluator.catalog
+    targets = rules if rules is not None else [*catalog.derivations, *catalog.rules]
+    results = []
+    for rule in targets:
+        for expectation in ("fires", "passes"):
+            for index, example in enumerate(getattr(rule.spec.examples, expectation)):
+                results.append(_run_one(evaluator, rule, expectation, index, example))
+    return results
+
+
+def _fields(rule: Compiled, facts: cond.Facts) -> str:
+    shown = []
+    for path in rule.paths:
+        section, field, _ = cond.resolve(path)
+        values = [cond._get(f, field) for f in facts.get(section, ())]  # noqa: SLF001
+        shown.append(f"{path}={values[0] if len(values) == 1 else values if values else '(section absent)'}")
+    return ", ".join(shown)
+
+
+def _run_one(evaluator: Evaluator, rule: Compiled, expectation: str, index: int, example: dict[str, Any]) -> ExampleResult:
+    name = f"{rule.file}#{rule.id}.examples.{expectation}[{index}]"
+    try:
+        proposal = validate(example_document(rule, example), name, {})
+    except InputError as exc:
+        return ExampleResult(rule.id, expectation, index, False, f"example is not a valid proposal: {exc}")
+    facts = build_facts(proposal)
+    day = proposal.case.meeting or DEFAULT_DAY
+    if isinstance(rule.spec, Derivation):
+        derived, _, _ = evaluator.matcher.run(name, facts, lambda m: {"agenda": [], "redelegation": "none"})
+        fired = any(rule_id == rule.id for rule_id, _ in derived) and rule.spec.effective.covers(day)
+    else:
+        evaluation = evaluator.evaluate(proposal, name)
+        fired = any(f.rule_id == rule.id for f in evaluation.findings)
+    expected = expectation == "fires"
+    detail = (
+        f"expected {'to fire' if expected else 'not to fire'}, "
+        f"{'fired' if fired else 'did not fire'}; {_fields(rule, facts)}"
+    )
+    return ExampleResult(rule.id, expectation, index, fired == expected, detail)

@@ -1,0 +1,119 @@
+"""`itaku rules ...`: list, test, explain the rule catalog."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from engine.catalog import Compiled, Derivation, Rule, default_catalog
+from engine.cli_support import handles_errors
+from engine.errors import InputError
+from engine.evaluation import Evaluator
+from engine.rule_examples import run_examples
+
+
+def _summary(c: Compiled) -> dict[str, object]:
+    spec = c.spec
+    return {
+        "id": c.id,
+        "kind": "derivation" if isinstance(spec, Derivation) else "rule",
+        "topic": spec.topic if isinstance(spec, Rule) else "classification",
+        "severity": spec.severity if isinstance(spec, Rule) else None,
+        "source": spec.source,
+        "file": c.file,
+        "effective": {
+            "from": spec.effective.from_.isoformat() if spec.effective.from_ else None,
+            "until": spec.effective.until.isoformat() if spec.effective.until else None,
+        },
+        "examples": {"fires": len(spec.examples.fires), "passes": len(spec.examples.passes)},
+    }
+
+
+@click.group()
+def rules() -> None:
+    """The rule catalog: list, test, explain."""
+
+
+@rules.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handles_errors
+def list_rules(fmt: str) -> None:
+    """Every rule and derivation with topic, severity, source and example counts."""
+    catalog = default_catalog()
+    items = [_summary(c) for c in (*catalog.derivations, *catalog.rules)]
+    if fmt == "json":
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    for item in items:
+        ex = item["examples"]
+        click.echo(
+            f"{item['id']:<28} {item['severity'] or '-':<8} {item['topic']:<32} "
+            f"fires {ex['fires']} passes {ex['passes']}  {item['source']}"  # type: ignore[index]
+        )
+
+
+@rules.command("test")
+@click.option("--verbose", "-v", is_flag=True, help="Also list the examples that pass.")
+@click.option("--engine", "engine_name", type=click.Choice(["durable", "reference"]), default="durable", show_default=True)
+@handles_errors
+def test_rules(verbose: bool, engine_name: str) -> None:
+    """Run every rule's examples; exit 1 and name each failure (rule, example, fields)."""
+    results = run_examples(Evaluator(default_catalog(), engine_name))
+    failures = [r for r in results if not r.ok]
+    for r in results:
+        if verbose or not r.ok:
+            click.echo(r.describe())
+    click.echo(f"{len(results) - len(failures)} passed, {len(failures)} failed")
+    if failures:
+        sys.exit(1)
+
+
+@rules.command("explain")
+@click.argument("rule_id")
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
+@handles_errors
+def explain(rule_id: str, lang: str) -> None:
+    """A rule's text, source, condition, parameters, examples and dates in force."""
+    catalog = default_catalog()
+    c = catalog.rule(rule_id)
+    if c is None:
+        raise InputError(rule_id, None, "unknown rule id (see `itaku rules list`)")
+    spec = c.spec
+    en = lang == "en"
+    out = [f"{c.id}  ({c.file}:{c.line})"]
+    if isinstance(spec, Rule):
+        topic = catalog.topics[spec.topic]
+        out += [
+            f"{'Title' if en else '題名'}: {spec.title.get(lang)}",
+            f"{'Topic' if en else '区分'}: {topic.en if en else topic.ja} [{spec.topic}]",
+            f"{'Severity' if en else '重要度'}: {spec.severity}",
+            f"{'Message' if en else '意見'}: {spec.message.get(lang).strip()}",
+            f"{'Checklist' if en else '確認項目'}: {spec.checklist.get(lang)}",
+            f"{'Ask the vendor' if en else '確認事項'}: {spec.ask.get(lang)}",
+            f"{'Sample clause' if en else '追記例'}: {spec.clause.get(lang)}",
+        ]
+        if spec.unstated:
+            out.append(f"{'Not stated' if en else '未記載の扱い'}: {spec.unstated}")
+        if not spec.waivable:
+            out.append("waivable: false")
+        for name, param in spec.parameters.items():
+            out.append(f"{'Parameter' if en else 'パラメータ'} {name} = {c.params[name]} "
+                       f"({', '.join(param.choices)}): {param.about.get(lang)}")
+        if spec.response:
+            out.append(f"{'A response closes it when it mentions' if en else '回答が指摘に対応する条件'}: "
+                       f"{' / '.join(spec.response.must_mention)}")
+    else:
+        out += [f"derive: {spec.derive}", f"{'Note' if en else '説明'}: {spec.note.get(lang)}"]
+    eff = spec.effective
+    out.append(f"{'In force' if en else '適用期間'}: {eff.from_ or '—'} .. {eff.until or '—'}")
+    out.append(f"{'Source' if en else '根拠'}: {spec.source}")
+    if spec.applies:
+        out.append(f"applies: {json.dumps(spec.applies, ensure_ascii=False, default=str)}")
+    if spec.when:
+        out.append(f"when: {json.dumps(spec.when, ensure_ascii=False, default=str)}")
+    for kind in ("fires", "passes"):
+        for ex in getattr(spec.examples, kind):
+            out.append(f"{kind}: {json.dumps(ex, ensure_ascii=False, default=str)}")
+    click.echo("\n".join(out))

@@ -1,0 +1,1 @@
+"""Rendering Evaluations for people and pipelines: terminal text, JSON, Markdown and HTML."""

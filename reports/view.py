@@ -1,0 +1,126 @@
+"""Prepare Evaluations for output: pick the language, attach fixed labels, order for reading.
+
+Every renderer (text, JSON, Markdown, HTML, Excel) reads Evaluations through these helpers, so
+that labels and ordering are decided once.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import groupby
+from typing import Any
+
+from engine.catalog import Catalog
+from engine.evaluation import Evaluation, Finding
+from engine.labels import label
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: Any) -> str:
+    """Text from a proposal made safe for a terminal or a plain file: control characters and
+    bidirectional overrides become visible escapes."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+
+
+def case_sort_key(evaluation: Evaluation) -> tuple[Any, ...]:
+    """Case-number order as people read it: 9 before 10, then text."""
+    number = evaluation.case.number
+    digits = re.match(r"\d+", number)
+    return (0, int(digits.group()), number) if digits else (1, 0, number)
+
+
+def agenda_text(evaluation: Evaluation, lang: str) -> str:
+    """諮問・報告 as one label (e.g. 諮問＋報告)."""
+    sep = "＋" if lang == "ja" else " + "
+    return sep.join(label(f"agenda.{a}", lang) for a in evaluation.classification.agenda) or "—"
+
+
+def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
+    """One finding in one language, for JSON and templates."""
+    out: dict[str, Any] = {
+        "rule_id": finding.rule_id,
+        "topic": finding.topic,
+        "severity": finding.severity,
+        "severity_label": label(f"severity.{finding.severity}", lang),
+        "title": finding.title.get(lang),
+        "message": finding.message.get(lang),
+        "source": finding.source,
+        "checklist": finding.checklist.get(lang),
+        "ask": finding.ask.get(lang),
+        "clause": finding.clause.get(lang),
+        "item": finding.item,
+        "evidence": [{"path": e.path, "value": e.value} for e in finding.evidence],
+        "fingerprint": finding.fingerprint,
+        "counts": finding.counts,
+        "exception": None,
+        "response": None,
+    }
+    if finding.exception is not None:
+        out["exception"] = {
+            **finding.exception.model_dump(mode="json"),
+            "status_label": label(f"exception.{finding.exception.status}", lang),
+        }
+    if finding.response is not None:
+        r = finding.response
+        state = "unjudged" if r.closes is None else "closes" if r.closes else "open"
+        out["response"] = {
+            "text": r.text,
+            "closes": r.closes,
+            "status_label": label(f"response.{state}", lang),
+            "explain": r.explain.get(lang) if r.explain else None,
+        }
+    return out
+
+
+def evaluation_dict(evaluation: Evaluation, lang: str) -> dict[str, Any]:
+    """The Evaluation in one language: the JSON output, and the context of every template."""
+    return {
+        "source": evaluation.source,
+        "case": {
+            "number": evaluation.case.number,
+            "title": evaluation.case.title,
+            "department": evaluation.case.department,
+            "meeting": evaluation.case.meeting.isoformat() if evaluation.case.meeting else None,
+        },
+        "as_of": evaluation.as_of.isoformat(),
+        "engine": evaluation.engine,
+        "verdict": evaluation.verdict,
+        "verdict_text": label(f"verdict.{evaluation.verdict}", lang),
+        "classification": {
+            "agenda": list(evaluation.classification.agenda),
+            "agenda_label": agenda_text(evaluation, lang),
+            "redelegation": evaluation.classification.redelegation,
+            "redelegation_label": label(f"redelegation.{evaluation.classification.redelegation}", lang),
+            "notes": [n.get(lang) for n in evaluation.classification.notes],
+        },
+        "findings": [finding_dict(f, lang) for f in evaluation.findings],
+        "changes": {
+            "previous_approval": evaluation.changes.previous_meeting,
+            "changes": list(evaluation.changes.changes),
+            "added_items": list(evaluation.changes.added_items),
+        },
+        "exceptions": [
+            {**e.model_dump(mode="json"), "status_label": label(f"exception.{e.status}", lang)}
+            for e in evaluation.exceptions
+        ],
+        "responses": dict(evaluation.responses),
+    }
+
+
+def grouped_by_topic(evaluation: Evaluation, catalog: Catalog, lang: str) -> list[dict[str, Any]]:
+    """Findings grouped by topic, the most severe group first; each group with its label."""
+    order = {"blocker": 0, "advice": 1, "info": 2}
+    findings = sorted(evaluation.findings, key=lambda f: (order[f.severity], f.topic))
+    groups: dict[str, list[Finding]] = {}
+    for topic, items in groupby(findings, key=lambda f: f.topic):
+        groups.setdefault(topic, []).extend(items)
+    out = []
+    for topic, items in groups.items():
+        t = catalog.topics[topic]
+        out.append({
+            "topic": topic,
+            "label": t.en if lang == "en" else t.ja,
+            "findings": [finding_dict(f, lang) for f in items],
+        })
+    return out

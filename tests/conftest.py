@@ -1,0 +1,42 @@
+"""Shared fixtures: the bundled catalog, evaluators for both engines, the seed examples, the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from engine.catalog import Catalog, default_catalog
+from engine.cli import main
+from engine.evaluation import Evaluator
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SEED = sorted((EXAMPLES / "seed").glob("*.yaml"))
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return default_catalog()
+
+
+@pytest.fixture(scope="session")
+def durable(catalog: Catalog) -> Evaluator:
+    return Evaluator(catalog, "durable")
+
+
+@pytest.fixture(scope="session")
+def reference(catalog: Catalog) -> Evaluator:
+    return Evaluator(catalog, "reference")
+
+
+@pytest.fixture
+def cli():
+    """Run `itaku ARGS...` in-process; returns click's Result (exit_code, stdout, stderr)."""
+    runner = CliRunner(mix_stderr=False)
+
+    def run(*args: str) -> Result:
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return run
