@@ -16,6 +16,8 @@ import click
 from engine.catalog import SEVERITY_RANK, default_catalog
 from engine.cli_support import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
 from engine.rules_cli import rules
+from engine.screen_cli import screen
+
 
 @click.group()
 @click.version_option(package_name="itaku")
@@ -59,3 +61,4 @@ def check(
 
 
 main.add_command(rules)
+main.add_command(screen)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -121,7 +122,7 @@ class NoneOf:
         return {self.section}
 
 
-Node = Union[Leaf, Exists, And, Or, NoneOf]
+Node = Leaf | Exists | And | Or | NoneOf
 
 
 # ---------------------------------------------------------------- the model's fields
@@ -453,65 +454,89 @@ def match(conjuncts: Iterable[Conjunct], facts: Facts) -> list[dict[str, dict[st
 
 
 # ---------------------------------------------------------------- durable_rules patterns
+#
+# durable_rules expands `$or` inside a pattern itself and refuses a ruleset whose expansion grows too
+# large (error 113 from create_ruleset, seen with seven `contains_none` alternatives). So we expand
+# here: every durable pattern is a plain `$and` of tests without `$or`, and a condition becomes as many
+# durable rules as it has alternatives. The reference evaluator reads the tree as written, so the
+# differential test also checks this expansion.
+
+Test = dict[str, Any]
 
 
-def _leaf_to_durable(leaf: Leaf) -> dict[str, Any]:
+def _leaf_alternatives(leaf: Leaf) -> list[Test]:
+    """The leaf as alternatives, each a single durable test without `$or`."""
     f, v, op = leaf.field, leaf.value, leaf.op
     if leaf.kind == "object":  # durable cannot compare a nested object with null: test its size key
-        return {"$nex" if op == "eq" else "$ex": {f + LIST_SUFFIX: 1}}
+        return [{"$nex" if op == "eq" else "$ex": {f + LIST_SUFFIX: 1}}]
     if op == "eq":
-        return {f: v}
+        return [{f: v}]
     if op == "not":
-        return {"$neq": {f: None}} if v is None else {"$or": [{"$neq": {f: v}}, {f: None}]}
+        return [{"$neq": {f: None}}] if v is None else [{"$neq": {f: v}}, {f: None}]
     if op == "in":
-        return {"$or": [{f: x} for x in v]}
+        return [{f: x} for x in v]
     if op == "not_in":
-        alternatives: list[dict[str, Any]] = [{"$and": [{"$neq": {f: x}} for x in v if x is not None]}]
+        concrete = [{"$neq": {f: x}} for x in v if x is not None]
+        alternatives: list[Test] = [concrete[0] if len(concrete) == 1 else {"$and": concrete}]
         if None not in v:
             alternatives.append({f: None})
-        return alternatives[0] if len(alternatives) == 1 else {"$or": alternatives}
+        return alternatives
     if op in COMPARISONS:
-        return {"$" + op: {f: v}}
+        return [{"$" + op: {f: v}}]
     if op == "contains":
-        return {"$iany": {f: {"$i": v}}}
+        return [{"$iany": {f: {"$i": v}}}]
     if op == "contains_any":
-        return {"$iany": {f: {"$or": [{"$i": x} for x in v]}}}
+        return [{"$iany": {f: {"$i": x}}} for x in v]
     if op == "contains_none":
-        none_of = {"$iall": {f: {"$and": [{"$neq": {"$i": x}} for x in v]}}}
-        return {"$or": [{f + LIST_SUFFIX: 0}, none_of]}
+        # durable's $iall is false on an empty list, so "empty" is its own alternative
+        return [{f + LIST_SUFFIX: 0}, {"$iall": {f: {"$and": [{"$neq": {"$i": x}} for x in v]}}}]
     if op == "empty":
-        return {f + LIST_SUFFIX: 0} if v else {"$gt": {f + LIST_SUFFIX: 0}}
+        return [{f + LIST_SUFFIX: 0}] if v else [{"$gt": {f + LIST_SUFFIX: 0}}]
     raise AssertionError(op)  # pragma: no cover
 
 
-def _expr_to_durable(node: Node) -> dict[str, Any] | None:
+def _alternatives(node: Node) -> list[list[Test]]:
+    """A single-section expression as alternatives, each a list of tests that must all hold."""
     if isinstance(node, Exists):
-        return None
+        return [[]]
     if isinstance(node, Leaf):
-        return _leaf_to_durable(node)
-    assert isinstance(node, (And, Or))
-    parts = [p for p in (_expr_to_durable(c) for c in node.children) if p is not None]
-    if isinstance(node, Or) and len(parts) < len(node.children):
-        return None  # one alternative always holds
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else {"$and" if isinstance(node, And) else "$or": parts}
+        return [[test] for test in _leaf_alternatives(node)]
+    if isinstance(node, And):
+        result: list[list[Test]] = [[]]
+        for child in node.children:
+            result = [left + right for left in result for right in _alternatives(child)]
+        return result
+    assert isinstance(node, Or)
+    return [alt for child in node.children for alt in _alternatives(child)]
 
 
-def pattern(section: str, node: Node) -> dict[str, Any]:
-    """A durable_rules pattern for one fact of `section` satisfying `node`."""
-    expr = _expr_to_durable(node)
-    return {"section": section} if expr is None else {"$and": [{"section": section}, expr]}
+def _pattern(section: str, tests: list[Test]) -> Test:
+    head: Test = {"section": section}
+    return {"$and": [head, *tests]} if tests else head
 
 
-def to_durable(conjunct: Conjunct, phase: int) -> list[dict[str, Any]]:
-    """The `all` list of a durable_rules rule for one conjunct.
+def to_durable(conjunct: Conjunct, phase: int) -> list[list[Test]]:
+    """The `all` lists of the durable_rules rules that together implement one conjunct.
 
     The phase marker comes first, so nothing fires before every fact is in: durable_rules fires
     eagerly, and a negation evaluated before the negated fact arrives would give order-dependent
-    answers. Negations come last.
+    answers. Negations come last; "none of A or B" is "none of A" and "none of B".
     """
-    patterns: list[dict[str, Any]] = [{"phase": {"$and": [{"section": PHASE_SECTION}, {"n": phase}]}}]
-    patterns += [{section: pattern(section, expr)} for section, expr in conjunct.positive]
-    patterns += [{f"{n.section}_{i}$not": pattern(n.section, n.expr)} for i, n in enumerate(conjunct.negative)]
-    return patterns
+    marker: Test = {"phase": {"$and": [{"section": PHASE_SECTION}, {"n": phase}]}}
+    negations: list[Test] = [
+        {f"{n.section}_{i}_{j}$not": _pattern(n.section, tests)}
+        for i, n in enumerate(conjunct.negative)
+        for j, tests in enumerate(_alternatives(n.expr))
+    ]
+    per_section = [
+        [(section, tests) for tests in _alternatives(expr)] for section, expr in conjunct.positive
+    ]
+    out: list[list[Test]] = []
+    seen: set[str] = set()
+    for combo in itertools.product(*per_section):
+        rule = [marker, *({section: _pattern(section, tests)} for section, tests in combo), *negations]
+        key = json.dumps(rule, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            out.append(rule)
+    return out

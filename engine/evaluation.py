@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import unicodedata
 from typing import Any, Literal
 
@@ -128,6 +129,14 @@ def verdict_of(findings: tuple[Finding, ...]) -> Verdict:
     """insufficient if any counted blocker, advice if any counted advice, else sufficient."""
     worst = max((SEVERITY_RANK[f.severity] for f in findings if f.counts), default=0)
     return "insufficient" if worst == 2 else "advice" if worst == 1 else "sufficient"
+
+
+# YAML folds a long message's lines with spaces; Japanese is written without them.
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef])")
+
+
+def _join_cjk_lines(text: str) -> str:
+    return _CJK_GAP.sub("", text)
 
 
 def _normalise(text: str) -> str:
@@ -302,7 +311,7 @@ class Evaluator:
         assert isinstance(spec, Rule)
         try:
             if template is None:
-                template = _templates.from_string(spec.message.get(lang))
+                template = _templates.from_string(_join_cjk_lines(spec.message.get(lang)))
                 self._compiled_messages[key] = template
             return template.render(**context, params=rule.params).strip()
         except (TemplateError, TypeError, ValueError, KeyError) as exc:
@@ -317,7 +326,7 @@ class Evaluator:
             if fact is None:
                 continue
             shown = path if section not in cond.LIST_SECTIONS else f"{fact['id']}.{field}"
-            value = cond._get(fact, field)  # noqa: SLF001 - the same lookup the matcher used
+            value = cond._get(fact, field)
             out.append(Evidence(path=shown, value=value))
         return tuple(out)
 

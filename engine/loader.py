@@ -118,6 +118,8 @@ def validate(data: Any, file: str, lines: Lines) -> Proposal:
 
 def load_proposal(path: Path) -> Proposal:
     """Read and validate one proposal file, whatever its kind (by suffix)."""
+    if path.is_dir():
+        raise InputError(str(path), None, msg("is_directory"))
     suffix = path.suffix.lower()
     if suffix in FORM_SUFFIXES:
         from checklists.form_reader import read_form

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 import durable_rules_engine as dre
@@ -58,14 +58,36 @@ class ReferenceMatcher:
 _counter = itertools.count(1)
 _lock = threading.Lock()
 
+# One encoder for every fact: json.dumps(..., ensure_ascii=False) builds a new JSONEncoder on each
+# call, which cost as much as the C engine's own work per fact (measured: bench/README in README).
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+
+Sink = tuple[list[Match], dict[str, dict[str, Any]]]
+
+
+def _fields_read(conjunct: cond.Conjunct) -> Iterator[tuple[str, str]]:
+    """(section, top-level key) for every field a conjunct's durable patterns can look at."""
+    parts: list[tuple[str, cond.Node]] = [*conjunct.positive, *((n.section, n.expr) for n in conjunct.negative)]
+    for section, expr in parts:
+        for leaf in cond.leaves(expr):
+            top = leaf.field.split(".", 1)[0]
+            yield section, top
+            yield section, top + cond.LIST_SUFFIX  # sizes: emptiness, presence of a group
+        yield section, ""  # the section is read even when no field is (present: SECTION)
+
 
 class DurableMatcher:
     """durable_rules' Rete engine, driven through its C module directly.
 
     We skip durable.engine.Host: it starts timer threads and routes each firing through a
-    Closure and Promise chain we do not need. Each conjunct of each rule becomes one durable rule
-    named `ID#k`; the phase markers keep matching until all facts are in (see conditions.to_durable).
+    Closure and Promise chain we do not need. Each alternative of each conjunct of each rule
+    becomes one durable rule named `ID#k.j`; the phase markers keep matching until all facts are in (see conditions.to_durable).
     One session id per proposal, deleted afterwards, or state grows without bound.
+
+    What crosses into C is cut to what the patterns can read, which cannot change a match: a
+    section no rule names is not asserted at all (durable would answer "not handled"), and a fact
+    carries only `id`, `section` and the top-level keys some pattern tests. Bindings are mapped
+    back to the full Python facts by id, so messages and evidence see everything.
     """
 
     name = "durable"
@@ -74,12 +96,17 @@ class DurableMatcher:
         self.catalog = catalog
         definition: dict[str, Any] = {}
         self._rule_of: dict[str, str] = {}
+        read: dict[str, set[str]] = {}
         for phase, compiled in ((1, catalog.derivations), (2, catalog.rules)):
             for c in compiled:
                 for k, conjunct in enumerate(c.conjuncts):
-                    name = f"{c.id}#{k}"
-                    definition[name] = {"all": cond.to_durable(conjunct, phase)}
-                    self._rule_of[name] = c.id
+                    for j, patterns in enumerate(cond.to_durable(conjunct, phase)):
+                        name = f"{c.id}#{k}.{j}"
+                        definition[name] = {"all": patterns}
+                        self._rule_of[name] = c.id
+                    for section, key in _fields_read(conjunct):
+                        read.setdefault(section, {"id", "section"}).add(key)
+        self._keys = {section: frozenset(keys - {""}) for section, keys in read.items()}
         with _lock:
             self._ruleset_name = f"itaku{next(_counter)}"
         try:
@@ -90,26 +117,36 @@ class DurableMatcher:
     def run(self, source: str, facts: cond.Facts, classify: Classify) -> tuple[list[Match], dict[str, Any], list[Match]]:
         with _lock:
             sid = str(next(_counter))
+        # Every fact's JSON starts with its session id: '{"sid":"7",' + the fact's own keys.
+        head = '{"sid":' + _encode(sid) + ","
         by_id = {f["id"]: f for fs in facts.values() for f in fs}
         try:
-            for fs in facts.values():
-                for fact in fs:
-                    self._assert(source, {**fact, "sid": sid}, None)
+            for fact in self.order([f for section, fs in facts.items() if section in self._keys for f in fs]):
+                self._assert(source, head, fact, None)
             derived: list[Match] = []
-            self._assert(source, {"id": "__phase1__", "section": cond.PHASE_SECTION, "n": 1, "sid": sid}, (derived, by_id))
+            self._assert(source, head, {"id": "__phase1__", "section": cond.PHASE_SECTION, "n": 1}, (derived, by_id))
             classification = classify(derived)
             cfact = classification_fact(classification)
             by_id[cfact["id"]] = cfact
-            self._assert(source, {**cfact, "sid": sid}, None)
+            if cfact["section"] in self._keys:
+                self._assert(source, head, cfact, None)
             found: list[Match] = []
-            self._assert(source, {"id": "__phase2__", "section": cond.PHASE_SECTION, "n": 2, "sid": sid}, (found, by_id))
+            self._assert(source, head, {"id": "__phase2__", "section": cond.PHASE_SECTION, "n": 2}, (found, by_id))
         finally:
             dre.delete_state(self._handle, sid)
         return derived, classification, found
 
-    def _assert(self, source: str, fact: dict[str, Any], sink: tuple[list[Match], dict[str, Any]] | None) -> None:
+    def order(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The order facts are asserted in (phase markers always come after): as built.
+
+        Results must not depend on it; tests override this to shuffle and prove so."""
+        return facts
+
+    def _assert(self, source: str, head: str, fact: dict[str, Any], sink: Sink | None) -> None:
+        keys = self._keys.get(fact["section"])
+        body = _encode({k: v for k, v in fact.items() if k in keys} if keys is not None else fact)
         try:
-            code, state = dre.assert_fact(self._handle, json.dumps(fact, ensure_ascii=False))
+            code, state = dre.assert_fact(self._handle, head + body[1:])
         except Exception as exc:
             raise EngineError(source, None, f"durable_rules failed on fact '{fact.get('id')}': {exc}") from None
         if code == 1:  # MessageNotHandled: no rule tests this fact; expected for many sections
@@ -129,9 +166,13 @@ class DurableMatcher:
                     # A rule fired before its phase marker: the marker discipline is broken.
                     raise EngineError(source, rule_id, f"durable_rules fired '{name}' outside its phase")
                 found, by_id = sink
-                binding = {alias: by_id[f["id"]] for alias, f in matched.items() if alias != "phase"}
-                found.append((rule_id, binding))
-            pending = dre.complete_and_start_action(self._handle, state)
+                try:
+                    binding = {alias: by_id[f["id"]] for alias, f in matched.items() if alias != "phase"}
+                    found.append((rule_id, binding))
+                    pending = dre.complete_and_start_action(self._handle, state)
+                except Exception as exc:
+                    # durable_rules can swallow an action's exception (upstream #305): never lose it.
+                    raise EngineError(source, rule_id, f"action failed: {type(exc).__name__}: {exc}") from None
 
 
 def make_matcher(catalog: Catalog, name: str) -> Matcher:

@@ -377,6 +377,10 @@ class Email(Strict):
     )
     freemail: YesNo = Field(None, json_schema_extra=label("フリーメールの利用", "Free mail"))
     auto_forward: YesNo = Field(None, json_schema_extra=label("外部への自動転送", "Auto forward"))
+    # An addition to the format: how many bulk sends are planned; the pre-send checklist gets one row each.
+    planned_sends: int | None = Field(
+        None, ge=0, le=500, json_schema_extra=label("送信予定回数", "Planned sends")
+    )
 
 
 class Devices(Strict):

@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from engine.errors import InputError
-from engine.loader import where, describe_validation, read_text
+from engine.loader import describe_validation, read_text, where
 from engine.messages import msg
 from engine.models import ExceptionEntry
 from engine.yamlio import YamlProblem, load_yaml

@@ -1,0 +1,347 @@
+"""Batch screening: many proposal files in, one result file each plus a summary, in input order.
+
+The parent process walks the inputs lazily, names each result, and writes results as they come
+back; worker processes (spawned, never forked: durable_rules' C state and threads must not be
+copied) each build one Evaluator and turn a path into the bytes of its result file. Memory stays
+flat: tasks are fed from a generator, and a semaphore keeps at most `window` proposals between
+"handed to the pool" and "written to disk", whatever the speed of the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.catalog import SEVERITY_RANK
+from engine.errors import EngineError, InputError
+from engine.output import write_atomic
+
+SCREEN_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+SUMMARY_NAME = "summary.json"
+CHUNKSIZE = 4  # proposals per message to a worker: enough to amortise the pipe, small for order
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs to screen a proposal; sent once to each worker process."""
+
+    engine: str = "durable"
+    as_of: dt.date | None = None
+    waivers: Path | None = None
+    fmt: str = "json"
+    lang: str = "ja"
+    fail_on: str = "blocker"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One input: where it is and the file name its result gets in OUTDIR."""
+
+    index: int
+    path: Path
+    name: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker sends back for one input: the result file's bytes and the summary facts."""
+
+    task: Task
+    status: str  # "ok" | "input_error" | "engine_error"
+    error: str | None = None
+    payload: bytes | None = None
+    record: dict[str, Any] | None = None
+
+
+# ---------------------------------------------------------------- finding the inputs
+
+
+def discover(paths: Iterable[Path], exclude: Path | None = None) -> Iterator[tuple[Path, str]]:
+    """(file, relative name) for every input, lazily, in a fixed order.
+
+    A file argument is taken as given (a wrong suffix is reported by the loader); a folder is
+    walked recursively in sorted order for *.yaml, *.yml, *.json, *.xlsx, skipping hidden files,
+    Excel lock files (~$) and the `exclude` folder (OUTDIR, so a rerun does not screen old results).
+    The same file reached twice is screened once.
+    """
+    seen: set[Path] = set()
+    excluded = exclude.resolve() if exclude is not None else None
+    for root in paths:
+        if not root.is_dir():
+            key = root.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield root, root.name
+            continue
+        for directory, dirnames, filenames in os.walk(root):
+            here = Path(directory)
+            if excluded is not None and here.resolve() == excluded:
+                dirnames[:] = []
+                continue
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith((".", "~$")) or not name.lower().endswith(SCREEN_SUFFIXES):
+                    continue
+                path = here / name
+                key = path.resolve()
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield path, path.relative_to(root).as_posix()
+
+
+class Namer:
+    """Deterministic, collision-safe result names: `a/b.yaml` -> `a__b.yaml.json`, then `~2`...
+
+    Names are compared case-folded, so two results never share a file on a case-insensitive disk.
+    """
+
+    def __init__(self, suffix: str, reserved: Iterable[str] = ()) -> None:
+        self.suffix = suffix
+        self._used = {n.casefold() for n in reserved}
+
+    def __call__(self, relative: str) -> str:
+        """The result file name for an input known by `relative`."""
+        stem = relative.replace("\\", "__").replace("/", "__")
+        name = f"{stem}{self.suffix}"
+        k = 1
+        while name.casefold() in self._used:
+            k += 1
+            name = f"{stem}~{k}{self.suffix}"
+        self._used.add(name.casefold())
+        return name
+
+
+def tasks(paths: Iterable[Path], outdir: Path, suffix: str, reserved: Iterable[str] = ()) -> Iterator[Task]:
+    """Every input as a numbered, named Task, lazily."""
+    namer = Namer(suffix, reserved)
+    for index, (path, relative) in enumerate(discover(paths, exclude=outdir)):
+        yield Task(index, path, namer(relative))
+
+
+# ---------------------------------------------------------------- the worker side
+
+
+@dataclass
+class _Worker:
+    settings: Settings
+    evaluator: Any
+    register: dict[str, Any]
+    render: Callable[[Any], bytes]
+
+
+_worker: _Worker | None = None
+
+
+def renderer(fmt: str, lang: str) -> Callable[[Any], bytes]:
+    """A function Evaluation -> bytes of the result file in `fmt` (json, html or md)."""
+    from engine.catalog import default_catalog
+    from reports.view import evaluation_dict
+
+    if fmt == "json":
+        return lambda e: (json.dumps(evaluation_dict(e, lang), ensure_ascii=False, indent=2) + "\n").encode()
+    catalog = default_catalog()
+    if fmt == "html":
+        from reports.html import render_html
+
+        return lambda e: render_html([e], catalog, lang).encode()
+    if fmt == "md":
+        from reports.markdown import render_markdown
+
+        return lambda e: render_markdown([e], catalog, lang).encode()
+    raise ValueError(f"unknown format '{fmt}'")
+
+
+def init_worker(settings: Settings) -> None:
+    """Build this process's Evaluator once (catalog compiled once per process)."""
+    global _worker
+    from engine.catalog import default_catalog
+    from engine.evaluation import Evaluator
+    from engine.messages import language
+    from engine.waivers import load_register
+
+    language.set(settings.lang)
+    catalog = default_catalog()
+    register = load_register(settings.waivers) if settings.waivers else {}
+    _worker = _Worker(settings, Evaluator(catalog, settings.engine), register, renderer(settings.fmt, settings.lang))
+
+
+def screen_one(task: Task) -> Outcome:
+    """Load, evaluate and render one input; every failure becomes an Outcome, never an exception."""
+    from engine.loader import load_proposal
+
+    assert _worker is not None, "init_worker() first"
+    source = str(task.path)
+    try:
+        try:
+            proposal = load_proposal(task.path)
+        except ImportError as exc:  # an Excel form before its reader is installed
+            raise InputError(source, None, f"cannot read this kind of file here ({exc.name} missing)") from None
+        evaluation = _worker.evaluator.evaluate(
+            proposal, source, _worker.settings.as_of, _worker.register.get(proposal.case.number, ())
+        )
+        payload = _worker.render(evaluation)
+    except InputError as exc:
+        return Outcome(task, "input_error", exc.render())
+    except EngineError as exc:
+        return Outcome(task, "engine_error", str(exc))
+    except Exception as exc:  # a bug of ours on this proposal: record it, screen the rest (exit 3)
+        return Outcome(task, "engine_error", f"{source}: internal error: {type(exc).__name__}: {exc}")
+    return Outcome(task, "ok", payload=payload, record=summary_record(evaluation, _worker.settings.fail_on))
+
+
+def summary_record(evaluation: Any, fail_on: str) -> dict[str, Any]:
+    """The little the summary needs from one Evaluation (so the Evaluation need not travel)."""
+    threshold = SEVERITY_RANK.get(fail_on)
+    counted = [f for f in evaluation.findings if f.counts]
+    return {
+        "verdict": evaluation.verdict,
+        "agenda": list(evaluation.classification.agenda),
+        "redelegation": evaluation.classification.redelegation,
+        "findings": [(f.topic, f.severity) for f in counted],
+        "set_aside": len(evaluation.findings) - len(counted),
+        "reached": threshold is not None and any(SEVERITY_RANK[f.severity] >= threshold for f in counted),
+    }
+
+
+# ---------------------------------------------------------------- the summary
+
+
+@dataclass
+class Summary:
+    """Counts kept as results arrive; nothing per proposal is kept but the failures."""
+
+    settings: Settings
+    inputs: int = 0
+    screened: int = 0
+    by_verdict: dict[str, int] = field(default_factory=lambda: {"sufficient": 0, "advice": 0, "insufficient": 0})
+    by_agenda: dict[str, int] = field(default_factory=lambda: {"consultation": 0, "report": 0, "none": 0})
+    by_redelegation: dict[str, int] = field(default_factory=lambda: {"none": 0, "hosting_only": 0, "yes": 0})
+    by_severity: dict[str, int] = field(default_factory=lambda: {"blocker": 0, "advice": 0, "info": 0})
+    by_topic: dict[str, dict[str, int]] = field(default_factory=dict)
+    set_aside: int = 0
+    reached_fail_on: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+    engine_errors: list[dict[str, str]] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        """Count one outcome in."""
+        self.inputs += 1
+        source = str(outcome.task.path)
+        if outcome.status == "input_error":
+            self.failed.append({"path": source, "error": outcome.error or ""})
+            return
+        if outcome.status == "engine_error":
+            self.engine_errors.append({"path": source, "error": outcome.error or ""})
+            return
+        record = outcome.record or {}
+        self.screened += 1
+        self.by_verdict[record["verdict"]] += 1
+        for agenda in record["agenda"] or ["none"]:
+            self.by_agenda[agenda] += 1
+        self.by_redelegation[record["redelegation"]] += 1
+        topics_here: set[str] = set()
+        for topic, severity in record["findings"]:
+            self.by_severity[severity] += 1
+            entry = self.by_topic.setdefault(topic, {"proposals": 0, "findings": 0})
+            entry["findings"] += 1
+            if topic not in topics_here:
+                topics_here.add(topic)
+                entry["proposals"] += 1
+        self.set_aside += record["set_aside"]
+        self.reached_fail_on += bool(record["reached"])
+
+    @property
+    def exit_code(self) -> int:
+        """3 an engine error, else 2 a failed input, else 1 a finding reached --fail-on, else 0."""
+        if self.engine_errors:
+            return 3
+        if self.failed:
+            return 2
+        return 1 if self.reached_fail_on else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """summary.json: stable keys, topics sorted."""
+        s = self.settings
+        return {
+            "engine": s.engine,
+            "as_of": s.as_of.isoformat() if s.as_of else "case.meeting (each proposal's meeting date; today if none)",
+            "format": s.fmt,
+            "lang": s.lang,
+            "fail_on": s.fail_on,
+            "inputs": self.inputs,
+            "screened": self.screened,
+            "failed": len(self.failed),
+            "engine_errors": len(self.engine_errors),
+            "reached_fail_on": self.reached_fail_on,
+            "by_verdict": self.by_verdict,
+            "by_agenda": self.by_agenda,
+            "by_redelegation": self.by_redelegation,
+            "by_severity": self.by_severity,
+            "set_aside_by_exception": self.set_aside,
+            "by_topic": dict(sorted(self.by_topic.items())),
+            "failed_inputs": self.failed,
+            "engine_error_inputs": self.engine_errors,
+            "exit_code": self.exit_code,
+        }
+
+
+# ---------------------------------------------------------------- running it
+
+
+def outcomes(task_iter: Iterable[Task], settings: Settings, jobs: int, window: int | None = None) -> Iterator[Outcome]:
+    """Screen every task, yielding outcomes in input order whatever `jobs` is.
+
+    jobs == 1 runs in this process. Otherwise a spawn pool of `jobs` workers takes tasks through
+    `imap` (ordered, chunked); the consumer must call `.send(None)`-free iteration only: each
+    outcome taken from this generator frees one place in the window.
+    """
+    if jobs <= 1:
+        init_worker(settings)
+        for task in task_iter:
+            yield screen_one(task)
+        return
+    window = window or jobs * CHUNKSIZE * 4
+    places = threading.Semaphore(window)
+    stop = threading.Event()
+
+    def bounded() -> Iterator[Task]:
+        # Runs in the pool's task-feeding thread: wait for a free place before handing out more.
+        for task in task_iter:
+            while not places.acquire(timeout=0.1):
+                if stop.is_set():
+                    return
+            yield task
+
+    context = multiprocessing.get_context("spawn")
+    pool = context.Pool(jobs, initializer=init_worker, initargs=(settings,))
+    try:
+        for outcome in pool.imap(screen_one, bounded(), chunksize=CHUNKSIZE):
+            yield outcome
+            places.release()
+        pool.close()
+    finally:
+        stop.set()
+        pool.terminate()
+        pool.join()
+
+
+def write_outcome(outdir: Path, outcome: Outcome) -> None:
+    """Write one result file atomically (never over its own input)."""
+    if outcome.payload is None:
+        return
+    payload = outcome.payload
+    write_atomic(outdir / outcome.task.name, lambda tmp: tmp.write_bytes(payload), (outcome.task.path,))
+
+
+def write_summary(outdir: Path, summary: Summary) -> None:
+    """summary.json, atomically."""
+    text = json.dumps(summary.as_dict(), ensure_ascii=False, indent=2) + "\n"
+    write_atomic(outdir / SUMMARY_NAME, lambda tmp: tmp.write_text(text, encoding="utf-8"))

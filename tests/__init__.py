@@ -1,0 +1,1 @@
+"""itaku tests."""

@@ -1,0 +1,102 @@
+"""A broken rule file stops loading with its file, line and id; never a partial catalog."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine.catalog import RULES_DIR, load_catalog
+from engine.errors import CatalogError
+
+RULE = """rules:
+  - id: TEST-RULE
+    topic: {topic}
+    severity: advice
+    when: {when}
+    title: {{ja: 題, en: Title}}
+    message: {{ja: 本文, en: Body}}
+    source: test
+    checklist: {{ja: 確認, en: Check}}
+    ask: {{ja: 質問, en: Ask}}
+    clause: {{ja: 条項, en: Clause}}
+    examples:
+      fires: [{{email: {{bulk_send: true}}}}]
+      passes: [{{email: {{bulk_send: false}}}}]
+"""
+
+
+def _catalog_with(tmp_path: Path, text: str) -> Path:
+    directory = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, directory, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    (directory / "zz_test.yaml").write_text(text, encoding="utf-8")
+    return directory
+
+
+@pytest.mark.parametrize(
+    ("topic", "when", "expected"),
+    [
+        ("sender-domain-authentication", "{email.bulk_sned: true}", "unknown field 'email.bulk_sned'"),
+        ("no-such-topic", "{email.bulk_send: true}", "unknown topic 'no-such-topic'"),
+        ("sender-domain-authentication", "{email.recipients: bbc}", "'bbc' is not one of"),
+        ("sender-domain-authentication", "{email.bulk_send: {lt: 3}}", "needs a number field"),
+        ("sender-domain-authentication", "{all: []}", "non-empty list"),
+        ("sender-domain-authentication", "{email.bulk_send: {maybe: true}}", "unknown operator 'maybe'"),
+    ],
+)
+def test_broken_rule_names_file_line_and_id(tmp_path: Path, topic: str, when: str, expected: str) -> None:
+    directory = _catalog_with(tmp_path, RULE.format(topic=topic, when=when))
+    with pytest.raises(CatalogError) as info:
+        load_catalog(directory)
+    message = str(info.value)
+    assert re.search(r"zz_test\.yaml:[23] \[TEST-RULE\]", message), message
+    assert expected in message
+
+
+def test_duplicate_id_is_refused(tmp_path: Path) -> None:
+    text = RULE.format(topic="sender-domain-authentication", when="{email.bulk_send: true}")
+    directory = _catalog_with(tmp_path, text.replace("TEST-RULE", "MAIL-DOMAIN-AUTH"))
+    with pytest.raises(CatalogError, match="duplicate id"):
+        load_catalog(directory)
+
+
+def test_yaml_error_in_rule_file_names_the_line(tmp_path: Path) -> None:
+    directory = _catalog_with(tmp_path, "rules:\n  - id: [\n")
+    with pytest.raises(CatalogError) as info:
+        load_catalog(directory)
+    assert "zz_test.yaml:" in str(info.value)
+
+
+def test_the_bundled_catalog_loads_and_covers_every_topic() -> None:
+    catalog = load_catalog(RULES_DIR)
+    covered = {r.spec.topic for r in catalog.rules}
+    missing = set(catalog.topics) - covered - {"missing-information"}
+    assert not missing, f"topics without a rule: {sorted(missing)}"
+
+
+def test_parameter_changes_the_reading(tmp_path: Path) -> None:
+    """Guideline A's vendor requirement is a parameter: any_one accepts a vendor the default refuses."""
+    from engine.evaluation import Evaluator
+    from engine.loader import validate
+    from engine.rule_examples import example_document
+
+    directory = _catalog_with(tmp_path, "rules: []\n")
+    doc = example_document(
+        load_catalog(directory).rule("SITE-VENDOR-QUALIFICATION"),  # type: ignore[arg-type]
+        {"application_site": {"hosting": "vendor"},
+         "vendor": {"certifications": [], "per_person_access_control": True, "antivirus": False}},
+    )
+    proposal = validate(doc, "x", {})
+
+    def fires(catalog_dir: Path) -> bool:
+        evaluation = Evaluator(load_catalog(catalog_dir), "reference").evaluate(proposal, "x")
+        return any(f.rule_id == "SITE-VENDOR-QUALIFICATION" for f in evaluation.findings)
+
+    assert fires(directory)
+    (directory / "parameters.yaml").write_text("SITE-VENDOR-QUALIFICATION: {reading: any_one}\n", encoding="utf-8")
+    assert not fires(directory)
+    (directory / "parameters.yaml").write_text("SITE-VENDOR-QUALIFICATION: {reading: sometimes}\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="sometimes"):
+        load_catalog(directory)
