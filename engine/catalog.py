@@ -23,7 +23,8 @@ from engine.yamlio import YamlProblem, load_yaml
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 TOPICS_FILE = "topics.yaml"
 PARAMETERS_FILE = "parameters.yaml"
-NON_RULE_FILES = {TOPICS_FILE, PARAMETERS_FILE}
+DIGEST_FILE = "digest.yaml"
+NON_RULE_FILES = {TOPICS_FILE, PARAMETERS_FILE, DIGEST_FILE}
 
 Severity = Literal["blocker", "advice", "info"]
 SEVERITY_RANK = {"info": 0, "advice": 1, "blocker": 2}

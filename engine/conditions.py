@@ -45,6 +45,7 @@ from engine.models import Proposal, Subcontractor
 
 LIST_SUFFIX = "__n"  # facts carry `<field>__n`, a list's or group's size (durable has no len())
 PHASE_SECTION = "__phase__"
+RULES_PER_SHARD = 128  # durable rules joined to one phase-marker pattern (durable's limit is 256)
 
 # Sections that are not plain fields of the proposal model.
 DATA_ITEM_FIELDS = {"name": ("str", None), "added": ("bool", None)}
@@ -515,14 +516,16 @@ def _pattern(section: str, tests: list[Test]) -> Test:
     return {"$and": [head, *tests]} if tests else head
 
 
-def to_durable(conjunct: Conjunct, phase: int) -> list[list[Test]]:
+def to_durable(conjunct: Conjunct, phase: int, shard: int = 0) -> list[list[Test]]:
     """The `all` lists of the durable_rules rules that together implement one conjunct.
 
     The phase marker comes first, so nothing fires before every fact is in: durable_rules fires
     eagerly, and a negation evaluated before the negated fact arrives would give order-dependent
-    answers. Negations come last; "none of A or B" is "none of A" and "none of B".
+    answers. Negations come last; "none of A or B" is "none of A" and "none of B". Markers come in
+    shards: durable_rules lets one pattern feed at most 256 joins (error 108, beta limit), and every
+    rule starts with a marker.
     """
-    marker: Test = {"phase": {"$and": [{"section": PHASE_SECTION}, {"n": phase}]}}
+    marker: Test = {"phase": {"$and": [{"section": PHASE_SECTION}, {"n": phase}, {"shard": shard}]}}
     negations: list[Test] = [
         {f"{n.section}_{i}_{j}$not": _pattern(n.section, tests)}
         for i, n in enumerate(conjunct.negative)

@@ -9,8 +9,10 @@ import click
 
 from engine.catalog import Compiled, Derivation, Rule, default_catalog
 from engine.cli_support import handles_errors
+from engine.coverage import coverage, markdown_table
 from engine.errors import InputError
 from engine.evaluation import Evaluator
+from engine.lint import lint
 from engine.rule_examples import run_examples
 
 
@@ -117,3 +119,40 @@ def explain(rule_id: str, lang: str) -> None:
         for ex in getattr(spec.examples, kind):
             out.append(f"{kind}: {json.dumps(ex, ensure_ascii=False, default=str)}")
     click.echo("\n".join(out))
+
+
+@rules.command("coverage")
+@click.option("--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True)
+@handles_errors
+def coverage_command(fmt: str) -> None:
+    """Rules and example counts per topic; guideline statements without a rule (exit 1 if any)."""
+    catalog = default_catalog()
+    cov = coverage(catalog)
+    if fmt == "md":
+        click.echo(markdown_table(cov))
+    else:
+        for topic, ids in cov.topics.items():
+            counts = [
+                f"{i}({len(catalog.rule(i).spec.examples.fires)}/{len(catalog.rule(i).spec.examples.passes)})"  # type: ignore[union-attr]
+                for i in ids
+            ]
+            click.echo(f"{topic:<32} {len(ids):>2}  {' '.join(counts) or '-'}")
+        click.echo(f"statements: {len(cov.statements)}, without a rule: {len(cov.uncovered)}")
+    for s in cov.uncovered:
+        click.echo(f"NO RULE {s.id}: {s.text}")
+    for statement_id, rule_id in cov.unknown:
+        click.echo(f"UNKNOWN RULE {rule_id} in {statement_id}")
+    if cov.uncovered or cov.unknown:
+        sys.exit(1)
+
+
+@rules.command("lint")
+@handles_errors
+def lint_command() -> None:
+    """Rules that can never fire, rules subsumed by another of the same topic, severity conflicts."""
+    problems = lint(default_catalog())
+    for p in problems:
+        click.echo(p.describe())
+    click.echo(f"{len(problems)} problem(s)")
+    if problems:
+        sys.exit(1)

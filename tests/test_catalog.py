@@ -100,3 +100,75 @@ def test_parameter_changes_the_reading(tmp_path: Path) -> None:
     (directory / "parameters.yaml").write_text("SITE-VENDOR-QUALIFICATION: {reading: sometimes}\n", encoding="utf-8")
     with pytest.raises(CatalogError, match="sometimes"):
         load_catalog(directory)
+
+
+def test_coverage_names_no_statement_without_a_rule(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("rules", "coverage")
+    assert result.exit_code == 0, result.stdout
+    assert "without a rule: 0" in result.stdout
+
+
+def test_rules_readme_keeps_the_map(cli) -> None:  # type: ignore[no-untyped-def]
+    table = cli("rules", "coverage", "--format", "md").stdout.strip()
+    readme = (RULES_DIR / "README.md").read_text(encoding="utf-8")
+    assert table in readme, "rules/README.md is out of date: paste `itaku rules coverage --format md`"
+
+
+def test_coverage_reports_a_statement_without_a_rule(tmp_path: Path) -> None:
+    from engine.coverage import coverage
+
+    directory = _catalog_with(tmp_path, "rules: []\n")
+    digest = (directory / "digest.yaml").read_text(encoding="utf-8")
+    (directory / "digest.yaml").write_text(
+        digest + "  - {id: S-NEW, source: seed, text: 新しい要件, rules: []}\n"
+        "  - {id: S-TYPO, source: seed, text: 誤記, rules: [NO-SUCH-RULE]}\n",
+        encoding="utf-8",
+    )
+    cov = coverage(load_catalog(directory))
+    assert [s.id for s in cov.uncovered] == ["S-NEW"]
+    assert cov.unknown == [("S-TYPO", "NO-SUCH-RULE")]
+
+
+def test_bundled_catalog_lints_clean(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("rules", "lint")
+    assert result.exit_code == 0, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("rules", "kind"),
+    [
+        ("""  - {id: T-NEVER, when: {email.bulk_send: true, all: [{email.bulk_send: false}]}, severity: advice}""", "never-fires"),
+        ("""  - {id: T-NEVER-NEG, when: {email.bulk_send: true, none: [{email.bulk_send: true}]}, severity: advice}""", "never-fires"),
+        ("""  - {id: T-WIDE, when: {email.freemail: true}, severity: advice}
+  - {id: T-NARROW, when: {email.freemail: true, email.auto_forward: false}, severity: advice}""", "subsumed"),
+        ("""  - {id: T-SOFT, when: {email.freemail: {not: false}}, severity: advice}
+  - {id: T-HARD, when: {email.freemail: true}, severity: blocker}""", "severity-conflict"),
+    ],
+)
+def test_lint_finds_defects(tmp_path: Path, rules: str, kind: str) -> None:
+    from engine.lint import lint
+
+    common = (
+        "topic: mail-account-hygiene, title: {ja: 題, en: T}, message: {ja: 本文, en: B}, source: s, "
+        "checklist: {ja: 確認, en: C}, ask: {ja: 質問, en: A}, clause: {ja: 条項, en: C}, "
+        "examples: {fires: [{email: {freemail: true}}], passes: [{email: {freemail: false}}]}"
+    )
+    text = "rules:\n" + "\n".join(line.replace("}, severity", "}, " + common + ", severity") for line in rules.splitlines())
+    directory = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, directory, ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.md"))
+    for path in directory.glob("*.yaml"):
+        if path.name not in ("topics.yaml", "digest.yaml"):
+            path.unlink()
+    (directory / "digest.yaml").write_text("statements: []\n", encoding="utf-8")
+    (directory / "classification.yaml").write_text((RULES_DIR / "classification.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (directory / "t.yaml").write_text(text, encoding="utf-8")
+    kinds = {p.kind for p in lint(load_catalog(directory))}
+    assert kind in kinds
+
+
+def test_rule_making_after_the_reform_is_consulted(durable) -> None:  # type: ignore[no-untyped-def]
+    from engine.loader import load_proposal
+    from tests.conftest import EXAMPLES
+
+    evaluation = durable.evaluate(load_proposal(EXAMPLES / "extra" / "06-rule-making-2024.yaml"), "x")
+    assert evaluation.classification.agenda == ("consultation",)

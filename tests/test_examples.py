@@ -1,0 +1,39 @@
+"""The project's own examples beyond the seed: each produces what tests/expected_examples.yaml says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from engine.evaluation import Evaluator
+from engine.loader import load_proposal
+from tests.conftest import EXAMPLES
+
+EXPECTED = yaml.safe_load((Path(__file__).parent / "expected_examples.yaml").read_text(encoding="utf-8"))
+
+
+def test_every_extra_example_has_expectations() -> None:
+    assert sorted(p.name for p in (EXAMPLES / "extra").glob("*.yaml")) == sorted(EXPECTED)
+    assert len(EXPECTED) >= 8
+
+
+@pytest.mark.parametrize("engine", ["durable", "reference"])
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example(name: str, engine: str, request: pytest.FixtureRequest) -> None:
+    evaluator: Evaluator = request.getfixturevalue(engine)
+    expected = EXPECTED[name]
+    path = EXAMPLES / "extra" / name
+    evaluation = evaluator.evaluate(load_proposal(path), str(path))
+    assert evaluation.verdict == expected["verdict"]
+    assert list(evaluation.classification.agenda) == expected["agenda"]
+    if "redelegation" in expected:
+        assert evaluation.classification.redelegation == expected["redelegation"]
+    raised = {f.topic for f in evaluation.findings if f.severity != "info" and f.counts}
+    assert set(expected["raised"]) <= raised
+    if not expected["raised"]:
+        assert not raised
+    assert not set(expected.get("not_above_info", ())) & raised
+    excepted = sorted(f.rule_id for f in evaluation.findings if not f.counts)
+    assert excepted == sorted(expected.get("excepted", ()))
