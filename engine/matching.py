@@ -12,6 +12,7 @@ import itertools
 import json
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import durable_rules_engine as dre
@@ -62,7 +63,23 @@ _lock = threading.Lock()
 # call, which cost as much as the C engine's own work per fact (measured: bench/README in README).
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
-Sink = tuple[list[Match], dict[str, dict[str, Any]]]
+
+
+@dataclass
+class Sink:
+    """Where firings go: the matches, with the full facts by id and each fact's place in its section."""
+
+    by_id: dict[str, dict[str, Any]]
+    place: dict[str, int]
+    found: list[Match] = field(default_factory=list)
+    keys: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def canonical(self) -> list[Match]:
+        """The matches in the reference evaluator's order: catalog order, conjunct, then the places
+        of the bound facts (sections by name). Rete fires in an order of its own, which depends on
+        fact order; whatever keeps the first of equal matches downstream must not see that."""
+        order = sorted(range(len(self.found)), key=self.keys.__getitem__)
+        return [self.found[i] for i in order]
 
 
 def _fields_read(conjunct: cond.Conjunct) -> Iterator[tuple[str, str]]:
@@ -96,14 +113,22 @@ class DurableMatcher:
         self.catalog = catalog
         definition: dict[str, Any] = {}
         self._rule_of: dict[str, str] = {}
+        self._rank: dict[str, tuple[int, int]] = {}  # durable rule -> (catalog position, conjunct)
         read: dict[str, set[str]] = {}
+        self._shards = {1: 1, 2: 1}
         for phase, compiled in ((1, catalog.derivations), (2, catalog.rules)):
-            for c in compiled:
+            count = 0
+            for position, c in enumerate(compiled):
                 for k, conjunct in enumerate(c.conjuncts):
-                    for j, patterns in enumerate(cond.to_durable(conjunct, phase)):
+                    shard = count // cond.RULES_PER_SHARD
+                    alternatives = cond.to_durable(conjunct, phase, shard)
+                    count += len(alternatives)
+                    self._shards[phase] = shard + 1
+                    for j, patterns in enumerate(alternatives):
                         name = f"{c.id}#{k}.{j}"
                         definition[name] = {"all": patterns}
                         self._rule_of[name] = c.id
+                        self._rank[name] = (position, k)
                     for section, key in _fields_read(conjunct):
                         read.setdefault(section, {"id", "section"}).add(key)
         self._keys = {section: frozenset(keys - {""}) for section, keys in read.items()}
@@ -120,21 +145,29 @@ class DurableMatcher:
         # Every fact's JSON starts with its session id: '{"sid":"7",' + the fact's own keys.
         head = '{"sid":' + _encode(sid) + ","
         by_id = {f["id"]: f for fs in facts.values() for f in fs}
+        place = {f["id"]: i for fs in facts.values() for i, f in enumerate(fs)}
         try:
             for fact in self.order([f for section, fs in facts.items() if section in self._keys for f in fs]):
                 self._assert(source, head, fact, None)
-            derived: list[Match] = []
-            self._assert(source, head, {"id": "__phase1__", "section": cond.PHASE_SECTION, "n": 1}, (derived, by_id))
-            classification = classify(derived)
+            derived = Sink(by_id, place)
+            self._mark(source, head, 1, derived)
+            classification = classify(derived.canonical())
             cfact = classification_fact(classification)
             by_id[cfact["id"]] = cfact
+            place[cfact["id"]] = 0
             if cfact["section"] in self._keys:
                 self._assert(source, head, cfact, None)
-            found: list[Match] = []
-            self._assert(source, head, {"id": "__phase2__", "section": cond.PHASE_SECTION, "n": 2}, (found, by_id))
+            found = Sink(by_id, place)
+            self._mark(source, head, 2, found)
         finally:
             dre.delete_state(self._handle, sid)
-        return derived, classification, found
+        return derived.canonical(), classification, found.canonical()
+
+    def _mark(self, source: str, head: str, phase: int, sink: Sink) -> None:
+        """Assert the phase's markers, one per shard: the phase's rules fire now."""
+        for shard in range(self._shards[phase]):
+            marker = {"id": f"__phase{phase}.{shard}__", "section": cond.PHASE_SECTION, "n": phase, "shard": shard}
+            self._assert(source, head, marker, sink)
 
     def order(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The order facts are asserted in (phase markers always come after): as built.
@@ -155,7 +188,7 @@ class DurableMatcher:
             raise EngineError(source, None, f"durable_rules refused fact '{fact.get('id')}' (code {code})")
         self._drain(source, state, sink)
 
-    def _drain(self, source: str, state: int, sink: tuple[list[Match], dict[str, Any]] | None) -> None:
+    def _drain(self, source: str, state: int, sink: Sink | None) -> None:
         result = dre.start_action_for_state(self._handle, state)
         pending = result[1] if result else None
         while pending:
@@ -165,10 +198,10 @@ class DurableMatcher:
                 if rule_id is None or sink is None:
                     # A rule fired before its phase marker: the marker discipline is broken.
                     raise EngineError(source, rule_id, f"durable_rules fired '{name}' outside its phase")
-                found, by_id = sink
                 try:
-                    binding = {alias: by_id[f["id"]] for alias, f in matched.items() if alias != "phase"}
-                    found.append((rule_id, binding))
+                    binding = {alias: sink.by_id[f["id"]] for alias, f in matched.items() if alias != "phase"}
+                    sink.found.append((rule_id, binding))
+                    sink.keys.append((*self._rank[name], tuple(sink.place[binding[a]["id"]] for a in sorted(binding))))
                     pending = dre.complete_and_start_action(self._handle, state)
                 except Exception as exc:
                     # durable_rules can swallow an action's exception (upstream #305): never lose it.
