@@ -19,6 +19,8 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 demo: install
 	mkdir -p $(OUT)
 	$(ITAKU) check $(SEED) --fail-on never
+	$(ITAKU) report $(SEED) --format html -o $(OUT)/meeting.html
+	$(ITAKU) report $(SEED) --format md -o $(OUT)/meeting.md
 
 test: install
 	$(PY) -m pytest -q

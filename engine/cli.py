@@ -17,6 +17,7 @@ from engine.catalog import SEVERITY_RANK, default_catalog
 from engine.cli_support import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
 from engine.rules_cli import rules
 from engine.screen_cli import screen
+from reports.cli import report
 
 
 @click.group()
@@ -61,4 +62,5 @@ def check(
 
 
 main.add_command(rules)
+main.add_command(report)
 main.add_command(screen)

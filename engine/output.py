@@ -35,6 +35,10 @@ def write_atomic(target: Path, write: Callable[[Path], None], inputs: Iterable[P
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        # mkstemp makes the file private (0600); an output is an ordinary file, readable as the umask allows
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -124,3 +124,73 @@ def grouped_by_topic(evaluation: Evaluation, catalog: Catalog, lang: str) -> lis
             "findings": [finding_dict(f, lang) for f in items],
         })
     return out
+
+
+# ------------------------------------------------------------------ reports (HTML, Markdown)
+
+
+def display_value(value: Any, lang: str) -> str:
+    """A value a rule read, as a reader says it: yes / no / not stated, lists joined."""
+    if value is None:
+        return label("value.none", lang)
+    if isinstance(value, bool):
+        return label(f"value.{str(value).lower()}", lang)
+    sep = "、" if lang == "ja" else ", "
+    if isinstance(value, (list, tuple)):
+        return sep.join(display_value(v, lang) for v in value) or label("value.none", lang)
+    if isinstance(value, dict):
+        return sep.join(f"{k}: {display_value(v, lang)}" for k, v in value.items())
+    return str(value)
+
+
+def data_items_marked(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """The data items in the proposal's order, each marked when added since the earlier approval.
+
+    An added item the list leaves out still comes last: the change must never go unshown.
+    """
+    added = set(evaluation.changes.added_items)
+    items = [{"name": name, "added": name in added} for name in evaluation.data_items]
+    listed = set(evaluation.data_items)
+    items += [{"name": name, "added": True} for name in evaluation.changes.added_items if name not in listed]
+    return items
+
+
+def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, Any]:
+    """One proposal prepared for a report template: `evaluation_dict` plus the findings grouped by
+    topic, the data items with the added ones marked, and the responses no finding answers."""
+    out = evaluation_dict(evaluation, lang)
+    out["verdict_label"] = label(f"verdict_short.{evaluation.verdict}", lang)
+    groups = grouped_by_topic(evaluation, catalog, lang)
+    for group in groups:
+        group["severity"] = group["findings"][0]["severity"]  # groups list their most severe first
+        for finding in group["findings"]:
+            for evidence in finding["evidence"]:
+                evidence["text"] = display_value(evidence["value"], lang)
+    out["groups"] = groups
+    out["data_items"] = data_items_marked(evaluation)
+    for exception in out["exceptions"]:
+        exception["origin_label"] = label(f"exception_origin.{exception['origin']}", lang)
+    # A response on a topic with no finding (the advice was taken, or never given) is still the
+    # department's word to the council: show it rather than drop it.
+    answered = {f.topic for f in evaluation.findings}
+    out["other_responses"] = [
+        {"topic": topic, "label": _topic_label(catalog, topic, lang), "text": text}
+        for topic, text in evaluation.responses.items()
+        if topic not in answered
+    ]
+    return out
+
+
+def meeting_view(evaluations: list[Evaluation], catalog: Catalog, lang: str) -> dict[str, Any]:
+    """Several proposals prepared for a report template: the cases in case-number order and the
+    meeting dates they name."""
+    ordered = sorted(evaluations, key=case_sort_key)
+    meetings = sorted({e.case.meeting.isoformat() for e in ordered if e.case.meeting})
+    return {"cases": [case_view(e, catalog, lang) for e in ordered], "meetings": meetings}
+
+
+def _topic_label(catalog: Catalog, topic: str, lang: str) -> str:
+    t = catalog.topics.get(topic)
+    if t is None:
+        return topic
+    return t.en if lang == "en" else t.ja

@@ -1,0 +1,54 @@
+"""`itaku report`: one proposal's review, or a meeting report, as HTML or Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from engine.catalog import default_catalog
+from engine.cli_support import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
+from engine.output import check_target, write_text_atomic
+
+# Output suffixes that name a format, so `-o meeting.html` needs no --format.
+_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "md"]), default=None,
+    help="html or md (default: from the suffix of -o).",
+)
+@LANG
+@ENGINE
+@AS_OF
+@WAIVERS
+@click.option(
+    "-o", "--output", "output", required=True, metavar="OUT",
+    help="File to write, atomically; never one of the inputs. '-' writes to standard output.",
+)
+@handles_errors
+def report(
+    files: tuple[Path, ...], fmt: str | None, lang: str, engine_name: str,
+    as_of: dt.datetime | None, waivers: Path | None, output: str,
+) -> None:
+    """Write one proposal's review, or a meeting report for several (agenda, then each case in
+    case-number order), as one self-contained HTML file or as Markdown."""
+    from reports.render import render_report
+
+    fmt = fmt or _SUFFIX_FORMAT.get(Path(output).suffix.lower())
+    if fmt is None:
+        raise click.UsageError("give --format html or --format md (the output name does not say which)")
+    inputs = [*files, *([waivers] if waivers else [])]
+    target = None if output == "-" else Path(output)
+    if target is not None:
+        check_target(target, inputs)  # refuse before any work: an input is never overwritten
+    catalog = default_catalog()
+    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog)
+    text = render_report(evaluations, catalog, fmt, lang)
+    if target is None:
+        click.echo(text, nl=False)
+    else:
+        write_text_atomic(target, text, inputs)

@@ -1,0 +1,47 @@
+"""Markdown escaping: text from a proposal (or a rule message quoting one) shown as written.
+
+The Markdown templates run with `md_finalize`, so every `{{ value }}` is escaped even where a
+template forgets the `md` filter; the filter marks its result so it is not escaped twice.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reports.view import inert
+
+
+class Md(str):
+    """Text already made safe for Markdown (the `md` filter's result)."""
+
+
+# Characters with a meaning anywhere in a line (CommonMark, and GitHub's extensions: tables,
+# strikethrough, math). Escaping `[` also defuses links and images, `<` raw HTML and autolinks.
+_INLINE = re.compile(r"([\\`*\[\]<>|&~#$])")
+# `_` emphasises only at a word boundary (a letter or digit on neither side); inside a word
+# (`bulk_send`, 旧氏_追加) it is left as written, so field names stay readable as plain text.
+_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+# Characters that open a block only at the start of a line: lists, quotes, headings, rules.
+_BULLET = re.compile(r"^([-+=])")
+_NUMBERED = re.compile(r"^(\d+)([.)])")
+_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)+[ \t]*")
+
+
+def md_escape(value: Any) -> Md:
+    """`value` as one line of inert Markdown text: line breaks become spaces (a value must not
+    start a new block), control characters become visible escapes, Markdown syntax is escaped."""
+    if isinstance(value, Md):
+        return value
+    if value is None:
+        return Md("")
+    text = _LINE_BREAKS.sub(" ", str(value)).strip(" \t")
+    text = _INLINE.sub(r"\\\1", inert(text))
+    text = _UNDERSCORE.sub(r"\\_", text)
+    text = _NUMBERED.sub(r"\1\\\2", _BULLET.sub(r"\\\1", text))
+    return Md(text)
+
+
+def md_finalize(value: Any) -> Any:
+    """Jinja `finalize` for Markdown: escape whatever the `md` filter has not escaped already."""
+    return md_escape(value)

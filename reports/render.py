@@ -1,0 +1,73 @@
+"""HTML and Markdown reports: one proposal's review, or a meeting of several, from templates.
+
+Python only prepares the Evaluations (`reports.view`); the templates in `reports/templates/`
+decide what the reader sees. Text from a proposal reaches a template as a value and is never
+rendered as a template itself.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from engine.catalog import Catalog
+from engine.evaluation import Evaluation
+from engine.labels import label
+from reports.markdown import md_escape, md_finalize
+from reports.view import inert, meeting_view
+
+FORMATS: tuple[str, ...] = ("html", "md")
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _html_finalize(value: Any) -> Any:
+    """Before autoescaping: None prints as nothing, control characters become visible escapes."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return inert(value)
+    return value
+
+
+@functools.cache
+def environment(fmt: str) -> Environment:
+    """The jinja2 environment for `fmt`: HTML autoescaped, Markdown escaped by `md_finalize`."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}")
+    html = fmt == "html"
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=html,
+        undefined=StrictUndefined,  # a misspelt name in a template is an error, not a blank
+        finalize=_html_finalize if html else md_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    return env
+
+
+def labeller(lang: str) -> Callable[..., str]:
+    """The templates' `t(key, **values)`: a fixed label in `lang`, with values filled in."""
+
+    def t(key: str, **values: Any) -> str:
+        text = label(key, lang)
+        return text.format(**values) if values else text
+
+    return t
+
+
+def render_report(evaluations: Sequence[Evaluation], catalog: Catalog, fmt: str, lang: str) -> str:
+    """One proposal's review (one Evaluation) or a meeting report (several), as HTML or Markdown."""
+    if not evaluations:
+        raise ValueError("a report needs at least one evaluation")
+    shape = "proposal" if len(evaluations) == 1 else "meeting"
+    template = environment(fmt).get_template(f"{shape}.{fmt}.j2")
+    context = meeting_view(list(evaluations), catalog, lang)
+    return template.render(**context, lang=lang, t=labeller(lang))
