@@ -21,6 +21,15 @@ demo: install
 	$(ITAKU) check $(SEED) --fail-on never
 	$(ITAKU) report $(SEED) --format html -o $(OUT)/meeting.html
 	$(ITAKU) report $(SEED) --format md -o $(OUT)/meeting.md
+	$(ITAKU) template -o $(OUT)/form.xlsx
+	$(ITAKU) template --from examples/seed/27.yaml -o $(OUT)/form-27.xlsx
+	$(ITAKU) check $(OUT)/form-27.xlsx --fail-on never
+	$(ITAKU) checklist self-check $(SEED) -o $(OUT)/self-check.xlsx
+	$(ITAKU) checklist inspection $(SEED) -o $(OUT)/inspection.xlsx
+	$(ITAKU) checklist management-record $(SEED) -o $(OUT)/management-record.xlsx
+	$(ITAKU) checklist pre-send examples/seed/23.yaml examples/seed/27.yaml -o $(OUT)/pre-send.xlsx
+	$(ITAKU) checklist opinion-list $(SEED) -o $(OUT)/opinion-list.xlsx
+	$(ITAKU) checklist matrix $(SEED) -o $(OUT)/matrix.xlsx
 
 test: install
 	$(PY) -m pytest -q

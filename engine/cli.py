@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from checklists.cli import checklist, template
 from engine.catalog import SEVERITY_RANK, default_catalog
 from engine.cli_support import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
 from engine.rules_cli import rules
@@ -62,5 +63,7 @@ def check(
 
 
 main.add_command(rules)
+main.add_command(template)
+main.add_command(checklist)
 main.add_command(report)
 main.add_command(screen)

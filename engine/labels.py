@@ -281,7 +281,6 @@ LABELS.update({
     "head.handlers": {"ja": "取扱者（責任者・従事者）", "en": "Handlers (manager and staff)"},
     "head.classification": {"ja": "区分", "en": "Classification"},
     "head.verdict": {"ja": "意見", "en": "Opinion"},
-    "head.meeting": {"ja": "審議会", "en": "Meeting"},
     "head.as_of": {"ja": "評価基準日", "en": "Rules as of"},
     "head.recipients": {"ja": "宛先の指定", "en": "Recipients"},
     "head.attachments": {"ja": "添付ファイル", "en": "Attachments"},

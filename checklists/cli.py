@@ -1,0 +1,107 @@
+"""`itaku template` (the proposal form) and `itaku checklist KIND` (the Excel checklists).
+
+The builders (and openpyxl) are imported inside the commands: `itaku check` on YAML stays as fast as
+it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import click
+
+from checklists.kinds import KINDS
+from checklists.messages import fmsg
+from engine.catalog import default_catalog
+from engine.cli_support import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
+from engine.errors import InputError
+from engine.loader import load_proposal
+from engine.output import check_target
+
+OUTPUT = click.option(
+    "-o", "--output", "output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+    help="The .xlsx file to write (replaced atomically; never one of the inputs).",
+)
+
+
+def _check_suffix(output: Path) -> None:
+    if output.suffix.lower() != ".xlsx":
+        raise InputError(str(output), None, fmsg("output_suffix"))
+
+
+def _done(output: Path, started: float, verbose: bool) -> None:
+    if verbose:
+        click.echo(f"itaku: {output} ({output.stat().st_size:,} bytes, {time.perf_counter() - started:.2f} s)", err=True)
+
+
+@click.command()
+@OUTPUT
+@click.option(
+    "--from", "source", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    help="Pre-fill the form from this proposal (YAML, JSON or a filled form).",
+)
+@LANG
+@click.option("-v", "--verbose", is_flag=True, help="Say what was written and how long it took.")
+@handles_errors
+def template(output: Path, source: Path | None, lang: str, verbose: bool) -> None:
+    """Write the proposal form (申請様式) as an Excel workbook, blank or pre-filled.
+
+    Fill it in and review it with `itaku check FORM.xlsx`.
+    """
+    from checklists import workbook as wbk  # openpyxl is imported only by the commands that need it
+    from checklists.form import build_form
+
+    started = time.perf_counter()
+    _check_suffix(output)
+    proposal = load_proposal(source) if source is not None else None
+    wb = build_form(default_catalog(), lang, proposal, str(source or ""))
+    wbk.save(wb, output, [source] if source is not None else [])
+    _done(output, started, verbose)
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@OUTPUT
+@LANG
+@ENGINE
+@AS_OF
+@WAIVERS
+@click.option("-v", "--verbose", is_flag=True, help="Say what was written and how long it took.")
+@handles_errors
+def checklist(
+    kind: str, files: tuple[Path, ...], output: Path, lang: str, engine_name: str,
+    as_of: dt.datetime | None, waivers: Path | None, verbose: bool,
+) -> None:
+    """Write checklist KIND for the proposals FILES as an Excel workbook.
+
+    \b
+    self-check         自己点検シート: one row per rule that applies, pre-judged
+    inspection         立入り調査チェックシート: one row per measure the proposal promises
+    management-record  委託管理記録: header and a dated log seeded from the contract period
+    pre-send           メール送信前チェックリスト: one row per planned bulk send
+    opinion-list       セキュリティアドバイザー意見一覧: one row per proposal
+    matrix             topics down, proposals across, worst severity in each cell
+    """
+    from checklists import workbook as wbk
+    from checklists.build import build_checklist
+    from checklists.sheets.pre_send import sends_bulk_mail
+
+    started = time.perf_counter()
+    _check_suffix(output)
+    catalog = default_catalog()
+    inputs = [*files, *([waivers] if waivers else [])]
+    check_target(output, inputs)  # refuse a bad target before the (slower) evaluation
+    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog)
+    if kind == "pre-send":
+        for evaluation in evaluations:
+            if not sends_bulk_mail(evaluation):
+                click.echo(f"itaku: {evaluation.source}: {fmsg('skipped_no_bulk_send')}", err=True)
+        evaluations = [e for e in evaluations if sends_bulk_mail(e)]
+        if not evaluations:
+            raise InputError(", ".join(str(f) for f in files), None, fmsg("no_bulk_send"))
+    wb = build_checklist(kind, evaluations, catalog, lang)
+    wbk.save(wb, output, inputs)
+    _done(output, started, verbose)

@@ -1,0 +1,394 @@
+"""The proposal form (申請様式), generated from the pydantic models, optionally pre-filled.
+
+Layout (the reader in form_reader.py relies on it):
+- 申請様式: row 3 holds the headers 項目 / フィールド / 入力 / 説明・選択肢; from row 4, one row per
+  field in model order, column B the dotted path, column C the input cell. A section that may be
+  omitted (email, system, ...) has a heading row whose input says whether it applies.
+- One sheet per list of records (再委託先等, 例外) and per mapping (担当課の対応): row 2 the labels,
+  row 3 the keys (A3 the list's path, then one field name per column), records from row 4.
+- 記入方法 (instructions) and a hidden 選択肢 sheet holding the dropdown lists.
+- The defined name `itaku_form_version` tells the reader which layout it is reading.
+Every sheet is protected without a password; only input cells are unlocked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.worksheet import Worksheet
+
+from checklists import schema
+from checklists import workbook as wbk
+from checklists.messages import fmsg
+from checklists.schema import Node
+from checklists.values import CellProblem, show, yesno_labels
+from engine.catalog import Catalog
+from engine.errors import InputError
+from engine.labels import label
+from engine.models import FORMAT_ID, Proposal
+
+FORM_VERSION = f"{FORMAT_ID} form 1"
+VERSION_NAME = "itaku_form_version"
+HEADER_ROW = 3  # the header row of the main sheet and the key row of record sheets
+FIRST_ROW = 4
+BLANK_RECORDS = 10  # empty rows offered on each record sheet beyond the pre-filled ones
+MAIN_COLUMNS = 4  # 項目, フィールド, 入力, 説明/選択肢
+INPUT_COLUMN = 3
+
+_HELP: dict[str, dict[str, str]] = {
+    "required": {"ja": "【必須】", "en": "[required] "},
+    "yesno": {"ja": "はい／いいえ／未記載（空欄は未記載）", "en": "Yes / No / Not stated (blank = not stated)"},
+    "enum": {"ja": "選択: {choices}", "en": "Pick one: {choices}"},
+    "enum_list": {
+        "ja": "複数可（「、」区切り）: {choices}。該当がなければ「なし」、空欄は未記載",
+        "en": "Several allowed, comma-separated: {choices}. 'None' if none apply; blank = not stated",
+    },
+    "text_list": {
+        "ja": "複数は改行（Alt+Enter）または「、」で区切る",
+        "en": "Several: one per line (Alt+Enter), or separated by 、",
+    },
+    "text": {"ja": "自由記述", "en": "Free text"},
+    "int": {"ja": "整数{bounds}", "en": "Whole number{bounds}"},
+    "date": {"ja": "日付（2020/1/6、令和2年1月6日、R2.1.6 など）", "en": "Date (2020/1/6, 令和2年1月6日, R2.1.6, ...)"},
+    "group_optional": {
+        "ja": "この区分が提案に該当すれば「はい」、該当しなければ「いいえ」。下の項目を記入すれば「はい」とみなす",
+        "en": "Yes if this section applies to the proposal, No if not; filling in a field below counts as yes",
+    },
+    "table_optional": {
+        "ja": "シート「{sheet}」に1行1件で記入する。該当がなければ「いいえ」、空欄は未記載",
+        "en": "List them on sheet '{sheet}', one per row. No if there are none; blank = not stated",
+    },
+    "table": {"ja": "シート「{sheet}」に1行1件で記入する", "en": "List them on sheet '{sheet}', one per row"},
+    "title": {"ja": "申請様式（{version}）", "en": "Proposal form ({version})"},
+    "note": {
+        "ja": "黄色の欄に記入する。記入方法はシート「記入方法」を参照。記入後 `itaku check このファイル.xlsx` で審査する。",
+        "en": "Fill in the yellow cells; see sheet 'How to fill in'. Then review it with `itaku check THIS.xlsx`.",
+    },
+    "topics": {"ja": "論点の一覧から選ぶ（論点IDでもよい）", "en": "Pick a topic (or type its id)"},
+    "rule_ids": {"ja": "ルールIDは `itaku rules list` で確認できる", "en": "Rule ids: see `itaku rules list`"},
+}
+
+_INSTRUCTIONS: dict[str, list[str]] = {
+    "ja": [
+        "この様式は itaku の提案書（{format}）を Excel で記入するためのものです。版: {version}",
+        "黄色の欄だけが入力できます（シートは保護されています。パスワードはありません）。",
+        "はい／いいえの項目: はい・いいえ・未記載のほか、○／×、有／無、あり／なし、true／false、yes／no も"
+        "読み取ります。空欄は「未記載」です。",
+        "選択肢の項目: 一覧から選びます。選択肢の英語の値（例: outsourcing）を入力してもかまいません。",
+        "複数選べる項目: 「、」で区切って入力します（例: 業務委託、再委託）。該当がないときは「なし」、空欄は未記載です。",
+        "一覧の項目（取扱項目など）: 1行に1つ（セル内の改行は Alt+Enter）、または「、」で区切ります。",
+        "日付: 2020/1/6、2020-01-06、2020年1月6日、令和2年1月6日、令和元年9月2日、R2.1.6、H31.4.1 のいずれでも読み取ります。",
+        "数値: 全角数字や桁区切り（43,000）も読み取ります。",
+        "区分の見出し行（灰色）: その区分（メール送信、システムなど）が提案に該当しなければ「いいえ」にします。",
+        "再委託先等: シート「{subcontractors}」に1行1件で記入します。再委託先等がなければ申請様式の該当行を「いいえ」にします。",
+        "担当課の対応: シート「{responses}」に、論点ごとに1行で記入します。",
+        "例外: 審議会が認めたルールの適用除外を、シート「{exceptions}」に1行1件で記入します。",
+        "数式は使わないでください。数式の入力欄は保存された計算結果を読み、結果がなければエラーになります。",
+        "記入が終わったら `itaku check このファイル.xlsx` で審査します。誤りがあるときは「シート名!セル」で場所を示します。",
+    ],
+    "en": [
+        "This workbook is an itaku proposal ({format}) to fill in with Excel. Version: {version}",
+        "Only the yellow cells accept input (sheets are protected without a password).",
+        "Yes/no fields: Yes, No or Not stated; ○/×, 有/無, あり/なし, true/false are read too. Blank means not stated.",
+        "Choice fields: pick from the list; the English value (e.g. outsourcing) is accepted too.",
+        "Multiple-choice fields: separate with commas. 'None' when nothing applies; blank means not stated.",
+        "List fields (data items, ...): one per line (Alt+Enter inside a cell), or separated by 、.",
+        "Dates: 2020/1/6, 2020-01-06, 2020年1月6日, 令和2年1月6日, 令和元年9月2日, R2.1.6, H31.4.1.",
+        "Numbers: full-width digits and thousands separators (43,000) are read.",
+        "Section headings (grey): answer No when the section (e-mail, system, ...) does not apply.",
+        "Subcontractors: one per row on sheet '{subcontractors}'; answer No on the form when there are none.",
+        "Responses: one row per topic on sheet '{responses}'.",
+        "Exceptions: rules the council waived for this proposal, one per row on sheet '{exceptions}'.",
+        "Do not use formulas: a formula's saved result is read, and a formula without one is an error.",
+        "Then run `itaku check THIS.xlsx`; errors name the sheet and cell (Sheet!C14).",
+    ],
+}
+
+
+def _help(key: str, lang: str, **values: Any) -> str:
+    entry = _HELP[key]
+    return (entry.get(lang) or entry["ja"]).format(**values)
+
+
+def record_sheet_title(node: Node, lang: str) -> str:
+    """The sheet that holds a list of records or a mapping (再委託先等, 担当課の対応, 例外)."""
+    return wbk.sheet_title(node.label(lang))
+
+
+def _dig(data: dict[str, Any] | None, path: str) -> tuple[bool, Any]:
+    """(present, value) of a dotted path in a dumped proposal."""
+    current: Any = data
+    for part in path.split("."):
+        if not isinstance(current, dict) or part not in current:
+            return False, None
+        current = current[part]
+    return True, current
+
+
+def _node_help(node: Node, lang: str) -> str:
+    if node.kind == schema.YESNO:
+        text = _help("yesno", lang)
+    elif node.kind == schema.ENUM:
+        text = _help("enum", lang, choices=" / ".join(schema.choice_label(node, v, lang) for v in node.choices))
+    elif node.kind == schema.ENUM_LIST:
+        sep = "、" if lang == "ja" else ", "
+        text = _help("enum_list", lang, choices=sep.join(schema.choice_label(node, v, lang) for v in node.choices))
+    elif node.kind == schema.TEXT_LIST:
+        text = _help("text_list", lang)
+    elif node.kind == schema.INT:
+        low, high = node.minimum, node.maximum
+        bounds = f"（{low}〜{high}）" if low is not None and high is not None else (f"（{low}以上）" if low is not None else "")
+        if lang == "en":
+            bounds = f" ({low} to {high})" if low is not None and high is not None else (f" (at least {low})" if low is not None else "")
+        text = _help("int", lang, bounds=bounds)
+    elif node.kind == schema.DATE:
+        text = _help("date", lang)
+    else:
+        text = _help("text", lang)
+    return (_help("required", lang) if node.required else "") + text
+
+
+class _Choices:
+    """The hidden sheet of dropdown lists: one column per list, each written once."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.refs: dict[str, str] = {}
+
+    def ref(self, name: str, values: list[str]) -> str:
+        if name not in self.refs:
+            self.refs[name] = wbk.list_source(self.ws, len(self.refs) + 1, values)
+        return self.refs[name]
+
+
+class FormBuilder:
+    """Builds the form workbook in one language, pre-filled from a proposal or blank."""
+
+    def __init__(self, catalog: Catalog, lang: str = "ja", proposal: Proposal | None = None, source: str = "") -> None:
+        self.catalog = catalog
+        self.lang = lang
+        self.source = source
+        self.data = proposal.model_dump() if proposal is not None else None
+        self.title = _help("title", lang, version=FORM_VERSION)
+        self.wb: Workbook = wbk.new_workbook(self.title)
+        if proposal is not None and proposal.case.meeting:
+            # A fixed, meaningful timestamp: the meeting the proposal goes to (deterministic output).
+            self.wb.properties.created = wbk.FIXED_TIME.replace(
+                year=proposal.case.meeting.year, month=proposal.case.meeting.month, day=proposal.case.meeting.day
+            )
+        self.main = self.wb.create_sheet(wbk.sheet_title(label("sheet.form", lang)))
+        self.record_nodes = [n for n in schema.walk() if n.kind in (schema.TABLE, schema.MAPPING)]
+        self.record_sheets = {n.path: self.wb.create_sheet(record_sheet_title(n, lang)) for n in self.record_nodes}
+        self.instructions = self.wb.create_sheet(wbk.sheet_title(label("sheet.instructions", lang)))
+        lists = self.wb.create_sheet(wbk.sheet_title(label("sheet.choices", lang)))
+        lists.sheet_state = "hidden"
+        _protect(lists)
+        self.choices = _Choices(lists)
+        # dropdown source -> the input cells that use it; one DataValidation per source
+        self.validations: dict[str, tuple[list[str], bool, str]] = {}
+
+    # ------------------------------------------------------------ dropdowns
+
+    def _source_for(self, node: Node) -> tuple[str, bool] | None:
+        """(list reference, strict) of a field's dropdown, or None for free input."""
+        if node.kind == schema.YESNO:
+            return self.choices.ref("yesno", yesno_labels(self.lang)), True
+        if node.kind in (schema.ENUM, schema.ENUM_LIST):
+            values = [schema.choice_label(node, v, self.lang) for v in node.choices]
+            if node.kind == schema.ENUM_LIST:
+                values.append(label("list.empty", self.lang))
+            # several values in one cell are typed, so a list field's dropdown only suggests
+            return self.choices.ref(f"{node.kind}:{node.enum or node.path}", values), node.kind == schema.ENUM
+        return None
+
+    def _want_dropdown(self, cell: str, source: tuple[str, bool] | None, hint: str) -> None:
+        if source is None:
+            return
+        ref, strict = source
+        cells, _, _ = self.validations.setdefault(ref, ([], strict, hint))
+        cells.append(cell)
+
+    def _add_validations(self) -> None:
+        by_sheet: dict[str, dict[str, list[str]]] = {}
+        for ref, (cells, _strict, _hint) in self.validations.items():
+            for cell in cells:
+                sheet, coord = cell.split("!", 1)
+                by_sheet.setdefault(sheet, {}).setdefault(ref, []).append(coord)
+        for sheet, refs in by_sheet.items():
+            ws = self.wb[sheet]
+            for ref, coords in refs.items():
+                _, strict, hint = self.validations[ref]
+                wbk.dropdown(ws, coords, source=ref, strict=strict, prompt=hint)
+
+    # ------------------------------------------------------------ cells
+
+    def _input(self, ws: Worksheet, row: int, column: int, node: Node | None, value: Any, where: str) -> None:
+        if isinstance(value, str) and len(value) > wbk.EXCEL_CELL_LIMIT:
+            raise InputError(self.source, where, fmsg("text_too_long", n=len(value), limit=wbk.EXCEL_CELL_LIMIT))
+        wbk.put(ws, row, column, value, fill=wbk.INPUT_FILL, locked=False, data=True)
+        if node is not None:
+            self._want_dropdown(f"{ws.title}!{get_column_letter(column)}{row}", self._source_for(node), _node_help(node, self.lang))
+
+    def _shown(self, node: Node, value: Any, where: str) -> Any:
+        try:
+            return show(node, value, self.lang)
+        except CellProblem as exc:
+            raise InputError(self.source, where, str(exc)) from None
+
+    # ------------------------------------------------------------ sheets
+
+    def build(self) -> Workbook:
+        """The finished workbook."""
+        self._main_sheet()
+        for node in self.record_nodes:
+            if node.kind == schema.TABLE:
+                self._table_sheet(node)
+            else:
+                self._mapping_sheet(node)
+        self._instructions_sheet()
+        self._add_validations()
+        self.wb.defined_names[VERSION_NAME] = DefinedName(VERSION_NAME, attr_text=f'"{FORM_VERSION}"')
+        self.wb.active = 0
+        return self.wb
+
+    def _main_sheet(self) -> None:
+        ws, lang = self.main, self.lang
+        wbk.set_widths(ws, [34, 30, 36, 48])
+        wbk.title_row(ws, self.title, MAIN_COLUMNS)
+        wbk.put(ws, 2, 1, _help("note", lang), border=False)
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=MAIN_COLUMNS)
+        wbk.header_row(ws, HEADER_ROW, [label(k, lang) for k in ("col.item", "col.field", "col.input", "col.help")])
+        row = FIRST_ROW
+        for node in schema.walk():
+            if node.kind == schema.CONST:
+                continue
+            _, value = _dig(self.data, node.path)
+            heading = node.kind in (schema.GROUP, schema.TABLE, schema.MAPPING)
+            fill = wbk.GROUP_FILL if heading else None
+            wbk.put(ws, row, 1, schema.full_label(node.path, lang), bold=heading, fill=fill, locked=True)
+            wbk.put(ws, row, 2, node.path, size=9, color="595959", fill=fill, locked=True)
+            where = node.path  # errors while writing are about the source proposal's field
+            if node.is_leaf:
+                self._input(ws, row, INPUT_COLUMN, node, self._shown(node, value, node.path), where)
+                helptext = _node_help(node, lang)
+            elif node.optional and node.kind == schema.GROUP:
+                marker = None if self.data is None else label("yesno.true" if value is not None else "yesno.false", lang)
+                self._input(ws, row, INPUT_COLUMN, _MARKER, marker, where)
+                helptext = _help("group_optional", lang)
+            elif node.optional and node.kind == schema.TABLE:
+                marker = None if value is None else label("yesno.true" if value else "yesno.false", lang)
+                self._input(ws, row, INPUT_COLUMN, _MARKER, marker, where)
+                helptext = _help("table_optional", lang, sheet=self.record_sheets[node.path].title)
+            else:
+                wbk.put(ws, row, INPUT_COLUMN, None, fill=fill, locked=True)
+                sheet = self.record_sheets.get(node.path)
+                helptext = _help("table", lang, sheet=sheet.title) if sheet is not None else ""
+            wbk.put(ws, row, 4, helptext, size=9, fill=fill, locked=True)
+            row += 1
+        wbk.fit_row_heights(ws, FIRST_ROW, row - 1)
+        wbk.page_setup(ws, self.title, HEADER_ROW, MAIN_COLUMNS, freeze_column=1)
+        _protect(ws)
+
+    def _record_header(self, ws: Worksheet, node: Node, labels: list[str], keys: list[str], widths: list[float]) -> None:
+        title = f"{node.label(self.lang)}（{node.path}）" if self.lang == "ja" else f"{node.label('en')} ({node.path})"
+        wbk.set_widths(ws, [6, *widths])
+        wbk.title_row(ws, title, len(labels) + 1)
+        wbk.header_row(ws, 2, [label("col.no", self.lang), *labels])
+        wbk.put(ws, HEADER_ROW, 1, node.path, size=8, color="7F7F7F", locked=True)
+        for i, key in enumerate(keys, start=2):
+            wbk.put(ws, HEADER_ROW, i, key, size=8, color="7F7F7F", locked=True)
+
+    def _table_sheet(self, node: Node) -> None:
+        ws = self.record_sheets[node.path]
+        columns = list(node.children)
+        widths = [_width(c) for c in columns]
+        self._record_header(ws, node, [c.label(self.lang) for c in columns], [c.name for c in columns], widths)
+        records = (_dig(self.data, node.path)[1] or []) if self.data is not None else []
+        for index in range(len(records) + BLANK_RECORDS):
+            row = FIRST_ROW + index
+            record = records[index] if index < len(records) else {}
+            wbk.put(ws, row, 1, index + 1, locked=True, horizontal="center")
+            for col, child in enumerate(columns, start=2):
+                where = f"{node.path}[{index}].{child.name}"
+                shown = self._shown(child, record.get(child.name), where)
+                self._input(ws, row, col, child, shown, where)
+                if node.path == "exceptions" and child.name == "rule":
+                    ids = [c.id for c in self.catalog.rules]
+                    ref = self.choices.ref("rule_ids", ids)
+                    self._want_dropdown(f"{ws.title}!{get_column_letter(col)}{row}", (ref, False), _help("rule_ids", self.lang))
+        last = FIRST_ROW + len(records) + BLANK_RECORDS - 1
+        wbk.fit_row_heights(ws, FIRST_ROW, last)
+        wbk.page_setup(ws, ws.title, HEADER_ROW, len(columns) + 1, landscape=True, freeze_column=2)
+        _protect(ws)
+
+    def _mapping_sheet(self, node: Node) -> None:
+        ws = self.record_sheets[node.path]
+        lang = self.lang
+        self._record_header(ws, node, [label("col.topic_id", lang), label("col.response_text", lang)], ["key", "value"], [30, 80])
+        mapping: dict[str, str] = (_dig(self.data, node.path)[1] or {}) if self.data is not None else {}
+        topics = self.catalog.topics
+        names = [_topic_name(t.id, topics, lang) for t in topics.values()]
+        ref = self.choices.ref("topics", names)
+        for index, (key, text) in enumerate([*mapping.items(), *[(None, None)] * BLANK_RECORDS]):
+            row = FIRST_ROW + index
+            wbk.put(ws, row, 1, index + 1, locked=True, horizontal="center")
+            shown_key = _topic_name(key, topics, lang) if key is not None else None
+            self._input(ws, row, 2, None, shown_key, f"{node.path}.{key}")
+            self._want_dropdown(f"{ws.title}!B{row}", (ref, False), _help("topics", lang))
+            self._input(ws, row, 3, None, text, f"{node.path}.{key}")
+        wbk.fit_row_heights(ws, FIRST_ROW, FIRST_ROW + len(mapping) + BLANK_RECORDS - 1)
+        wbk.page_setup(ws, ws.title, HEADER_ROW, 3, landscape=True, freeze_column=2)
+        _protect(ws)
+
+    def _instructions_sheet(self) -> None:
+        ws, lang = self.instructions, self.lang
+        wbk.set_widths(ws, [6, 110])
+        wbk.title_row(ws, label("sheet.instructions", lang), 2)
+        sheets = {n.path: self.record_sheets[n.path].title for n in self.record_nodes}
+        values = {
+            "format": FORMAT_ID,
+            "version": FORM_VERSION,
+            "subcontractors": sheets.get("subcontractors", ""),
+            "responses": sheets.get("responses", ""),
+            "exceptions": sheets.get("exceptions", ""),
+        }
+        for i, line in enumerate(_INSTRUCTIONS[lang if lang in _INSTRUCTIONS else "ja"], start=1):
+            wbk.put(ws, i + 2, 1, i, horizontal="center")
+            wbk.put(ws, i + 2, 2, line.format(**values))
+        wbk.fit_row_heights(ws, 3, ws.max_row)
+        wbk.page_setup(ws, ws.title, 1, 2)
+        _protect(ws)
+
+
+# The yes/no marker of an optional section or list (a stand-in node: it has a yes/no dropdown).
+_MARKER = Node(path="", name="", kind=schema.YESNO, label_ja="", label_en="", required=False, optional=True)
+
+
+def _topic_name(topic_id: str, topics: dict[str, Any], lang: str) -> str:
+    """How the form shows a topic: its label, or its id when the label is not unique."""
+    topic = topics.get(topic_id)
+    if topic is None:
+        return topic_id
+    name = topic.en if lang == "en" else topic.ja
+    same = [t for t in topics.values() if (t.en if lang == "en" else t.ja) == name]
+    return name if len(same) == 1 else topic_id
+
+
+def _width(node: Node) -> float:
+    return {schema.YESNO: 12, schema.INT: 9, schema.DATE: 13, schema.ENUM: 20}.get(node.kind, 28)
+
+
+def _protect(ws: Worksheet) -> None:
+    """Sheet protection without a password: labels cannot be changed by mistake; the input cells
+    are unlocked. Resizing rows and columns stays allowed."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def build_form(catalog: Catalog, lang: str = "ja", proposal: Proposal | None = None, source: str = "") -> Workbook:
+    """The proposal form in `lang`, pre-filled from `proposal` when given (`source` names its file)."""
+    return FormBuilder(catalog, lang, proposal, source).build()

@@ -1,0 +1,1 @@
+"""The checklists, one module each; every one reads Evaluations and nothing else."""

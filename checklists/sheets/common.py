@@ -1,0 +1,125 @@
+"""What the checklist sheets share: a sheet per proposal, the header block, looking values up in the
+validated proposal an Evaluation carries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from checklists import schema
+from checklists import workbook as wbk
+from engine.catalog import Catalog, Rule
+from engine.evaluation import Evaluation
+from engine.labels import label
+from reports.view import agenda_text
+
+BLANK_ROWS = 10  # rows left for entries nobody planned (extra events, extra sends)
+
+
+def value_at(evaluation: Evaluation, path: str) -> Any:
+    """A field of the validated proposal by dotted path (None when absent or not stated)."""
+    current: Any = evaluation.proposal
+    for part in path.split("."):
+        if not isinstance(current, dict):
+            return None
+        current = current.get(part)
+    return current
+
+
+def date_at(evaluation: Evaluation, path: str) -> dt.date | None:
+    """A date field of the proposal (the Evaluation keeps the proposal as JSON: ISO strings)."""
+    value = value_at(evaluation, path)
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def shown(evaluation: Evaluation, path: str, lang: str) -> str:
+    """A field as a person reads it: labels for yes/no and choices, lists joined, — for nothing."""
+    node = schema.by_path().get(path)
+    value = value_at(evaluation, path)
+    if value is None or node is None:
+        return "—" if value is None else str(value)
+    if node.kind == schema.YESNO:
+        return label("yesno.true" if value else "yesno.false", lang)
+    if node.kind == schema.ENUM:
+        return schema.choice_label(node, str(value), lang)
+    if isinstance(value, list):
+        sep = "、" if lang == "ja" else ", "
+        if node.kind == schema.ENUM_LIST:
+            return sep.join(schema.choice_label(node, str(v), lang) for v in value) or label("list.empty", lang)
+        return sep.join(str(v) for v in value) or "—"
+    return str(value)
+
+
+def case_line(evaluation: Evaluation, lang: str) -> str:
+    """資料27 一斉メール配信における…"""
+    prefix = f"資料{evaluation.case.number}" if lang == "ja" else f"Case {evaluation.case.number}"
+    return f"{prefix}　{evaluation.case.title}" if lang == "ja" else f"{prefix}: {evaluation.case.title}"
+
+
+def period_text(evaluation: Evaluation, lang: str) -> str:
+    start, end = date_at(evaluation, "period.start"), date_at(evaluation, "period.end")
+    if start is None and end is None:
+        return "—"
+    return f"{start.isoformat() if start else '—'} 〜 {end.isoformat() if end else '—'}"
+
+
+def classification_text(evaluation: Evaluation, lang: str) -> str:
+    sep = "／" if lang == "ja" else " / "
+    return agenda_text(evaluation, lang) + sep + label(f"redelegation.{evaluation.classification.redelegation}", lang)
+
+
+def proposal_sheet(wb: Workbook, evaluation: Evaluation, lang: str) -> Worksheet:
+    """A new sheet for one proposal, named by its case number (unique within the workbook)."""
+    base = wbk.sheet_title(f"資料{evaluation.case.number}" if lang == "ja" else f"Case {evaluation.case.number}")
+    name, n = base, 2
+    while name in wb.sheetnames:
+        name = wbk.sheet_title(f"{base[:27]}({n})")
+        n += 1
+    return wb.create_sheet(name)
+
+
+def header_block(ws: Worksheet, row: int, pairs: Sequence[tuple[str, Any]], columns: int, label_columns: int = 2) -> int:
+    """Label/value lines under the title (label across `label_columns`, value across the rest);
+    returns the next free row."""
+    for text, value in pairs:
+        wbk.put(ws, row, 1, text, bold=True, fill=wbk.GROUP_FILL)
+        if label_columns > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=label_columns)
+        wbk.put(ws, row, label_columns + 1, value if value not in (None, "") else "—")
+        if columns > label_columns + 1:
+            ws.merge_cells(start_row=row, start_column=label_columns + 1, end_row=row, end_column=columns)
+        row += 1
+    return row
+
+
+def note_row(ws: Worksheet, row: int, text: str, columns: int) -> int:
+    """A one-line note across the sheet (smaller, no border); returns the next row."""
+    wbk.put(ws, row, 1, text, size=9, border=False)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    return row + 1
+
+
+def rule_spec(catalog: Catalog, rule_id: str) -> Rule | None:
+    """The finding rule with this id (None for a derivation or an id the catalog lacks)."""
+    compiled = catalog.rule(rule_id)
+    return compiled.spec if compiled is not None and isinstance(compiled.spec, Rule) else None
+
+
+def topic_label(catalog: Catalog, topic: str, lang: str) -> str:
+    t = catalog.topics.get(topic)
+    return topic if t is None else (t.en if lang == "en" else t.ja)
+
+
+def finish(ws: Worksheet, title: str, header_row: int, columns: int, landscape: bool = True, freeze_column: int = 1) -> None:
+    """Row heights, print set-up (the table's header row repeats on every page), frozen header."""
+    wbk.fit_row_heights(ws, 2, ws.max_row)
+    wbk.page_setup(
+        ws, title, header_row, columns, landscape=landscape, freeze_column=freeze_column,
+        title_rows=f"{header_row}:{header_row}",
+    )

@@ -1,0 +1,103 @@
+"""委託管理記録: the chair's fixed-format record of how the outsourcing was supervised.
+
+A header block (case, vendor, period, data items, handlers) and a dated log of events. Planned
+rows are seeded from the contract period:
+- データ引渡し on the start date;
+- 立入り調査 spread evenly over the period, as many as supervision.inspections_per_year gives
+  for its length (at least one: the national guidance asks for one a year);
+- 電話確認 every three months from the start (at least one, mid-period);
+- 報告受理 and データ消去確認 on the end date.
+Without dates the same rows come with the planned date blank. Ten blank rows follow for events
+nobody planned.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+
+from openpyxl import Workbook
+
+from checklists import workbook as wbk
+from checklists.sheets import common
+from engine.catalog import Catalog
+from engine.evaluation import Evaluation
+from engine.labels import label
+
+EVENTS = ("handover", "inspection", "phone", "report", "deletion")
+WIDTHS = [6, 16, 12, 12, 14, 14, 40, 20]
+PHONE_MONTHS = 3
+MAX_PLANNED = 60  # a ten-year contract still gives a printable log
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day where it is shorter)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def planned_events(evaluation: Evaluation) -> list[tuple[str, dt.date | None]]:
+    """(event, planned date or None) in the order they fall."""
+    start, end = common.date_at(evaluation, "period.start"), common.date_at(evaluation, "period.end")
+    per_year = common.value_at(evaluation, "supervision.inspections_per_year")
+    middle: list[tuple[str, dt.date | None]] = []
+    if start and end and end > start:
+        days = (end - start).days
+        count = max(1, math.ceil((per_year or 1) * days / 365)) if per_year else 1
+        count = min(count, MAX_PLANNED // 2)
+        middle += [("inspection", start + dt.timedelta(days=days * k // (count + 1))) for k in range(1, count + 1)]
+        phones = []
+        k = 1
+        while add_months(start, PHONE_MONTHS * k) < end and len(phones) < MAX_PLANNED // 2:
+            phones.append(("phone", add_months(start, PHONE_MONTHS * k)))
+            k += 1
+        middle += phones or [("phone", start + dt.timedelta(days=days // 2))]
+        middle.sort(key=lambda e: (e[1], EVENTS.index(e[0])))
+    else:
+        middle += [("inspection", None)] * max(1, min(per_year or 1, MAX_PLANNED // 2))
+        middle.append(("phone", None))
+    return [("handover", start), *middle, ("report", end), ("deletion", end)]
+
+
+def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
+    """One proposal's management record."""
+    del catalog  # the record reads only the proposal; the signature is the same for every sheet
+    ws = common.proposal_sheet(wb, evaluation, lang)
+    columns = len(WIDTHS)
+    wbk.set_widths(ws, WIDTHS)
+    title = f"{label('kind.management-record', lang)}　{common.case_line(evaluation, lang)}"
+    wbk.title_row(ws, label("kind.management-record", lang), columns)
+    sep = "、" if lang == "ja" else ", "
+    row = common.header_block(ws, 2, [
+        (label("head.case", lang), common.case_line(evaluation, lang)),
+        (label("col.department", lang), evaluation.case.department),
+        (label("head.vendor", lang), common.shown(evaluation, "vendor.name", lang)),
+        (label("head.period", lang), common.period_text(evaluation, lang)),
+        (label("head.data_items", lang), sep.join(evaluation.data_items) or "—"),
+        (label("head.handlers", lang), ""),
+    ], columns)
+    # the handlers line is for the department to fill in: the proposal names no persons
+    ws.cell(row=row - 1, column=3).value = None
+    ws.cell(row=row - 1, column=3).fill = wbk.INPUT_FILL
+    row = common.note_row(ws, row, label("note.planned_rows", lang), columns)
+    header = row
+    wbk.header_row(ws, header, [label(f"col.{k}", lang) for k in (
+        "no", "event", "planned", "done_on", "staff", "counterpart", "content", "evidence",
+    )])
+    events = planned_events(evaluation)
+    total = len(events) + common.BLANK_ROWS
+    for number in range(1, total + 1):
+        r = header + number
+        event, day = events[number - 1] if number <= len(events) else (None, None)
+        wbk.put(ws, r, 1, number, horizontal="center")
+        wbk.put(ws, r, 2, label(f"event.{event}", lang) if event else None)
+        wbk.put(ws, r, 3, day)
+        for column in range(4, columns + 1):
+            wbk.put(ws, r, column, None)
+        for column in (3, 4):
+            ws.cell(row=r, column=column).number_format = wbk.DATE_FORMAT
+    wbk.dropdown(ws, f"B{header + 1}:B{header + total}", [label(f"event.{e}", lang) for e in EVENTS],
+                 title=label("col.event", lang))
+    common.finish(ws, title, header, columns)

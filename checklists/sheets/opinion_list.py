@@ -1,0 +1,56 @@
+"""セキュリティアドバイザー意見一覧: one row per proposal of a meeting, in case-number order."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+
+from checklists import workbook as wbk
+from checklists.sheets import common
+from engine.catalog import Catalog
+from engine.evaluation import Evaluation
+from engine.labels import label
+from reports.view import agenda_text, case_sort_key
+
+WIDTHS = [9, 34, 14, 9, 70, 44]
+
+
+def opinion(evaluation: Evaluation, lang: str) -> str:
+    """The verdict phrase, then each counted blocker and advice in the advisor's words, numbered."""
+    lines = [label(f"verdict.{evaluation.verdict}", lang)]
+    items = [f for f in evaluation.findings if f.counts and f.severity in ("blocker", "advice")]
+    for i, f in enumerate(items, start=1):
+        mark = label(f"severity.{f.severity}", lang)
+        lines.append(f"（{i}）【{mark}】{f.message.get(lang)}" if lang == "ja" else f"({i}) [{mark}] {f.message.get(lang)}")
+    return "\n".join(lines)
+
+
+def responses(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
+    """The department's responses, each under its topic's label."""
+    out = []
+    for topic, text in evaluation.responses.items():
+        name = common.topic_label(catalog, topic, lang)
+        out.append(f"【{name}】{text}" if lang == "ja" else f"[{name}] {text}")
+    return "\n".join(out)
+
+
+def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: str) -> None:
+    """The one sheet of the list."""
+    ws = wb.create_sheet(wbk.sheet_title(label("kind.opinion-list", lang)))
+    columns = len(WIDTHS)
+    wbk.set_widths(ws, WIDTHS)
+    meetings = sorted({e.case.meeting.isoformat() for e in evaluations if e.case.meeting})
+    title = label("kind.opinion-list", lang) + (f"（{'、'.join(meetings)}）" if meetings else "")
+    wbk.title_row(ws, title, columns)
+    header = 2
+    wbk.header_row(ws, header, [label(f"col.{k}", lang) for k in (
+        "case_number", "title", "department", "agenda", "opinion", "response",
+    )])
+    for number, evaluation in enumerate(sorted(evaluations, key=case_sort_key), start=1):
+        r = header + number
+        wbk.put(ws, r, 1, evaluation.case.number, horizontal="center")
+        wbk.put(ws, r, 2, evaluation.case.title)
+        wbk.put(ws, r, 3, evaluation.case.department)
+        wbk.put(ws, r, 4, agenda_text(evaluation, lang), horizontal="center")
+        wbk.put(ws, r, 5, opinion(evaluation, lang))
+        wbk.put(ws, r, 6, responses(evaluation, catalog, lang) or None)
+    common.finish(ws, title, header, columns, freeze_column=3)

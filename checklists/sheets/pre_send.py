@@ -1,0 +1,80 @@
+"""メール送信前チェックリスト: one row per planned bulk send, for proposals that send bulk mail.
+
+The number of rows is email.planned_sends (an addition to the format); when the proposal does not
+state it, ten rows are given and the sheet says so.
+"""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+
+from checklists import schema
+from checklists import workbook as wbk
+from checklists.sheets import common
+from engine.catalog import Catalog
+from engine.evaluation import Evaluation
+from engine.labels import label
+
+DEFAULT_SENDS = 10
+COLUMNS = ("no", "send_date", "content", "recipient_count", "bcc", "body", "attachment",
+           "checker1", "checker2", "reported", "remarks")
+WIDTHS = [6, 12, 26, 10, 11, 11, 11, 12, 12, 13, 20]
+CHECKS = ("done", "fix", "na")
+
+
+def sends_bulk_mail(evaluation: Evaluation) -> bool:
+    """Whether the proposal sends bulk mail (email.bulk_send is yes)."""
+    return common.value_at(evaluation, "email.bulk_send") is True
+
+
+def planned_rows(evaluation: Evaluation) -> tuple[int, bool]:
+    """(rows, whether the count is the default because the proposal states none)."""
+    planned = common.value_at(evaluation, "email.planned_sends")
+    return (DEFAULT_SENDS, True) if planned is None else (int(planned), False)
+
+
+def _mail_measures(evaluation: Evaluation, lang: str) -> str:
+    email = schema.by_path().get("email")
+    if email is None:
+        return "—"
+    sep = "、" if lang == "ja" else ", "
+    names = [
+        n.label(lang) for n in email.leaves()
+        if n.kind == schema.YESNO and common.value_at(evaluation, n.path) is True and n.path != "email.bulk_send"
+    ]
+    return sep.join(names) or "—"
+
+
+def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
+    """One proposal's pre-send checklist."""
+    del catalog
+    ws = common.proposal_sheet(wb, evaluation, lang)
+    columns = len(COLUMNS)
+    wbk.set_widths(ws, WIDTHS)
+    title = f"{label('kind.pre-send', lang)}　{common.case_line(evaluation, lang)}"
+    wbk.title_row(ws, label("kind.pre-send", lang), columns)
+    rows, default = planned_rows(evaluation)
+    row = common.header_block(ws, 2, [
+        (label("head.case", lang), common.case_line(evaluation, lang)),
+        (label("col.department", lang), evaluation.case.department),
+        (label("head.vendor", lang), common.shown(evaluation, "vendor.name", lang)),
+        (label("head.recipients", lang), common.shown(evaluation, "email.recipients", lang)),
+        (label("head.attachments", lang), common.shown(evaluation, "email.attachments", lang)),
+        (label("head.planned_sends", lang), common.shown(evaluation, "email.planned_sends", lang)),
+        (label("head.measures", lang), _mail_measures(evaluation, lang)),
+    ], columns, label_columns=3)
+    if default:
+        row = common.note_row(ws, row, label("note.default_sends", lang).format(n=rows), columns)
+    header = row
+    wbk.header_row(ws, header, [label(f"col.{k}", lang) for k in COLUMNS])
+    for number in range(1, rows + 1):
+        r = header + number
+        wbk.put(ws, r, 1, number, horizontal="center")
+        for column in range(2, columns + 1):
+            wbk.put(ws, r, column, None)
+        for column in (2, 10):
+            ws.cell(row=r, column=column).number_format = wbk.DATE_FORMAT
+    if rows:
+        wbk.dropdown(ws, f"E{header + 1}:G{header + rows}", [label(f"check.{c}", lang) for c in CHECKS],
+                     title=label("col.result", lang))
+    common.finish(ws, title, header, columns)

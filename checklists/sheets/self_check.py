@@ -1,0 +1,56 @@
+"""自己点検シート: one row per rule that applies to the proposal, pre-judged by the engine."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+
+from checklists import workbook as wbk
+from checklists.sheets import common
+from engine.catalog import Catalog
+from engine.evaluation import Evaluation
+from engine.labels import label
+
+JUDGEMENTS = ("fit", "action", "advice", "na")
+WIDTHS = [6, 20, 52, 44, 12, 28]
+
+
+def applicable(evaluation: Evaluation) -> list[tuple[str, str]]:
+    """(rule id, judgement) of every rule in force that applies to the proposal, in catalog order."""
+    return [(r.rule_id, r.judgement) for r in evaluation.rules if r.judgement != "na"]
+
+
+def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
+    """One proposal's self-check sheet."""
+    ws = common.proposal_sheet(wb, evaluation, lang)
+    columns = len(WIDTHS)
+    wbk.set_widths(ws, WIDTHS)
+    title = f"{label('kind.self-check', lang)}　{common.case_line(evaluation, lang)}"
+    wbk.title_row(ws, label("kind.self-check", lang), columns)
+    row = common.header_block(ws, 2, [
+        (label("head.case", lang), common.case_line(evaluation, lang)),
+        (label("col.department", lang), evaluation.case.department),
+        (label("head.classification", lang), common.classification_text(evaluation, lang)),
+        (label("head.verdict", lang), label(f"verdict_short.{evaluation.verdict}", lang)),
+        (label("head.as_of", lang), evaluation.as_of.isoformat()),
+    ], columns)
+    row = common.note_row(ws, row, label("note.self_check", lang), columns)
+    header = row
+    wbk.header_row(ws, header, [label(f"col.{k}", lang) for k in ("no", "topic", "check_item", "source", "judgement", "remarks")])
+    rows = applicable(evaluation)
+    for number, (rule_id, judgement) in enumerate(rows, start=1):
+        r = header + number
+        spec = common.rule_spec(catalog, rule_id)
+        wbk.put(ws, r, 1, number, horizontal="center")
+        wbk.put(ws, r, 2, common.topic_label(catalog, spec.topic, lang) if spec else "—")
+        wbk.put(ws, r, 3, spec.checklist.get(lang) if spec else rule_id)
+        wbk.put(ws, r, 4, spec.source if spec else "")
+        wbk.put(ws, r, 5, label(f"judgement.{judgement}", lang), horizontal="center")
+        wbk.put(ws, r, 6, None)
+    if not rows:
+        common.note_row(ws, header + 1, label("note.no_rules", lang), columns)
+    else:
+        wbk.dropdown(
+            ws, f"E{header + 1}:E{header + len(rows)}", [label(f"judgement.{j}", lang) for j in JUDGEMENTS],
+            title=label("col.judgement", lang),
+        )
+    common.finish(ws, title, header, columns)

@@ -1,0 +1,260 @@
+"""Cell values of the proposal form, both ways: a model value to what the form shows, and what a
+person typed back to a model value.
+
+People type what they type: yes/no as はい/いいえ, ○/×, 有/無, あり/なし, true/false, yes/no, in
+full or half width; an enum as its value or its label in either language; dates as Excel dates,
+西暦 or 和暦; numbers with thousands separators. Keys are compared after NFKC and case folding.
+Free text is kept exactly as typed (never normalised), so a form read back gives the same proposal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+from openpyxl.utils.datetime import from_excel
+
+from checklists import schema
+from checklists.messages import expected, fmsg
+from checklists.schema import Node
+from checklists.wareki import parse_date
+from engine.labels import label
+from engine.messages import language
+
+_YES = {"はい", "有", "有り", "あり", "○", "〇", "◯", "yes", "y", "true", "t", "1", "する", "実施", "済", "✓", "✔"}
+_NO = {"いいえ", "無", "無し", "なし", "×", "✕", "✖", "x", "no", "n", "false", "f", "0", "しない", "未実施"}
+_NOT_STATED = {
+    "", "未記載", "記載なし", "不明", "未定", "-", "ー", "―", "—", "n/a", "na", "unknown", "not stated", "null", "none", "?",
+}
+# A list field explicitly empty (e.g. no certifications), as opposed to blank (not stated).
+_EMPTY_LIST = {"なし", "無し", "無", "該当なし", "none", "[]"}
+_LIST_SPLIT = re.compile(r"[、,;\n]")
+_INT = re.compile(r"^([+-]?\d+)(?:\.0+)?\s*(?:人|件|回|名|社|通|校|か所|箇所)?$")
+# Excel's serial-date range (1900-01-01 .. 9999-12-31).
+_SERIAL_RANGE = (1, 2958465)
+
+
+class CellProblem(ValueError):
+    """A cell whose content does not fit its field; the message says what was expected."""
+
+
+def key(text: str) -> str:
+    """The comparison key of a typed word: NFKC, trimmed, case-folded."""
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+def is_blank(raw: Any) -> bool:
+    """Nothing in the cell (or only spaces)."""
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+# ------------------------------------------------------------------ reading
+
+
+def read_yesno(raw: Any) -> bool | None:
+    """はい/いいえ/未記載 and their variants; a blank cell is "not stated" (None)."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
+    if isinstance(raw, str):
+        k = key(raw)
+        if k in _YES:
+            return True
+        if k in _NO:
+            return False
+        if k in _NOT_STATED:
+            return None
+    raise CellProblem(expected("expected.yesno", raw))
+
+
+def _choice_keys(node: Node) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for value in node.choices:
+        for text in (value, schema.choice_label(node, value, "ja"), schema.choice_label(node, value, "en")):
+            keys.setdefault(key(text), value)
+    return keys
+
+
+def choices_text(node: Node) -> str:
+    """The choices of an enum as the user reads them, in the current language: 入札/見積競争/..."""
+    lang = language.get()
+    return "/".join(schema.choice_label(node, v, lang) for v in node.choices)
+
+
+def read_choice(node: Node, raw: Any) -> str | None:
+    """An enum value from its value or its label (ja or en)."""
+    if is_blank(raw):
+        return None
+    text = str(raw)
+    found = _choice_keys(node).get(key(text))
+    if found is not None:
+        return found
+    if key(text) in _NOT_STATED:
+        return None
+    raise CellProblem(expected(choices_text(node), raw))
+
+
+def read_choice_list(node: Node, raw: Any) -> list[str] | None:
+    """Several enum values in one cell, separated by 、 , ; or line breaks; なし = an empty list."""
+    if is_blank(raw):
+        return None
+    text = str(raw)
+    if key(text) in _EMPTY_LIST:
+        return []
+    if key(text) in _NOT_STATED:
+        return None
+    keys = _choice_keys(node)
+    out = []
+    for part in _LIST_SPLIT.split(unicodedata.normalize("NFKC", text)):
+        if not part.strip():
+            continue
+        value = keys.get(key(part))
+        if value is None:
+            raise CellProblem(expected(choices_text(node) + _list_hint(), part.strip()))
+        out.append(value)
+    return out
+
+
+def _list_hint() -> str:
+    return "（複数は「、」区切り）" if language.get() != "en" else " (several: separate with commas)"
+
+
+def read_text_list(raw: Any) -> list[str] | None:
+    """Items one per line, or separated by 、 when the cell holds a single line; なし = none."""
+    if is_blank(raw):
+        return None
+    text = _as_text(raw)
+    if key(text) in _EMPTY_LIST:
+        return []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    parts = text.split("\n") if "\n" in text else text.split("、")
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _as_text(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return str(raw).upper()
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat()
+    if isinstance(raw, dt.date | dt.time):
+        return raw.isoformat()
+    return str(raw)
+
+
+def read_text(raw: Any) -> str | None:
+    """Free text exactly as typed; a number typed into a text cell (資料番号 27) becomes its digits."""
+    if is_blank(raw):
+        return None
+    return _as_text(raw)
+
+
+def _int_expectation(node: Node) -> str:
+    if node.minimum is not None and node.maximum is not None:
+        return fmsg("expected.int_range", low=node.minimum, high=node.maximum)
+    if node.minimum is not None:
+        return fmsg("expected.int_min", low=node.minimum)
+    return fmsg("expected.int")
+
+
+def read_int(node: Node, raw: Any) -> int | None:
+    """A whole number: 43000, 43,000, ４３０００, 43000人; checked against the field's bounds."""
+    if is_blank(raw):
+        return None
+    value: int | None = None
+    if isinstance(raw, bool):
+        value = None
+    elif isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, float) and raw.is_integer():
+        value = int(raw)
+    elif isinstance(raw, str):
+        text = unicodedata.normalize("NFKC", raw).strip().replace(",", "").replace(" ", "")
+        if key(text) in _NOT_STATED:
+            return None
+        match = _INT.match(text)
+        value = int(match.group(1)) if match else None
+    if value is None:
+        raise CellProblem(expected(_int_expectation(node), raw))
+    if (node.minimum is not None and value < node.minimum) or (node.maximum is not None and value > node.maximum):
+        raise CellProblem(expected(_int_expectation(node), raw))
+    return value
+
+
+def read_date(raw: Any) -> dt.date | None:
+    """An Excel date, an Excel serial number, or text in 西暦 or 和暦."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and _SERIAL_RANGE[0] <= raw <= _SERIAL_RANGE[1]:
+        return from_excel(raw).date()
+    if isinstance(raw, str):
+        if key(raw) in _NOT_STATED:
+            return None
+        try:
+            return parse_date(raw)
+        except ValueError:
+            pass
+    raise CellProblem(expected("expected.date", raw))
+
+
+def read_cell(node: Node, raw: Any) -> Any:
+    """The model value of one cell of field `node` (None: blank or not stated)."""
+    kind = node.kind
+    if kind == schema.YESNO:
+        return read_yesno(raw)
+    if kind == schema.ENUM:
+        return read_choice(node, raw)
+    if kind == schema.ENUM_LIST:
+        return read_choice_list(node, raw)
+    if kind == schema.TEXT_LIST:
+        return read_text_list(raw)
+    if kind == schema.INT:
+        return read_int(node, raw)
+    if kind == schema.DATE:
+        return read_date(raw)
+    return read_text(raw)
+
+
+# ------------------------------------------------------------------ writing
+
+
+def yesno_labels(lang: str) -> list[str]:
+    """The three answers of a yes/no field, as the dropdown offers them."""
+    return [label("yesno.true", lang), label("yesno.false", lang), label("yesno.none", lang)]
+
+
+def show(node: Node, value: Any, lang: str) -> Any:
+    """What the form shows for a model value (None: leave the cell blank).
+
+    Raises CellProblem for a value one cell cannot hold (a list item with a line break)."""
+    if value is None:
+        return None
+    kind = node.kind
+    if kind == schema.YESNO:
+        return label("yesno.true" if value else "yesno.false", lang)
+    if kind == schema.ENUM:
+        return schema.choice_label(node, str(value), lang)
+    if kind == schema.ENUM_LIST:
+        if not value:
+            return label("list.empty", lang)
+        return ("、" if lang == "ja" else ", ").join(schema.choice_label(node, str(v), lang) for v in value)
+    if kind == schema.TEXT_LIST:
+        if not value:
+            return None
+        for item in value:
+            if "\n" in item or "\r" in item:
+                raise CellProblem(fmsg("line_break_in_item", item=item[:40]))
+        text = "\n".join(value)
+        # One item that contains 、 would be split on reading; a line break marks it as one item.
+        return text + "\n" if len(value) == 1 and "、" in text else text
+    return value

@@ -1,0 +1,83 @@
+"""Dates as people write them on Japanese forms: 和暦 (令和2年1月6日, R2.1.6) and 西暦 (2020/1/6).
+
+`parse_date` returns a `datetime.date` or raises `ValueError` with a short reason. Text is
+NFKC-normalised first, so full-width digits and punctuation (２０２０／１／６) are read too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+# Era name, its one-letter abbreviation, and its first day (the day the era began).
+ERAS: tuple[tuple[str, str, dt.date], ...] = (
+    ("令和", "R", dt.date(2019, 5, 1)),
+    ("平成", "H", dt.date(1989, 1, 8)),
+    ("昭和", "S", dt.date(1926, 12, 25)),
+    ("大正", "T", dt.date(1912, 7, 30)),
+    ("明治", "M", dt.date(1868, 10, 23)),
+)
+_BY_NAME = {name: (name, start) for name, _, start in ERAS}
+_BY_NAME.update({letter: (name, start) for name, letter, start in ERAS})
+# Some writers use the single-character era ligatures (㋿ ㍻ ㍼ ㍽ ㍾); NFKC turns them into 令和 etc.
+
+_WAREKI = re.compile(
+    r"^(?P<era>令和|平成|昭和|大正|明治|[RHSTM])\s*(?P<year>元|\d{1,2})\s*"
+    r"(?:年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?|[./\-]\s*(?P<m2>\d{1,2})\s*[./\-]\s*(?P<d2>\d{1,2}))$",
+    re.IGNORECASE,
+)
+_SEIREKI = re.compile(
+    r"^(?:西暦\s*)?(?P<year>\d{4})\s*"
+    r"(?:年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?|(?P<sep>[./\-])\s*(?P<m2>\d{1,2})\s*[./\-]\s*(?P<d2>\d{1,2}))$"
+)
+_COMPACT = re.compile(r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})$")
+# A weekday in brackets after the date, as calendars print it: 令和2年1月6日（月）, 2020/1/6(Mon)
+_WEEKDAY = re.compile(r"\s*\(\s*(?:[月火水木金土日]|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*\)\s*$", re.IGNORECASE)
+
+
+def normalise(text: str) -> str:
+    """NFKC, trimmed, without a trailing weekday."""
+    return _WEEKDAY.sub("", unicodedata.normalize("NFKC", text).strip())
+
+
+def _make(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{year}-{month}-{day} is not a date") from None
+
+
+def parse_wareki(text: str) -> dt.date | None:
+    """A 和暦 date, or None if `text` is not written as one. Raises ValueError for an impossible
+    date, or a date before its era began (令和1年4月30日). A date after the era ended is accepted
+    (平成32年 = 2020 appears on forms printed before the change of era)."""
+    match = _WAREKI.match(normalise(text))
+    if not match:
+        return None
+    era, start = _BY_NAME[match["era"].upper() if len(match["era"]) == 1 else match["era"]]
+    year = 1 if match["year"] == "元" else int(match["year"])
+    if year < 1:
+        raise ValueError(f"{era}{year}年 does not exist")
+    month = int(match["m1"] or match["m2"])
+    day = int(match["d1"] or match["d2"])
+    date = _make(start.year + year - 1, month, day)
+    if date < start:
+        raise ValueError(f"{era}{match['year']}年{month}月{day}日 is before {era} began ({start.isoformat()})")
+    return date
+
+
+def parse_date(text: str) -> dt.date:
+    """A date written as 西暦 (2020-01-06, 2020/1/6, 2020.1.6, 2020年1月6日, 20200106) or 和暦
+    (令和2年1月6日, 令和元年9月2日, R2.1.6, H31/4/1). Raises ValueError otherwise."""
+    wareki = parse_wareki(text)
+    if wareki is not None:
+        return wareki
+    value = normalise(text)
+    match = _SEIREKI.match(value)
+    if match:
+        return _make(int(match["year"]), int(match["m1"] or match["m2"]), int(match["d1"] or match["d2"]))
+    match = _COMPACT.match(value)
+    if match:
+        return _make(int(match["year"]), int(match["month"]), int(match["day"]))
+    raise ValueError(f"'{text}' is not a date")

@@ -1,0 +1,1 @@
+"""Hostile-input tests, each input beside them in inputs/."""

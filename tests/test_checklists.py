@@ -1,0 +1,539 @@
+"""`itaku checklist KIND` and `itaku template`: the workbooks people print and fill in.
+
+Expectations come from the Evaluation and the model (never from rule ids or counts written here:
+the catalog grows while the checklists stay the same). Each workbook is opened with openpyxl.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from checklists import schema
+from checklists.build import KINDS, PER_PROPOSAL
+from checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, VERSION_NAME
+from checklists.sheets import inspection
+from checklists.sheets.management_record import add_months, planned_events
+from checklists.sheets.matrix import cell_state
+from checklists.values import read_choice, read_choice_list
+from checklists.workbook import FONT_NAME
+from engine.catalog import Catalog, Rule
+from engine.cli_support import evaluate_files
+from engine.evaluation import Evaluation
+from engine.labels import label
+from engine.models import Proposal
+from reports.view import case_sort_key
+
+from .conftest import ROOT, SEED
+
+ITAKU = [sys.executable, "-c", "from engine.cli import main; main()"]
+
+
+# ------------------------------------------------------------------ helpers
+
+
+@pytest.fixture(scope="module")
+def seed_evaluations(catalog: Catalog) -> list[Evaluation]:
+    return sorted(evaluate_files(SEED, catalog=catalog), key=case_sort_key)
+
+
+def make(cli: Any, tmp_path: Path, kind: str, *files: Path, lang: str = "ja", name: str | None = None) -> Path:
+    out = tmp_path / (name or f"{kind}-{lang}.xlsx")
+    result = cli("checklist", kind, *files, "-o", out, "--lang", lang)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def header_row_of(ws: Worksheet, first: str) -> int:
+    """The table's header row: the frozen row above the first data row."""
+    row = int("".join(ch for ch in ws.freeze_panes if ch.isdigit())) - 1
+    assert ws.cell(row=row, column=1).value == first
+    return row
+
+
+def headers(ws: Worksheet, row: int) -> list[str]:
+    return [c.value for c in ws[row] if c.value is not None]
+
+
+def data_rows(ws: Worksheet, header: int) -> list[tuple[Any, ...]]:
+    """Rows under the header whose first column holds a number (the No. column)."""
+    out = []
+    for row in ws.iter_rows(min_row=header + 1, values_only=True):
+        if isinstance(row[0], int):
+            out.append(row)
+    return out
+
+
+def validations(ws: Worksheet) -> list[tuple[str, str]]:
+    """(formula, covered cells) of every list dropdown."""
+    return [(dv.formula1, str(dv.sqref)) for dv in ws.data_validations.dataValidation if dv.type == "list"]
+
+
+def covers(ws: Worksheet, coord: str) -> list[str]:
+    """Formulas of the dropdowns that cover one cell."""
+    return [dv.formula1 for dv in ws.data_validations.dataValidation if coord in dv.sqref]
+
+
+def list_values(wb: Any, formula: str) -> list[Any]:
+    """The values a dropdown offers, from its source range ('Sheet'!$A$1:$A$3)."""
+    sheet, ref = formula.rsplit("!", 1)
+    ws = wb[sheet.strip("'")]
+    return [row[0].value for row in ws[ref.replace("$", "")]]
+
+
+def assert_house_style(path: Path) -> None:
+    """Every sheet: the Japanese font on every written cell, wrapped text, A4 fitted to the width,
+    repeated title rows, a print area, title and page number in header and footer, frozen panes."""
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        written = [c for row in ws.iter_rows() for c in row if c.value is not None]
+        assert written, ws.title
+        for cell in written:
+            assert cell.font.name == FONT_NAME, (ws.title, cell.coordinate)
+        assert any(c.alignment.wrap_text for c in written)
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)  # 9 = A4
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows and ws.print_area
+        assert ws.oddHeader.center.text and "&P" in ws.oddFooter.center.text
+        assert ws.freeze_panes
+        for letter, dim in ws.column_dimensions.items():
+            assert dim.width is None or dim.width >= 5, (ws.title, letter)
+
+
+def no_formulas(path: Path) -> None:
+    """No cell of any sheet is stored as a formula."""
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), name
+
+
+def write_proposal(tmp_path: Path, name: str, data: dict[str, Any]) -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def proposal(number: str = "99", **sections: Any) -> dict[str, Any]:
+    return {
+        "format": "itaku/v1",
+        "case": {"number": number, "title": f"試験案件{number}", "department": "情報政策課",
+                 "meeting": dt.date(2024, 5, 1), "kinds": ["outsourcing"]},
+        **sections,
+    }
+
+
+# ------------------------------------------------------------------ every kind
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_kind_has_the_house_style(kind: str, lang: str, cli: Any, tmp_path: Path) -> None:
+    files = [p for p in SEED if kind != "pre-send" or "bulk_send: true" in p.read_text(encoding="utf-8")]
+    path = make(cli, tmp_path, kind, *files, lang=lang)
+    assert_house_style(path)
+    no_formulas(path)
+    wb = load_workbook(path)
+    if kind in PER_PROPOSAL:
+        assert len(wb.sheetnames) == len(files)
+    title = label(f"kind.{kind}", lang)
+    assert wb.worksheets[0]["A1"].value.startswith(title)
+
+
+def test_self_check_rows_are_the_applicable_rules_prejudged(
+    cli: Any, tmp_path: Path, seed_evaluations: list[Evaluation], catalog: Catalog
+) -> None:
+    wb = load_workbook(make(cli, tmp_path, "self-check", *SEED))
+    assert len(wb.worksheets) == len(seed_evaluations)
+    for ws, evaluation in zip(wb.worksheets, seed_evaluations, strict=True):
+        header = header_row_of(ws, "No.")
+        assert headers(ws, header) == ["No.", "区分", "確認項目", "根拠", "判定", "備考"]
+        applicable = [r for r in evaluation.rules if r.judgement != "na"]
+        rows = data_rows(ws, header)
+        assert len(rows) == len(applicable)
+        for row, status in zip(rows, applicable, strict=True):
+            spec = catalog.rule(status.rule_id).spec
+            assert isinstance(spec, Rule)
+            assert row[1] == catalog.topics[spec.topic].ja
+            assert row[2] == spec.checklist.ja
+            assert row[3] == spec.source
+            assert row[4] == label(f"judgement.{status.judgement}", "ja")
+            assert row[5] is None
+        judgements = ",".join(label(f"judgement.{j}", "ja") for j in ("fit", "action", "advice", "na"))
+        assert covers(ws, f"E{header + 1}") == [f'"{judgements}"']
+        assert covers(ws, f"E{header + len(rows)}")
+        assert ws.print_title_rows == f"${header}:${header}"
+        assert ws.freeze_panes == f"A{header + 1}"
+
+
+def test_self_check_in_english(cli: Any, tmp_path: Path, seed_evaluations: list[Evaluation], catalog: Catalog) -> None:
+    wb = load_workbook(make(cli, tmp_path, "self-check", *SEED, lang="en"))
+    ws = wb.worksheets[-1]
+    evaluation = seed_evaluations[-1]
+    header = header_row_of(ws, "No.")
+    assert headers(ws, header) == [label(f"col.{k}", "en") for k in ("no", "topic", "check_item", "source", "judgement", "remarks")]
+    applicable = [r for r in evaluation.rules if r.judgement != "na"]
+    rows = data_rows(ws, header)
+    assert [r[4] for r in rows] == [label(f"judgement.{s.judgement}", "en") for s in applicable]
+    assert [r[2] for r in rows] == [catalog.rule(s.rule_id).spec.checklist.en for s in applicable]
+    assert ws.title == f"Case {evaluation.case.number}"
+    assert ws["A1"].value == label("kind.self-check", "en")
+
+
+def _expected_measures(evaluation: Evaluation) -> int:
+    count = 0
+    for node in schema.walk():
+        if (node.kind == schema.YESNO and node.path.split(".")[0] in inspection.MEASURE_SECTIONS
+                and node.path not in inspection.NOT_MEASURES):
+            value: Any = evaluation.proposal
+            for part in node.path.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            count += value is True
+    for sub in evaluation.proposal.get("subcontractors") or []:
+        count += sum(sub.get(name) is True for name in inspection.SUBCONTRACTOR_MEASURES)
+    return count
+
+
+def test_inspection_rows_are_the_promised_measures(cli: Any, tmp_path: Path, seed_evaluations: list[Evaluation]) -> None:
+    wb = load_workbook(make(cli, tmp_path, "inspection", *SEED))
+    for ws, evaluation in zip(wb.worksheets, seed_evaluations, strict=True):
+        header = header_row_of(ws, "No.")
+        assert headers(ws, header) == ["No.", "区分", "確認項目（提案で約束された対策）", "確認方法", "確認日", "確認者", "結果", "備考"]
+        rows = data_rows(ws, header)
+        assert len(rows) == _expected_measures(evaluation)
+        if rows:
+            results = ",".join(label(f"result.{r}", "ja") for r in inspection.RESULTS)
+            assert covers(ws, f"G{header + 1}") == [f'"{results}"']
+            assert covers(ws, f"D{header + len(rows)}")
+            for row in rows:
+                assert all(v is None for v in row[3:])
+
+
+def test_inspection_names_only_fields_of_the_model() -> None:
+    paths = schema.by_path()
+    for path in inspection.NOT_MEASURES:
+        assert paths[path].kind == schema.YESNO, path
+    for section in inspection.MEASURE_SECTIONS:
+        assert paths[section].kind == schema.GROUP
+    columns = {c.name for c in paths["subcontractors"].children}
+    assert set(inspection.SUBCONTRACTOR_MEASURES) <= columns
+
+
+def test_inspection_lists_a_subcontractors_accepted_obligations(cli: Any, tmp_path: Path) -> None:
+    path = write_proposal(tmp_path, "p.yaml", proposal(
+        system={"firewall": True, "development": True, "waf": False},
+        subcontractors=[{"name": "保守会社", "role": "operation", "approved_by_ward": True, "affiliate": True}],
+    ))
+    ws = load_workbook(make(cli, tmp_path, "inspection", path)).worksheets[0]
+    rows = data_rows(ws, header_row_of(ws, "No."))
+    measures = [r[2].split("\n")[0] for r in rows]
+    assert measures == ["ファイアウォール", "区の承認"]
+    assert "保守会社" in rows[1][1]
+
+
+def test_management_record_seeds_planned_rows_from_the_period(cli: Any, tmp_path: Path, catalog: Catalog) -> None:
+    data = proposal(
+        period={"start": dt.date(2024, 4, 1), "end": dt.date(2025, 3, 31)},
+        supervision={"inspections_per_year": 2},
+        data={"items": ["氏名", "住所"]},
+        vendor={"name": "株式会社試験"},
+    )
+    path = write_proposal(tmp_path, "p.yaml", data)
+    evaluation = evaluate_files([path], catalog=catalog)[0]
+    events = planned_events(evaluation)
+    kinds = [e for e, _ in events]
+    assert kinds[0] == "handover" and events[0][1] == dt.date(2024, 4, 1)
+    assert kinds[-2:] == ["report", "deletion"] and events[-1][1] == dt.date(2025, 3, 31)
+    assert kinds.count("inspection") == 2
+    assert [d for e, d in events if e == "phone"] == [add_months(dt.date(2024, 4, 1), 3 * k) for k in (1, 2, 3)]
+    dates = [d for _, d in events]
+    assert dates == sorted(dates)
+    ws = load_workbook(make(cli, tmp_path, "management-record", path)).worksheets[0]
+    header = header_row_of(ws, "No.")
+    assert headers(ws, header) == ["No.", "区分", "予定日", "実施日", "担当者", "相手方", "内容", "証跡"]
+    rows = data_rows(ws, header)
+    assert [r[1] for r in rows[: len(events)]] == [label(f"event.{e}", "ja") for e in kinds]
+    assert [r[2].date() for r in rows[: len(events)]] == dates
+    assert all(r[1] is None for r in rows[len(events):]) and len(rows) == len(events) + 10
+    block = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=3).value for r in range(2, header)}
+    assert block["委託先"] == "株式会社試験" and block["取扱項目"] == "氏名、住所"
+    assert block["委託期間"] == "2024-04-01 〜 2025-03-31"
+    assert covers(ws, f"B{header + 1}")
+
+
+def test_management_record_without_dates_still_lists_the_events(catalog: Catalog, tmp_path: Path) -> None:
+    path = write_proposal(tmp_path, "p.yaml", proposal())
+    events = planned_events(evaluate_files([path], catalog=catalog)[0])
+    assert [e for e, _ in events] == ["handover", "inspection", "phone", "report", "deletion"]
+    assert all(d is None for _, d in events)
+
+
+def test_pre_send_rows_follow_planned_sends(cli: Any, tmp_path: Path) -> None:
+    three = write_proposal(tmp_path, "three.yaml", proposal("3", email={"bulk_send": True, "planned_sends": 3, "recipients": "bcc"}))
+    unstated = write_proposal(tmp_path, "unstated.yaml", proposal("4", email={"bulk_send": True}))
+    quiet = write_proposal(tmp_path, "quiet.yaml", proposal("5", email={"bulk_send": False}))
+    out = tmp_path / "pre.xlsx"
+    result = cli("checklist", "pre-send", three, unstated, quiet, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert f"{quiet}:" in result.stderr  # left out, and said so
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["資料3", "資料4"]
+    expected_headers = [
+        "No.", "送信日", "内容", "宛先件数", "BCC確認", "本文確認", "添付確認", "確認者1", "確認者2", "区への報告日", "備考",
+    ]
+    ws = wb["資料3"]
+    header = header_row_of(ws, "No.")
+    assert headers(ws, header) == expected_headers
+    assert len(data_rows(ws, header)) == 3
+    assert covers(ws, f"E{header + 1}") and covers(ws, f"G{header + 3}")
+    ws = wb["資料4"]
+    header = header_row_of(ws, "No.")
+    assert len(data_rows(ws, header)) == 10
+    notes = [ws.cell(row=r, column=1).value for r in range(2, header)]
+    assert any("10 行" in str(n) for n in notes)
+    none = cli("checklist", "pre-send", quiet, "-o", tmp_path / "none.xlsx")
+    assert none.exit_code == 2 and not (tmp_path / "none.xlsx").exists()
+
+
+def test_opinion_list_one_row_per_case_in_case_number_order(cli: Any, tmp_path: Path, seed_evaluations: list[Evaluation]) -> None:
+    nine = write_proposal(tmp_path, "nine.yaml", proposal("9"))
+    ten = write_proposal(tmp_path, "ten.yaml", proposal("10"))
+    wb = load_workbook(make(cli, tmp_path, "opinion-list", ten, *SEED, nine))
+    ws = wb.worksheets[0]
+    header = 2
+    assert headers(ws, header) == ["資料番号", "件名", "担当課", "区分", "意見", "担当課の対応"]
+    rows = list(ws.iter_rows(min_row=header + 1, values_only=True))
+    assert [r[0] for r in rows] == ["9", "10", *[e.case.number for e in seed_evaluations]]
+    for row, evaluation in zip(rows[2:], seed_evaluations, strict=True):
+        assert row[1] == evaluation.case.title and row[2] == evaluation.case.department
+        opinion = row[4]
+        assert opinion.startswith(label(f"verdict.{evaluation.verdict}", "ja"))
+        for finding in evaluation.findings:
+            if finding.counts and finding.severity in ("blocker", "advice"):
+                assert finding.message.ja in opinion
+            elif finding.severity == "info":
+                assert finding.message.ja not in opinion
+        if evaluation.responses:
+            for text in evaluation.responses.values():
+                assert text in row[5]
+        else:
+            assert row[5] is None
+
+
+def test_matrix_cells_follow_the_evaluations(cli: Any, tmp_path: Path, seed_evaluations: list[Evaluation], catalog: Catalog) -> None:
+    ws = load_workbook(make(cli, tmp_path, "matrix", *SEED)).worksheets[0]
+    header = header_row_of(ws, "論点")
+    assert [ws.cell(row=header, column=i + 2).value for i in range(len(seed_evaluations))] == [
+        f"資料{e.case.number}" for e in seed_evaluations
+    ]
+    labels = {catalog.topics[t].ja: t for t in catalog.topics}
+    seen = 0
+    for row in ws.iter_rows(min_row=header + 2):
+        topic = labels.get(row[0].value)
+        if topic is None:
+            continue
+        seen += 1
+        for cell, evaluation in zip(row[1:], seed_evaluations, strict=True):
+            state = cell_state(evaluation, topic, catalog)
+            assert cell.value == label(f"matrix.{state}", "ja")
+            assert cell.fill.fgColor.rgb.endswith(
+                {"blocker": "FFC7CE", "advice": "FFEB9C", "info": "DDEBF7", "fit": "C6EFCE", "na": "F2F2F2"}[state]
+            )
+            worst = [f for f in evaluation.findings if f.topic == topic and f.counts]
+            if any(f.severity == "blocker" for f in worst):
+                assert cell.value.startswith("×")
+    assert seen >= 1
+    assert ws.print_title_cols
+
+
+# ------------------------------------------------------------------ hostile text, determinism, files
+
+
+HOSTILE = proposal(
+    "66",
+    business={"purpose": "+SUM(1,2)", "subjects": "-1"},
+    data={"items": ["@cmd", "\tタブ"]},
+    vendor={"name": "=HYPERLINK(\"http://example.invalid\",\"x\")"},
+    email={"bulk_send": True, "planned_sends": 2},
+    responses={"sender-domain-authentication": "=2*3"},
+)
+HOSTILE["case"]["title"] = "=1+1"
+HOSTILE["case"]["department"] = "\r=cmd"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_formula_injection_is_neutralised(kind: str, cli: Any, tmp_path: Path) -> None:
+    path = write_proposal(tmp_path, "hostile.yaml", HOSTILE)
+    out = make(cli, tmp_path, kind, path)
+    no_formulas(out)
+    wb = load_workbook(out)
+    texts = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    titles = [c for c in texts if "=1+1" in c.value]
+    assert titles
+    for cell in texts:
+        assert cell.data_type == "s"
+        if cell.value.startswith(("=", "+", "-", "@", "\t", "\r")):
+            assert cell.quotePrefix, cell.coordinate
+
+
+def test_form_of_a_hostile_proposal_keeps_text_as_text(cli: Any, tmp_path: Path) -> None:
+    path = write_proposal(tmp_path, "hostile.yaml", HOSTILE)
+    out = tmp_path / "form.xlsx"
+    assert cli("template", "--from", path, "-o", out).exit_code == 0
+    no_formulas(out)
+    ws = load_workbook(out)["申請様式"]
+    cells = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=3) for r in range(FIRST_ROW, ws.max_row + 1)}
+    assert cells["case.title"].value == "=1+1" and cells["case.title"].data_type == "s" and cells["case.title"].quotePrefix
+    assert cells["vendor.name"].value.startswith("=HYPERLINK")
+    checked = cli("check", out, "--format", "json", "--fail-on", "never")
+    assert '"title": "=1+1"' in checked.stdout
+
+
+def test_same_input_same_bytes(cli: Any, tmp_path: Path) -> None:
+    for kind in KINDS:
+        files = [p for p in SEED if kind != "pre-send" or "bulk_send: true" in p.read_text(encoding="utf-8")]
+        a = make(cli, tmp_path, kind, *files, name=f"{kind}-a.xlsx")
+        b = make(cli, tmp_path, kind, *files, name=f"{kind}-b.xlsx")
+        assert a.read_bytes() == b.read_bytes(), kind
+    first, second = tmp_path / "f1.xlsx", tmp_path / "f2.xlsx"
+    for out in (first, second):
+        assert cli("template", "--from", SEED[-1], "-o", out).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    props = load_workbook(first).properties
+    assert props.created == props.modified
+
+
+def test_same_bytes_across_processes(tmp_path: Path) -> None:
+    """Hash randomisation differs between processes; the bytes must not."""
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"matrix-{seed}.xlsx"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([*ITAKU, "checklist", "matrix", *map(str, SEED), "-o", str(out)], cwd=ROOT, env=env, check=True)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_output_rules(cli: Any, tmp_path: Path) -> None:
+    source = tmp_path / "p.yaml"
+    source.write_text(SEED[-1].read_text(encoding="utf-8"), encoding="utf-8")
+    before = source.read_bytes()
+    result = cli("checklist", "self-check", source, "-o", source.with_suffix(".xlsm"))
+    assert result.exit_code == 2 and ".xlsx" in result.stderr
+    same = tmp_path / "same.xlsx"
+    result = cli("template", "--from", source, "-o", source)
+    assert result.exit_code == 2 and source.read_bytes() == before
+    # a failed run leaves an existing output as it was, and no temporary file behind
+    same.write_bytes(b"old")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("format: itaku/v1\ncase: {number: '1'}\n", encoding="utf-8")
+    result = cli("checklist", "self-check", broken, "-o", same)
+    assert result.exit_code == 2
+    assert same.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.yaml", "p.yaml", "same.xlsx"]
+
+
+# ------------------------------------------------------------------ the proposal form
+
+
+def test_form_has_one_row_per_field_with_dropdowns(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "form.xlsx"
+    assert cli("template", "-o", out).exit_code == 0
+    assert_house_style(out)
+    wb = load_workbook(out)
+    assert wb.defined_names[VERSION_NAME].attr_text == f'"{FORM_VERSION}"'
+    ws = wb["申請様式"]
+    assert headers(ws, HEADER_ROW) == ["項目", "フィールド", "入力", "説明/選択肢"]
+    rows = {ws.cell(row=r, column=2).value: r for r in range(FIRST_ROW, ws.max_row + 1)}
+    expected = [n for n in schema.walk() if n.kind != schema.CONST]
+    assert list(rows) == [n.path for n in expected]
+    assert ws.protection.sheet and not ws.protection.password
+    for node in expected:
+        row = rows[node.path]
+        cell = ws.cell(row=row, column=3)
+        if node.is_leaf:
+            assert not cell.protection.locked, node.path
+            assert node.label("ja") in ws.cell(row=row, column=1).value
+            if node.kind in (schema.YESNO, schema.ENUM, schema.ENUM_LIST):
+                assert covers(ws, cell.coordinate), node.path
+        assert ws.cell(row=row, column=1).protection.locked
+    # the parent group's label comes with the field's
+    assert ws.cell(row=rows["email.sender_domain_auth.spf"], column=1).value == "メール送信／送信ドメイン認証／SPF"
+    choices = wb[label("sheet.choices", "ja")]
+    assert choices.sheet_state == "hidden"
+    assert list_values(wb, covers(ws, f"C{rows['email.bulk_send']}")[0]) == ["はい", "いいえ", "未記載"]
+    kinds = schema.by_path()["case.kinds"]
+    shown = list_values(wb, covers(ws, f"C{rows['case.kinds']}")[0])
+    assert shown == [schema.choice_label(kinds, v, "ja") for v in kinds.choices] + ["なし"]
+    subs = wb["再委託先等"]
+    assert subs["A3"].value == "subcontractors"
+    columns = [c.name for c in schema.by_path()["subcontractors"].children]
+    assert [subs.cell(row=3, column=i + 2).value for i in range(len(columns))] == columns
+    assert subs.protection.sheet and not subs["B4"].protection.locked
+    role = 2 + columns.index("role")
+    assert covers(subs, f"{subs.cell(row=4, column=role).column_letter}13")
+    instructions = wb[label("sheet.instructions", "ja")]
+    assert any("令和" in str(c.value) for c in instructions["B"])
+
+
+def test_prefilled_form_has_records_plus_blank_rows(cli: Any, tmp_path: Path) -> None:
+    source = next(p for p in SEED if "subcontractors:" in p.read_text(encoding="utf-8"))
+    data = Proposal.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))
+    out = tmp_path / "form.xlsx"
+    assert cli("template", "--from", source, "-o", out).exit_code == 0
+    wb = load_workbook(out)
+    subs = wb["再委託先等"]
+    numbered = [r for r in range(FIRST_ROW, subs.max_row + 1) if isinstance(subs.cell(row=r, column=1).value, int)]
+    assert len(numbered) == len(data.subcontractors or []) + 10
+    assert subs.cell(row=FIRST_ROW, column=2).value == data.subcontractors[0].name
+    ws = wb["申請様式"]
+    rows = {ws.cell(row=r, column=2).value: r for r in range(FIRST_ROW, ws.max_row + 1)}
+    assert ws.cell(row=rows["case.title"], column=3).value == data.case.title
+    assert ws.cell(row=rows["subcontractors"], column=3).value == "はい"
+
+
+def test_english_form(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "form-en.xlsx"
+    assert cli("template", "--from", SEED[-1], "-o", out, "--lang", "en").exit_code == 0
+    wb = load_workbook(out)
+    ws = wb["Proposal form"]
+    assert headers(ws, HEADER_ROW) == ["Item", "Field", "Input", "Notes / choices"]
+    rows = {ws.cell(row=r, column=2).value: r for r in range(FIRST_ROW, ws.max_row + 1)}
+    assert ws.cell(row=rows["email.sender_domain_auth.spf"], column=1).value == "E-mail／Sender domain authentication／SPF"
+    assert ws.cell(row=rows["email.bulk_send"], column=3).value == "Yes"
+    assert ws.cell(row=rows["case.kinds"], column=3).value == "Outsourcing"
+    several = tmp_path / "form-en-21.xlsx"
+    assert cli("template", "--from", SEED[0], "-o", several, "--lang", "en").exit_code == 0
+    ws = load_workbook(several)["Proposal form"]
+    rows = {ws.cell(row=r, column=2).value: r for r in range(FIRST_ROW, ws.max_row + 1)}
+    assert ws.cell(row=rows["case.kinds"], column=3).value == "System change, Outsourcing"
+
+
+def test_model_labels_are_usable_in_cells() -> None:
+    """Choice labels are unique per field (the reader maps them back) and never contain a list
+    separator (lists of choices are split on 、 , ; and line breaks)."""
+    for node in schema.walk():
+        nodes = [node] if node.kind != schema.TABLE else list(node.children)
+        for n in nodes:
+            if n.kind not in (schema.ENUM, schema.ENUM_LIST):
+                continue
+            for lang in ("ja", "en"):
+                shown = [schema.choice_label(n, v, lang) for v in n.choices]
+                assert len(set(shown)) == len(shown), (n.path, lang)
+                if n.kind == schema.ENUM_LIST:
+                    assert not any(ch in s for s in shown for ch in "、,;\n"), (n.path, lang)
+                    # a choice must not read as "none" or "not stated"
+                    for text in [*shown, *n.choices]:
+                        assert read_choice_list(n, text) == [read_choice(n, text)], (n.path, text)
