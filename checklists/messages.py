@@ -7,7 +7,7 @@ the place (`申請様式!C14`) and the expectation come first, as the issue asks
 
 from __future__ import annotations
 
-from engine.messages import language
+from engine.messages import lookup
 
 MESSAGES: dict[str, dict[str, str]] = {
     "expected": {"ja": "'{expected}' expected（入力値: '{value}'）", "en": "'{expected}' expected (got '{value}')"},
@@ -121,8 +121,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 def fmsg(key: str, **values: object) -> str:
     """The message `key` in the current language, with `values` filled in."""
-    entry = MESSAGES[key]
-    return entry.get(language.get(), entry["ja"]).format(**values)
+    return lookup(MESSAGES, key, **values)
 
 
 def expected(what: str, value: object, **values: object) -> str:

@@ -65,7 +65,12 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def msg(key: str, **values: object) -> str:
-    """The message `key` in the current language, with `values` filled in."""
-    entry = MESSAGES[key]
+def lookup(table: dict[str, dict[str, str]], key: str, **values: object) -> str:
+    """Message `key` of `table` in the current language (Japanese when missing), `values` filled in."""
+    entry = table[key]
     return entry.get(language.get(), entry["ja"]).format(**values)
+
+
+def msg(key: str, **values: object) -> str:
+    """The engine's message `key` in the current language, with `values` filled in."""
+    return lookup(MESSAGES, key, **values)
