@@ -383,7 +383,8 @@ def _dnf(node: Node) -> list[list[Node]]:
 # ---------------------------------------------------------------- plain-Python evaluation
 
 
-def _get(fact: dict[str, Any], field: str) -> Any:
+def value_at(fact: dict[str, Any], field: str) -> Any:
+    """The value at a dotted field of a fact (None where any part is missing)."""
     value: Any = fact
     for part in field.split("."):
         if not isinstance(value, dict):
@@ -401,7 +402,7 @@ def holds(node: Node, fact: dict[str, Any]) -> bool:
     if isinstance(node, Or):
         return any(holds(c, fact) for c in node.children)
     assert isinstance(node, Leaf)
-    actual = _get(fact, node.field)
+    actual = value_at(fact, node.field)
     op, expected = node.op, node.value
     if op == "eq":
         return isinstance(actual, bool) == isinstance(expected, bool) and actual == expected

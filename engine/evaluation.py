@@ -326,7 +326,7 @@ class Evaluator:
             if fact is None:
                 continue
             shown = path if section not in cond.LIST_SECTIONS else f"{fact['id']}.{field}"
-            value = cond._get(fact, field)
+            value = cond.value_at(fact, field)
             out.append(Evidence(path=shown, value=value))
         return tuple(out)
 

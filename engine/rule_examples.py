@@ -86,7 +86,7 @@ def _fields(rule: Compiled, facts: cond.Facts) -> str:
     shown = []
     for path in rule.paths:
         section, field, _ = cond.resolve(path)
-        values = [cond._get(f, field) for f in facts.get(section, ())]
+        values = [cond.value_at(f, field) for f in facts.get(section, ())]
         shown.append(f"{path}={values[0] if len(values) == 1 else values if values else '(section absent)'}")
     return ", ".join(shown)
 
