@@ -140,6 +140,10 @@ class FormReader:
 
     def _read(self, node: Node, ws: Worksheet, row: int, column: int) -> Any:
         raw = self._value(ws, row, column)
+        cell = ws.cell(row=row, column=column)
+        if not is_blank(raw) and (ws.row_dimensions[row].hidden or ws.column_dimensions[cell.column_letter].hidden):
+            # a value nobody sees on screen still counts: say so, so that it is not a surprise
+            self.warn(f"{self.file}: {ws.title}!{cell.coordinate}: {fmsg('hidden_cell')}")
         try:
             value = read_cell(node, raw)
         except CellProblem as exc:

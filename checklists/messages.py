@@ -108,6 +108,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "出力ファイルの拡張子は .xlsx にしてください",
         "en": "the output file must end in .xlsx",
     },
+    "hidden_cell": {
+        "ja": "非表示の行又は列にある値を読み込みました",
+        "en": "read a value from a hidden row or column",
+    },
     "no_bulk_send": {
         "ja": "一斉メール送信（email.bulk_send: はい）の提案がないため、メール送信前チェックリストは作れません",
         "en": "no proposal sends bulk mail (email.bulk_send: yes), so there is no pre-send checklist to make",

@@ -188,3 +188,19 @@ def test_engine_error_is_exit_3_naming_rule_and_proposal(monkeypatch: pytest.Mon
     code, stdout, stderr = run("check", EXAMPLES / "seed" / "27.yaml")
     assert code == 3 and stdout == ""
     assert "27.yaml" in stderr and "boom" in stderr and "[" in stderr
+
+
+def test_hidden_cells_are_read_and_reported(tmp_path: Path, guard: None) -> None:
+    from openpyxl import load_workbook
+
+    form = tmp_path / "form.xlsx"
+    assert run("template", "--from", EXAMPLES / "seed" / "27.yaml", "-o", form)[0] == 0
+    wb = load_workbook(form)
+    ws = wb["申請様式"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=2).value == "case.department")
+    ws.row_dimensions[row].hidden = True
+    wb.save(form)
+    code, stdout, stderr = run("check", "--fail-on", "never", form)
+    assert code == 0, stderr
+    assert f"申請様式!C{row}" in stderr and "非表示" in stderr
+    assert "教育調整課" in stdout
