@@ -30,11 +30,12 @@ tree: `match` in plain Python (the reference evaluator) and `to_durable` as dura
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import json
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Union
@@ -178,6 +179,7 @@ def _model_sections() -> dict[str, type[BaseModel] | FieldSpec]:
 _SECTIONS = _model_sections()
 
 
+@functools.cache
 def resolve(path: str) -> tuple[str, str, FieldSpec]:
     """Map a dotted path to (section, field within the section's fact, spec); raise if unknown."""
     parts = path.split(".")
@@ -393,46 +395,63 @@ def value_at(fact: dict[str, Any], field: str) -> Any:
     return value
 
 
-def holds(node: Node, fact: dict[str, Any]) -> bool:
-    """Evaluate a single-section expression on one fact, with the documented null semantics."""
-    if isinstance(node, Exists):
-        return True
-    if isinstance(node, And):
-        return all(holds(c, fact) for c in node.children)
-    if isinstance(node, Or):
-        return any(holds(c, fact) for c in node.children)
-    assert isinstance(node, Leaf)
-    actual = value_at(fact, node.field)
-    op, expected = node.op, node.value
+Predicate = Callable[[dict[str, Any]], bool]
+
+
+def _same(actual: Any, expected: Any) -> bool:
+    # True == 1 in Python; a yes/no field never equals a number here
+    return isinstance(actual, bool) == isinstance(expected, bool) and actual == expected
+
+
+def _leaf_predicate(leaf: Leaf) -> Predicate:
+    parts = leaf.field.split(".")
+    op, expected = leaf.op, leaf.value
+
+    def get(fact: dict[str, Any]) -> Any:
+        value: Any = fact
+        for part in parts:
+            if not isinstance(value, dict):
+                return None
+            value = value.get(part)
+        return value
+
     if op == "eq":
-        return isinstance(actual, bool) == isinstance(expected, bool) and actual == expected
+        return lambda f: _same(get(f), expected)
     if op == "not":
         if expected is None:
-            return actual is not None
-        return actual is None or not (isinstance(actual, bool) == isinstance(expected, bool) and actual == expected)
+            return lambda f: get(f) is not None
+        return lambda f: (a := get(f)) is None or not _same(a, expected)
     if op == "in":
-        return actual in expected
+        return lambda f: get(f) in expected
     if op == "not_in":
-        return actual not in expected
-    if actual is None:
-        return False
-    if op == "lt":
-        return actual < expected
-    if op == "lte":
-        return actual <= expected
-    if op == "gt":
-        return actual > expected
-    if op == "gte":
-        return actual >= expected
-    if op == "contains":
-        return expected in actual
-    if op == "contains_any":
-        return any(v in actual for v in expected)
-    if op == "contains_none":
-        return not any(v in actual for v in expected)
-    if op == "empty":
-        return (len(actual) == 0) == expected
-    raise AssertionError(op)  # pragma: no cover - parse() admits no other operator
+        return lambda f: get(f) not in expected
+    tests: dict[str, Callable[[Any], bool]] = {
+        "lt": lambda a: a < expected,
+        "lte": lambda a: a <= expected,
+        "gt": lambda a: a > expected,
+        "gte": lambda a: a >= expected,
+        "contains": lambda a: expected in a,
+        "contains_any": lambda a: any(v in a for v in expected),
+        "contains_none": lambda a: not any(v in a for v in expected),
+        "empty": lambda a: (len(a) == 0) == expected,
+    }
+    test = tests[op]
+    return lambda f: (a := get(f)) is not None and test(a)  # every other test fails on null
+
+
+@functools.cache
+def predicate(node: Node) -> Predicate:
+    """A single-section expression compiled once to a function of one fact (documented null semantics)."""
+    if isinstance(node, Exists):
+        return lambda f: True
+    if isinstance(node, And):
+        children = [predicate(c) for c in node.children]
+        return lambda f: all(c(f) for c in children)
+    if isinstance(node, Or):
+        children = [predicate(c) for c in node.children]
+        return lambda f: any(c(f) for c in children)
+    assert isinstance(node, Leaf)
+    return _leaf_predicate(node)
 
 
 Facts = dict[str, list[dict[str, Any]]]
@@ -442,11 +461,12 @@ def match(conjuncts: Iterable[Conjunct], facts: Facts) -> list[dict[str, dict[st
     """All bindings (section -> fact) under which some conjunct holds, one per combination."""
     bindings = []
     for conjunct in conjuncts:
-        if any(any(holds(n.expr, f) for f in facts.get(n.section, ())) for n in conjunct.negative):
+        if any(any(predicate(n.expr)(f) for f in facts.get(n.section, ())) for n in conjunct.negative):
             continue
         candidates = []
         for section, expr in conjunct.positive:
-            found = [f for f in facts.get(section, ()) if holds(expr, f)]
+            test = predicate(expr)
+            found = [f for f in facts.get(section, ()) if test(f)]
             if not found:
                 break
             candidates.append([(section, f) for f in found])
@@ -466,35 +486,90 @@ def match(conjuncts: Iterable[Conjunct], facts: Facts) -> list[dict[str, dict[st
 Test = dict[str, Any]
 
 
+# In the facts durable_rules sees, "not stated" is a string that no value equals, and every list ends
+# with a marker element. durable compares nothing with null (`$neq` fails on it) and `$iall` fails on
+# an empty list; with these encodings "not V", "none of [..]" and "contains none of [..]" are single
+# tests instead of alternatives, which keeps the number of durable rules (and its per-session cost)
+# down. Numbers keep a real null: durable's `$gte` would hold between a string and a number.
+NULL = "\u0000null\u0000"
+END = "\u0000end\u0000"
+
+
+def _enc(value: Any) -> Any:
+    return NULL if value is None else value
+
+
 def _leaf_alternatives(leaf: Leaf) -> list[Test]:
-    """The leaf as alternatives, each a single durable test without `$or`."""
+    """The leaf as alternatives, each a single durable test without `$or` (facts as durable_fact)."""
     f, v, op = leaf.field, leaf.value, leaf.op
-    if leaf.kind == "object":  # durable cannot compare a nested object with null: test its size key
+    if leaf.kind == "object":  # a nested group: present or not, by its size key
         return [{"$nex" if op == "eq" else "$ex": {f + LIST_SUFFIX: 1}}]
-    if op == "eq":
-        return [{f: v}]
-    if op == "not":
-        return [{"$neq": {f: None}}] if v is None else [{"$neq": {f: v}}, {f: None}]
-    if op == "in":
-        return [{f: x} for x in v]
-    if op == "not_in":
-        concrete = [{"$neq": {f: x}} for x in v if x is not None]
-        alternatives: list[Test] = [concrete[0] if len(concrete) == 1 else {"$and": concrete}]
-        if None not in v:
-            alternatives.append({f: None})
-        return alternatives
-    if op in COMPARISONS:
+    if leaf.kind == "int":
+        if op == "eq":
+            return [{f: v}]
+        if op == "not":
+            return [{"$neq": {f: None}}] if v is None else [{"$neq": {f: v}}, {f: None}]
+        if op == "in":
+            return [{f: x} for x in v]
+        if op == "not_in":
+            concrete = [{"$neq": {f: x}} for x in v if x is not None]
+            alternatives: list[Test] = [concrete[0] if len(concrete) == 1 else {"$and": concrete}]
+            return alternatives if None in v else [*alternatives, {f: None}]
         return [{"$" + op: {f: v}}]
+    if op == "eq":
+        return [{f: _enc(v)}]
+    if op == "not":
+        return [{"$neq": {f: _enc(v)}}]
+    if op == "in":
+        return [{f: _enc(x)} for x in v]
+    if op == "not_in":
+        tests = [{"$neq": {f: _enc(x)}} for x in v]
+        return [tests[0] if len(tests) == 1 else {"$and": tests}]
     if op == "contains":
         return [{"$iany": {f: {"$i": v}}}]
     if op == "contains_any":
         return [{"$iany": {f: {"$i": x}}} for x in v]
-    if op == "contains_none":
-        # durable's $iall is false on an empty list, so "empty" is its own alternative
-        return [{f + LIST_SUFFIX: 0}, {"$iall": {f: {"$and": [{"$neq": {"$i": x}} for x in v]}}}]
+    if op == "contains_none":  # the END element keeps an empty list from failing $iall
+        return [{"$iall": {f: {"$and": [{"$neq": {"$i": x}} for x in v]}}}]
     if op == "empty":
         return [{f + LIST_SUFFIX: 0}] if v else [{"$gt": {f + LIST_SUFFIX: 0}}]
     raise AssertionError(op)  # pragma: no cover
+
+
+def durable_fact(fact: dict[str, Any], ints: frozenset[str], prefix: str = "") -> dict[str, Any]:
+    """A fact as the durable patterns expect it: null as NULL (numbers aside), lists ending in END."""
+    out: dict[str, Any] = {}
+    for key, value in fact.items():
+        path = prefix + key
+        if isinstance(value, dict):
+            out[key] = durable_fact(value, ints, path + ".")
+        elif isinstance(value, list):
+            out[key] = [*value, END]
+        elif value is None and path not in ints:
+            out[key] = NULL
+        else:
+            out[key] = value
+    return out
+
+
+def int_fields(section: str) -> frozenset[str]:
+    """The number fields of a section (dotted, within its fact): their null stays null."""
+    top = _SECTIONS.get(section)
+    if not (isinstance(top, type) and issubclass(top, BaseModel)):
+        return frozenset()
+    out: set[str] = set()
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            spec = _spec_of(info.annotation)
+            if isinstance(spec, FieldSpec):
+                if spec.kind == "int":
+                    out.add(prefix + name)
+            else:
+                walk(spec, prefix + name + ".")
+
+    walk(top, "")
+    return frozenset(out)
 
 
 def _alternatives(node: Node) -> list[list[Test]]:

@@ -311,8 +311,12 @@ class Evaluator:
         assert isinstance(spec, Rule)
         try:
             if template is None:
-                template = _templates.from_string(_join_cjk_lines(spec.message.get(lang)))
+                text = _join_cjk_lines(spec.message.get(lang))
+                # most messages are plain text: keep them as they are instead of rendering each time
+                template = _templates.from_string(text) if "{" in text else text.strip()
                 self._compiled_messages[key] = template
+            if isinstance(template, str):
+                return template
             return template.render(**context, params=rule.params).strip()
         except (TemplateError, TypeError, ValueError, KeyError) as exc:
             raise EngineError(source, rule.id, f"message template failed: {exc}") from None

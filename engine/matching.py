@@ -60,7 +60,7 @@ _counter = itertools.count(1)
 _lock = threading.Lock()
 
 # One encoder for every fact: json.dumps(..., ensure_ascii=False) builds a new JSONEncoder on each
-# call, which cost as much as the C engine's own work per fact (measured: bench/README in README).
+# call, which cost as much as the C engine's own work per fact (README, Performance).
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
@@ -99,7 +99,9 @@ class DurableMatcher:
     We skip durable.engine.Host: it starts timer threads and routes each firing through a
     Closure and Promise chain we do not need. Each alternative of each conjunct of each rule
     becomes one durable rule named `ID#k.j`; the phase markers keep matching until all facts are in (see conditions.to_durable).
-    One session id per proposal, deleted afterwards, or state grows without bound.
+    A session (sid) holds one proposal at a time: its facts are retracted after the run (markers
+    first), and the session is deleted after `reuse` proposals or at once if anything is off, so
+    state stays bounded (upstream #137) while the cost of creating sessions is shared.
 
     What crosses into C is cut to what the patterns can read, which cannot change a match: a
     section no rule names is not asserted at all (durable would answer "not handled"), and a fact
@@ -108,12 +110,14 @@ class DurableMatcher:
     """
 
     name = "durable"
+    reuse = 256  # proposals per durable session before it is deleted (1: a fresh session each time)
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         definition: dict[str, Any] = {}
         self._rule_of: dict[str, str] = {}
         self._rank: dict[str, tuple[int, int]] = {}  # durable rule -> (catalog position, conjunct)
+        self._arity: dict[str, int] = {}  # durable rule -> facts a firing binds (the marker included)
         read: dict[str, set[str]] = {}
         self._shards = {1: 1, 2: 1}
         for phase, compiled in ((1, catalog.derivations), (2, catalog.rules)):
@@ -128,10 +132,23 @@ class DurableMatcher:
                         name = f"{c.id}#{k}.{j}"
                         definition[name] = {"all": patterns}
                         self._rule_of[name] = c.id
+                        self._arity[name] = sum(1 for p in patterns if not next(iter(p)).endswith("$not"))
                         self._rank[name] = (position, k)
                     for section, key in _fields_read(conjunct):
                         read.setdefault(section, {"id", "section"}).add(key)
-        self._keys = {section: frozenset(keys - {""}) for section, keys in read.items()}
+        # "id" right after "sid": a firing names its facts as '"alias":{"sid":"..","id":".."' (see _firings)
+        self._keys = {section: ("id", *sorted(keys - {"", "id"})) for section, keys in read.items()}
+        self._ints = {section: cond.int_fields(section) for section in read}
+        self._markers = {
+            phase: [
+                {"id": f"__phase{phase}.{shard}__", "section": cond.PHASE_SECTION, "n": phase, "shard": shard}
+                for shard in range(count)
+            ]
+            for phase, count in self._shards.items()
+        }
+        self._sid: str | None = None
+        self._uses = 0
+        self._asserted: list[str] = []  # this proposal's stored facts, as sent
         with _lock:
             self._ruleset_name = f"itaku{next(_counter)}"
         try:
@@ -140,12 +157,13 @@ class DurableMatcher:
             raise EngineError("rules/", None, f"durable_rules rejected the compiled catalog: {exc}") from None
 
     def run(self, source: str, facts: cond.Facts, classify: Classify) -> tuple[list[Match], dict[str, Any], list[Match]]:
-        with _lock:
-            sid = str(next(_counter))
+        sid = self._session()
         # Every fact's JSON starts with its session id: '{"sid":"7",' + the fact's own keys.
         head = '{"sid":' + _encode(sid) + ","
         by_id = {f["id"]: f for fs in facts.values() for f in fs}
         place = {f["id"]: i for fs in facts.values() for i, f in enumerate(fs)}
+        self._asserted.clear()
+        clean = False
         try:
             for fact in self.order([f for section, fs in facts.items() if section in self._keys for f in fs]):
                 self._assert(source, head, fact, None)
@@ -159,14 +177,51 @@ class DurableMatcher:
                 self._assert(source, head, cfact, None)
             found = Sink(by_id, place)
             self._mark(source, head, 2, found)
+            clean = self._retract_all(head)
         finally:
-            dre.delete_state(self._handle, sid)
+            if not clean or self._uses >= self.reuse:
+                dre.delete_state(self._handle, sid)
+                self._sid = None
         return derived.canonical(), classification, found.canonical()
+
+    def _session(self) -> str:
+        """The session id for the next proposal: the current one while it is reusable, else a new one."""
+        if self._sid is None:
+            with _lock:
+                self._sid = f"{self._ruleset_name}.{next(_counter)}"
+            self._uses = 0
+        self._uses += 1
+        return self._sid
+
+    def _retract_all(self, head: str) -> bool:
+        """Take back this proposal's facts, markers first, so the session is empty again.
+
+        Creating a session costs durable_rules about 2 µs per rule (its beta memories), far more
+        than retracting a proposal's dozen facts, so a session serves up to `reuse` proposals and
+        is then deleted. With the markers gone first no rule can fire; if one does anyway, or a
+        retraction is refused, say so (False) and the session is deleted at once.
+        """
+        for message in reversed(self._asserted):
+            code, state = dre.retract_fact(self._handle, message)
+            if code == 1:  # never stored: it matched no rule
+                continue
+            if code != 0:
+                return False
+            result = dre.start_action_for_state(self._handle, state)
+            if result and result[1]:
+                return False
+        return True
+
+    def _body(self, fact: dict[str, Any]) -> str:
+        section = fact["section"]
+        keys = self._keys.get(section)
+        # walk the (few) keys patterns read, not the (many) keys a fact has
+        sent = {k: fact[k] for k in keys if k in fact} if keys is not None else fact
+        return _encode(cond.durable_fact(sent, self._ints.get(section, frozenset())))
 
     def _mark(self, source: str, head: str, phase: int, sink: Sink) -> None:
         """Assert the phase's markers, one per shard: the phase's rules fire now."""
-        for shard in range(self._shards[phase]):
-            marker = {"id": f"__phase{phase}.{shard}__", "section": cond.PHASE_SECTION, "n": phase, "shard": shard}
+        for marker in self._markers[phase]:
             self._assert(source, head, marker, sink)
 
     def order(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -176,14 +231,14 @@ class DurableMatcher:
         return facts
 
     def _assert(self, source: str, head: str, fact: dict[str, Any], sink: Sink | None) -> None:
-        keys = self._keys.get(fact["section"])
-        body = _encode({k: v for k, v in fact.items() if k in keys} if keys is not None else fact)
+        message = head + self._body(fact)[1:]
         try:
-            code, state = dre.assert_fact(self._handle, head + body[1:])
+            code, state = dre.assert_fact(self._handle, message)
         except Exception as exc:
             raise EngineError(source, None, f"durable_rules failed on fact '{fact.get('id')}': {exc}") from None
         if code == 1:  # MessageNotHandled: no rule tests this fact; expected for many sections
             return
+        self._asserted.append(message)  # the same text retracts it
         if code != 0:
             raise EngineError(source, None, f"durable_rules refused fact '{fact.get('id')}' (code {code})")
         self._drain(source, state, sink)
@@ -192,20 +247,44 @@ class DurableMatcher:
         result = dre.start_action_for_state(self._handle, state)
         pending = result[1] if result else None
         while pending:
-            message = json.loads(pending)
-            for name, matched in message.items():
+            rule_id = None
+            for name, ids in self._firings(pending):
                 rule_id = self._rule_of.get(name)
                 if rule_id is None or sink is None:
                     # A rule fired before its phase marker: the marker discipline is broken.
                     raise EngineError(source, rule_id, f"durable_rules fired '{name}' outside its phase")
                 try:
-                    binding = {alias: sink.by_id[f["id"]] for alias, f in matched.items() if alias != "phase"}
+                    binding = {alias: sink.by_id[fact_id] for alias, fact_id in ids.items() if alias != "phase"}
                     sink.found.append((rule_id, binding))
-                    sink.keys.append((*self._rank[name], tuple(sink.place[binding[a]["id"]] for a in sorted(binding))))
-                    pending = dre.complete_and_start_action(self._handle, state)
+                    aliases = sorted(binding) if len(binding) > 1 else binding
+                    sink.keys.append((*self._rank[name], tuple([sink.place[binding[a]["id"]] for a in aliases])))
                 except Exception as exc:
                     # durable_rules can swallow an action's exception (upstream #305): never lose it.
                     raise EngineError(source, rule_id, f"action failed: {type(exc).__name__}: {exc}") from None
+            try:
+                pending = dre.complete_and_start_action(self._handle, state)
+            except Exception as exc:
+                raise EngineError(source, rule_id, f"action failed: {type(exc).__name__}: {exc}") from None
+
+    def _firings(self, message: str) -> list[tuple[str, dict[str, str]]]:
+        """(durable rule, alias -> fact id) for each rule in a firing message.
+
+        Decoding the whole message (every bound fact again) was the largest Python cost per firing;
+        the names we need sit at fixed places, since every fact we send starts with sid then id. A
+        message that does not read as expected (one rule, as many facts as the rule binds) is
+        decoded in full instead."""
+        parts = message.split('":{"sid":"')
+        if message.startswith('{"'):
+            name = message[2 : message.index('":')]
+            ids = {}
+            for before, after in itertools.pairwise(parts):
+                alias = before[before.rfind('"') + 1 :]
+                head, sep, tail = after.partition('","id":"')
+                if sep and '"' not in head:
+                    ids[alias] = tail[: tail.index('"')]
+            if len(ids) == self._arity.get(name, -1) == len(parts) - 1:
+                return [(name, ids)]
+        return [(name, {alias: fact["id"] for alias, fact in matched.items()}) for name, matched in json.loads(message).items()]
 
 
 def make_matcher(catalog: Catalog, name: str) -> Matcher:

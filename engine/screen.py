@@ -25,6 +25,8 @@ from engine.output import write_atomic
 
 SCREEN_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 SUMMARY_NAME = "summary.json"
+OPINION_LIST_NAME = "opinion-list.xlsx"
+OPINION_LIST_MAX = 1000  # one workbook row per proposal, so its Evaluations are kept until the end
 CHUNKSIZE = 4  # proposals per message to a worker: enough to amortise the pipe, small for order
 
 
@@ -38,6 +40,7 @@ class Settings:
     fmt: str = "json"
     lang: str = "ja"
     fail_on: str = "blocker"
+    opinion_list: bool = True  # send back a slimmed Evaluation for the advisor opinion list
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Outcome:
     error: str | None = None
     payload: bytes | None = None
     record: dict[str, Any] | None = None
+    evaluation: Any = None  # slimmed (no proposal dump, no rule table), only for the opinion list
 
 
 # ---------------------------------------------------------------- finding the inputs
@@ -146,16 +150,13 @@ def renderer(fmt: str, lang: str) -> Callable[[Any], bytes]:
     from reports.view import evaluation_dict
 
     if fmt == "json":
-        return lambda e: (json.dumps(evaluation_dict(e, lang), ensure_ascii=False, indent=2) + "\n").encode()
-    catalog = default_catalog()
-    if fmt == "html":
-        from reports.html import render_html
+        # compact: with indent, json falls back to its pure-Python encoder (5x slower per result)
+        return lambda e: (json.dumps(evaluation_dict(e, lang), ensure_ascii=False) + "\n").encode()
+    if fmt in ("html", "md"):
+        from reports.render import render_report
 
-        return lambda e: render_html([e], catalog, lang).encode()
-    if fmt == "md":
-        from reports.markdown import render_markdown
-
-        return lambda e: render_markdown([e], catalog, lang).encode()
+        catalog = default_catalog()
+        return lambda e: render_report([e], catalog, fmt, lang).encode()
     raise ValueError(f"unknown format '{fmt}'")
 
 
@@ -194,7 +195,8 @@ def screen_one(task: Task) -> Outcome:
         return Outcome(task, "engine_error", str(exc))
     except Exception as exc:  # a bug of ours on this proposal: record it, screen the rest (exit 3)
         return Outcome(task, "engine_error", f"{source}: internal error: {type(exc).__name__}: {exc}")
-    return Outcome(task, "ok", payload=payload, record=summary_record(evaluation, _worker.settings.fail_on))
+    slim = evaluation.model_copy(update={"proposal": {}, "rules": ()}) if _worker.settings.opinion_list else None
+    return Outcome(task, "ok", payload=payload, record=summary_record(evaluation, _worker.settings.fail_on), evaluation=slim)
 
 
 def summary_record(evaluation: Any, fail_on: str) -> dict[str, Any]:
@@ -229,6 +231,7 @@ class Summary:
     set_aside: int = 0
     reached_fail_on: int = 0
     failed: list[dict[str, str]] = field(default_factory=list)
+    opinion_list: str | None = None  # its file name, or why there is none
     engine_errors: list[dict[str, str]] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
@@ -289,6 +292,7 @@ class Summary:
             "by_topic": dict(sorted(self.by_topic.items())),
             "failed_inputs": self.failed,
             "engine_error_inputs": self.engine_errors,
+            "opinion_list": self.opinion_list,
             "exit_code": self.exit_code,
         }
 
@@ -300,8 +304,9 @@ def outcomes(task_iter: Iterable[Task], settings: Settings, jobs: int, window: i
     """Screen every task, yielding outcomes in input order whatever `jobs` is.
 
     jobs == 1 runs in this process. Otherwise a spawn pool of `jobs` workers takes tasks through
-    `imap` (ordered, chunked); the consumer must call `.send(None)`-free iteration only: each
-    outcome taken from this generator frees one place in the window.
+    `imap` (ordered, chunked). The pool's feeder thread takes a place in a window of `window`
+    before handing out each task, and each outcome taken from this generator frees one, so no
+    more than `window` results ever wait in memory, however slow the consumer.
     """
     if jobs <= 1:
         init_worker(settings)
@@ -345,3 +350,36 @@ def write_summary(outdir: Path, summary: Summary) -> None:
     """summary.json, atomically."""
     text = json.dumps(summary.as_dict(), ensure_ascii=False, indent=2) + "\n"
     write_atomic(outdir / SUMMARY_NAME, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+class OpinionList:
+    """The セキュリティアドバイザー意見一覧 over every screened proposal, up to OPINION_LIST_MAX of them.
+
+    A workbook needs all its rows at once, so this is the one place screening keeps something per
+    proposal; beyond the cap (a municipality sees a few hundred a year) it is skipped, with a note.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.evaluations: list[Any] = []
+        self.skipped = False
+
+    def add(self, outcome: Outcome) -> None:
+        """Keep this outcome's Evaluation for a row (until the cap)."""
+        if not self.enabled or outcome.evaluation is None or self.skipped:
+            return
+        if len(self.evaluations) >= OPINION_LIST_MAX:
+            self.skipped, self.evaluations = True, []
+            return
+        self.evaluations.append(outcome.evaluation)
+
+    def write(self, outdir: Path, lang: str) -> str | None:
+        """Write the workbook; return its file name, or None when there is none to write."""
+        if not self.enabled or self.skipped or not self.evaluations:
+            return None
+        from checklists.build import build_checklist
+        from checklists.workbook import save
+        from engine.catalog import default_catalog
+
+        save(build_checklist("opinion-list", self.evaluations, default_catalog(), lang), outdir / OPINION_LIST_NAME)
+        return OPINION_LIST_NAME

@@ -35,13 +35,17 @@ FORMAT_SUFFIX = {"json": ".json", "html": ".html", "md": ".md"}
     "--fail-on", type=click.Choice(["blocker", "advice", "never"]), default="blocker", show_default=True,
     help="Exit 1 when a finding reaches this severity.",
 )
+@click.option(
+    "--opinion-list/--no-opinion-list", default=True, show_default=True,
+    help=f"Also write the advisor opinion list ({'opinion-list.xlsx'}) for up to 1,000 proposals.",
+)
 @LANG
 @ENGINE
 @AS_OF
 @WAIVERS
 @handles_errors
 def screen(
-    paths: tuple[Path, ...], outdir: Path, jobs: int | None, fmt: str, fail_on: str, lang: str,
+    paths: tuple[Path, ...], outdir: Path, jobs: int | None, fmt: str, fail_on: str, opinion_list: bool, lang: str,
     engine_name: str, as_of: dt.datetime | None, waivers: Path | None,
 ) -> None:
     """Screen many proposals (files or folders, recursively: *.yaml, *.yml, *.json, *.xlsx).
@@ -62,19 +66,24 @@ def screen(
         sc.renderer(fmt, lang)
     except ImportError as exc:
         raise click.UsageError(f"--format {fmt} needs the module {exc.name}, which is not installed") from None
-    settings = sc.Settings(engine_name, as_date(as_of), waivers, fmt, lang, fail_on)
+    settings = sc.Settings(engine_name, as_date(as_of), waivers, fmt, lang, fail_on, opinion_list)
     total = sum(1 for _ in sc.discover(paths, exclude=outdir))
     workers = max(1, min(jobs or os.cpu_count() or 1, total))
     progress = Progress(sys.stderr, total, enabled=sys.stderr.isatty())
     summary = sc.Summary(settings)
-    task_iter = sc.tasks(paths, outdir, FORMAT_SUFFIX[fmt], reserved=(sc.SUMMARY_NAME,))
+    opinions = sc.OpinionList(opinion_list)
+    task_iter = sc.tasks(paths, outdir, FORMAT_SUFFIX[fmt], reserved=(sc.SUMMARY_NAME, sc.OPINION_LIST_NAME))
     for outcome in sc.outcomes(task_iter, settings, workers):
         sc.write_outcome(outdir, outcome)
         summary.add(outcome)
+        opinions.add(outcome)
         if outcome.error:
             progress.note(f"itaku: {outcome.error}")
         progress.advance()
     progress.close()
+    summary.opinion_list = opinions.write(outdir, lang) or (
+        f"skipped: more than {sc.OPINION_LIST_MAX} proposals" if opinions.skipped else None
+    )
     sc.write_summary(outdir, summary)
     if total == 0:
         click.echo("itaku: no proposal files found", err=True)
