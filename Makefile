@@ -30,6 +30,7 @@ demo: install
 	$(ITAKU) checklist pre-send examples/seed/23.yaml examples/seed/27.yaml -o $(OUT)/pre-send.xlsx
 	$(ITAKU) checklist opinion-list $(SEED) -o $(OUT)/opinion-list.xlsx
 	$(ITAKU) checklist matrix $(SEED) -o $(OUT)/matrix.xlsx
+	$(ITAKU) screen examples -o $(OUT)/screen --fail-on never
 
 test: install
 	$(PY) -m pytest -q
