@@ -123,7 +123,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def fmsg(key: str, **values: object) -> str:
+def fmsg(key: str, /, **values: object) -> str:
     """The message `key` in the current language, with `values` filled in."""
     return lookup(MESSAGES, key, **values)
 

@@ -27,8 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from engine.output import write_atomic
-from reports.view import inert
+from engine.output import inert, write_atomic
 
 FONT_NAME = "游ゴシック"
 FONT_SIZE = 10.5

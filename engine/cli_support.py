@@ -17,6 +17,7 @@ from engine.errors import ItakuError
 from engine.evaluation import Evaluation, Evaluator
 from engine.loader import load_proposal
 from engine.messages import language
+from engine.output import inert
 from engine.waivers import Register, load_register
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,7 +51,7 @@ def handles_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ItakuError as exc:
-            click.echo(f"itaku: {exc}", err=True)
+            click.echo(f"itaku: {inert(exc)}", err=True)  # messages quote proposal text
             sys.exit(exc.exit_code)
         except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
             raise

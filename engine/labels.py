@@ -245,6 +245,7 @@ LABELS.update({
     "col.source": {"ja": "根拠", "en": "Source"},
     "col.judgement": {"ja": "判定", "en": "Judgement"},
     "col.remarks": {"ja": "備考", "en": "Remarks"},
+    "col.exception": {"ja": "例外", "en": "Exception"},
     "col.group": {"ja": "区分", "en": "Section"},
     "col.measure": {"ja": "確認項目（提案で約束された対策）", "en": "Measure promised in the proposal"},
     "col.method": {"ja": "確認方法", "en": "How checked"},

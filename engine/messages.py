@@ -60,17 +60,35 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "output_is_directory": {"ja": "出力先がフォルダです", "en": "the output path is a directory"},
     "output_dir_missing": {"ja": "出力先のフォルダがありません", "en": "the output folder does not exist"},
+    "yaml_syntax": {"ja": "YAML の構文エラー: {detail}", "en": "YAML syntax error: {detail}"},
+    "yaml_documents": {
+        "ja": "1つのファイルに複数の YAML 文書があります。提案書は1ファイルに1つにしてください",
+        "en": "the file holds several YAML documents; put one proposal in each file",
+    },
+    "yaml_expansion": {
+        "ja": "文書を展開すると {limit:,} ノードを超えます（エイリアスの多用）。読み込みを中止しました",
+        "en": "the document expands to more than {limit:,} nodes (aliases?); refused",
+    },
+    "yaml_depth": {
+        "ja": "入れ子が {limit} 段を超えています。読み込みを中止しました",
+        "en": "nesting deeper than {limit} levels; refused",
+    },
+    "yaml_merge": {"ja": "マージキー（<<）は使えません", "en": "merge keys (<<) are not accepted"},
+    "yaml_duplicate": {
+        "ja": "キー '{key}' が重複しています（最初は {first} 行目）",
+        "en": "duplicate key '{key}' (first at line {first})",
+    },
     "document": {"ja": "文書全体", "en": "document"},
     "line": {"ja": "行", "en": "line"},
 }
 
 
-def lookup(table: dict[str, dict[str, str]], key: str, **values: object) -> str:
+def lookup(table: dict[str, dict[str, str]], key: str, /, **values: object) -> str:
     """Message `key` of `table` in the current language (Japanese when missing), `values` filled in."""
     entry = table[key]
     return entry.get(language.get(), entry["ja"]).format(**values)
 
 
-def msg(key: str, **values: object) -> str:
+def msg(key: str, /, **values: object) -> str:
     """The engine's message `key` in the current language, with `values` filled in."""
     return lookup(MESSAGES, key, **values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -48,3 +49,12 @@ def write_atomic(target: Path, write: Callable[[Path], None], inputs: Iterable[P
 def write_text_atomic(target: Path, text: str, inputs: Iterable[Path] = ()) -> None:
     """Write UTF-8 text atomically."""
     write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"), inputs)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: object) -> str:
+    """Text from a proposal made safe for a terminal or a plain file: control characters and
+    bidirectional overrides become visible escapes."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))

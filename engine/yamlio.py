@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from engine.messages import msg
+
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - the C loader is absent on some builds
@@ -34,23 +36,18 @@ class YamlProblem(Exception):
 def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], budget: list[int], depth: int) -> None:
     budget[0] -= 1
     if budget[0] < 0:
-        raise YamlProblem(
-            f"the document expands to more than {MAX_NODES:,} nodes (aliases?); refused",
-            node.start_mark.line + 1,
-        )
+        raise YamlProblem(msg("yaml_expansion", limit=MAX_NODES), node.start_mark.line + 1)
     if depth > MAX_DEPTH:
-        raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels; refused", node.start_mark.line + 1)
+        raise YamlProblem(msg("yaml_depth", limit=MAX_DEPTH), node.start_mark.line + 1)
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value
             if key == "<<":
-                raise YamlProblem("merge keys (<<) are not accepted", key_node.start_mark.line + 1)
+                raise YamlProblem(msg("yaml_merge"), key_node.start_mark.line + 1)
             if key in seen:
-                raise YamlProblem(
-                    f"duplicate key '{key}' (first at line {seen[key]})", key_node.start_mark.line + 1
-                )
+                raise YamlProblem(msg("yaml_duplicate", key=key, first=seen[key]), key_node.start_mark.line + 1)
             seen[key] = key_node.start_mark.line + 1
             _walk(value_node, (*path, key), lines, budget, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
@@ -70,15 +67,12 @@ def load_yaml(text: str) -> tuple[Any, dict[Path, int]]:
             node = loader.get_single_node()
         except yaml.composer.ComposerError as exc:
             if "expected a single document" in str(exc):
-                raise YamlProblem(
-                    "the file holds several YAML documents; put one proposal in each file",
-                    _mark_line(exc),
-                ) from None
+                raise YamlProblem(msg("yaml_documents"), _mark_line(exc)) from None
             raise YamlProblem(_first_line(exc), _mark_line(exc)) from None
         except yaml.YAMLError as exc:
             raise YamlProblem(_first_line(exc), _mark_line(exc)) from None
         if node is None:
-            raise YamlProblem("the file is empty")
+            raise YamlProblem(msg("empty"))
         lines: dict[Path, int] = {}
         _walk(node, (), lines, [MAX_NODES], 0)
         try:
@@ -99,4 +93,4 @@ def _first_line(exc: Exception) -> str:
     problem = getattr(exc, "problem", None)
     context = getattr(exc, "context", None)
     text = " ".join(str(part) for part in (context, problem) if part) or str(exc).splitlines()[0]
-    return f"YAML syntax error: {text}"
+    return msg("yaml_syntax", detail=text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reports.view import inert
+from engine.output import inert
 
 
 class Md(str):

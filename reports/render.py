@@ -18,8 +18,9 @@ from markupsafe import Markup
 from engine.catalog import Catalog
 from engine.evaluation import Evaluation
 from engine.labels import label
+from engine.output import inert
 from reports.markdown import md_escape, md_finalize
-from reports.view import inert, meeting_view
+from reports.view import meeting_view
 
 FORMATS: tuple[str, ...] = ("html", "md")
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from engine.catalog import Catalog
 from engine.evaluation import Evaluation
 from engine.labels import label
-from reports.view import agenda_text, grouped_by_topic, inert
+from engine.output import inert
+from reports.view import agenda_text, grouped_by_topic
 
 
 def render_text(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:

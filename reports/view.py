@@ -14,14 +14,6 @@ from engine.catalog import Catalog
 from engine.evaluation import Evaluation, Finding
 from engine.labels import label
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def inert(text: Any) -> str:
-    """Text from a proposal made safe for a terminal or a plain file: control characters and
-    bidirectional overrides become visible escapes."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
-
 
 def case_sort_key(evaluation: Evaluation) -> tuple[Any, ...]:
     """Case-number order as people read it: 9 before 10, then text."""

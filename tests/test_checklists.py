@@ -537,3 +537,16 @@ def test_model_labels_are_usable_in_cells() -> None:
                     # a choice must not read as "none" or "not stated"
                     for text in [*shown, *n.choices]:
                         assert read_choice_list(n, text) == [read_choice(n, text)], (n.path, text)
+
+
+@pytest.mark.parametrize("kind", ["self-check", "opinion-list"])
+def test_every_exception_appears_in_the_workbook(cli, tmp_path: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    out = tmp_path / "o.xlsx"
+    from tests.conftest import EXAMPLES
+
+    result = cli("checklist", kind, EXAMPLES / "extra" / "10-waived.yaml", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    texts = [v for ws in load_workbook(out).worksheets for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert any("SYS-PERIMETER-ONLY" in t and "例外承認済み" in t and "年1回点検" in t for t in texts)

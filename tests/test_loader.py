@@ -114,3 +114,13 @@ def test_json_output_shape(cli) -> None:  # type: ignore[no-untyped-def]
     assert item["changes"]["added_items"] == ["旧氏"]
     for finding in item["findings"]:
         assert set(finding) >= {"rule_id", "topic", "severity", "title", "message", "source", "checklist"}
+
+
+def test_duplicate_key_in_json_is_named(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("check", _write(tmp_path, "dup.json", '{"format": "itaku/v1", "format": "itaku/v1"}'))
+    assert result.exit_code == 2 and "'format'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_control_characters_in_an_error_are_escaped(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("check", _write(tmp_path, "bad.yaml", GOOD.replace("recipients: individual", 'recipients: "bcc\\x1b[2J"')))
+    assert result.exit_code == 2 and "\x1b" not in result.stderr and "\\x1b" in result.stderr

@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from checklists import schema
 from checklists import workbook as wbk
 from engine.catalog import Catalog, Rule
-from engine.evaluation import Evaluation
+from engine.evaluation import Evaluation, ExceptionStatus
 from engine.labels import label
 from reports.view import agenda_text
 
@@ -123,3 +123,12 @@ def finish(ws: Worksheet, title: str, header_row: int, columns: int, landscape: 
         ws, title, header_row, columns, landscape=landscape, freeze_column=freeze_column,
         title_rows=f"{header_row}:{header_row}",
     )
+
+
+def exception_text(exception: ExceptionStatus, lang: str) -> str:
+    """An exception in one line: rule, what became of it, reason, decision and end date."""
+    parts = [f"{exception.rule_id}: {label(f'exception.{exception.status}', lang)}"]
+    parts += [p for p in (exception.reason, exception.decision) if p]
+    if exception.until:
+        parts.append(("〜" if lang == "ja" else "until ") + exception.until.isoformat())
+    return " / ".join(parts)

@@ -21,6 +21,8 @@ def opinion(evaluation: Evaluation, lang: str) -> str:
     for i, f in enumerate(items, start=1):
         mark = label(f"severity.{f.severity}", lang)
         lines.append(f"（{i}）【{mark}】{f.message.get(lang)}" if lang == "ja" else f"({i}) [{mark}] {f.message.get(lang)}")
+    name = label("col.exception", lang)
+    lines += [f"【{name}】" + common.exception_text(e, lang) for e in evaluation.exceptions]
     return "\n".join(lines)
 
 

@@ -37,6 +37,7 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     header = row
     wbk.header_row(ws, header, [label(f"col.{k}", lang) for k in ("no", "topic", "check_item", "source", "judgement", "remarks")])
     rows = applicable(evaluation)
+    excepted = {e.rule_id: common.exception_text(e, lang) for e in evaluation.exceptions}
     for number, (rule_id, judgement) in enumerate(rows, start=1):
         r = header + number
         spec = common.rule_spec(catalog, rule_id)
@@ -45,9 +46,12 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         wbk.put(ws, r, 3, spec.checklist.get(lang) if spec else rule_id)
         wbk.put(ws, r, 4, spec.source if spec else "")
         wbk.put(ws, r, 5, label(f"judgement.{judgement}", lang), horizontal="center")
-        wbk.put(ws, r, 6, None)
+        wbk.put(ws, r, 6, excepted.pop(rule_id, None))
     if not rows:
         common.note_row(ws, header + 1, label("note.no_rules", lang), columns)
+    # every exception appears: those of rules without a row here go below the table
+    for offset, text in enumerate(excepted.values(), start=max(len(rows), 1) + 2):
+        common.note_row(ws, header + offset, text, columns)
     else:
         wbk.dropdown(
             ws, f"E{header + 1}:E{header + len(rows)}", [label(f"judgement.{j}", lang) for j in JUDGEMENTS],

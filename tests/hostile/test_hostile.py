@@ -22,11 +22,11 @@ INPUTS = Path(__file__).parent / "inputs"
 
 BAD = {
     "malformed.yaml": "YAML",
-    "two-documents.yaml": "several YAML documents",
+    "two-documents.yaml": "複数の YAML 文書",
     "alias-bomb.yaml": "200,000",
     "deep-nesting.yaml": "64",
     "python-tag.yaml": "python/object",
-    "duplicate-keys.yaml": "duplicate key 'format'",
+    "duplicate-keys.yaml": "キー 'format' が重複",
     "empty.yaml": "空",
     "whitespace-only.yaml": "空",
     "long-list.yaml": "500",
