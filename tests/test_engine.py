@@ -1,14 +1,11 @@
-"""Engine behaviour: order independence, errors surface, fingerprints, exceptions, responses."""
+"""Engine behaviour: errors surface, fingerprints, evidence, exceptions, eras (fact order: test_order.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import random
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from engine import matching
 from engine.catalog import Catalog
@@ -21,38 +18,6 @@ from tests.conftest import EXAMPLES, SEED
 
 def _findings(evaluation: Evaluation) -> list[tuple[Any, ...]]:
     return [(f.rule_id, f.item, f.severity, f.fingerprint, f.evidence) for f in evaluation.findings]
-
-
-class ShuffledDurable(matching.DurableMatcher):
-    """Asserts a proposal's facts in a given order (phase markers stay last, by design)."""
-
-    order_seed = 0
-
-    def run(self, source, facts, classify):  # type: ignore[no-untyped-def]
-        rng = random.Random(self.order_seed)
-        sections = list(facts.items())
-        rng.shuffle(sections)
-        shuffled = {}
-        for name, items in sections:
-            items = list(items)
-            rng.shuffle(items)
-            shuffled[name] = items
-        return super().run(source, shuffled, classify)
-
-
-@pytest.fixture(scope="module")
-def shuffled(catalog: Catalog) -> Evaluator:
-    evaluator = Evaluator(catalog, "durable")
-    evaluator.matcher = ShuffledDurable(catalog)
-    return evaluator
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(min_value=0, max_value=2**32), case=st.sampled_from(SEED))
-def test_findings_do_not_depend_on_fact_order(shuffled: Evaluator, durable: Evaluator, seed: int, case) -> None:  # type: ignore[no-untyped-def]
-    proposal = load_proposal(case)
-    ShuffledDurable.order_seed = seed
-    assert _findings(shuffled.evaluate(proposal, "x")) == _findings(durable.evaluate(proposal, "x"))
 
 
 def test_durable_and_reference_agree_on_the_seed(durable: Evaluator, reference: Evaluator) -> None:
