@@ -457,22 +457,36 @@ def predicate(node: Node) -> Predicate:
 Facts = dict[str, list[dict[str, Any]]]
 
 
-def match(conjuncts: Iterable[Conjunct], facts: Facts) -> list[dict[str, dict[str, Any]]]:
-    """All bindings (section -> fact) under which some conjunct holds, one per combination."""
-    bindings = []
-    for conjunct in conjuncts:
-        if any(any(predicate(n.expr)(f) for f in facts.get(n.section, ())) for n in conjunct.negative):
-            continue
-        candidates = []
-        for section, expr in conjunct.positive:
-            test = predicate(expr)
-            found = [f for f in facts.get(section, ()) if test(f)]
-            if not found:
-                break
-            candidates.append([(section, f) for f in found])
-        else:
-            bindings.extend(dict(combo) for combo in itertools.product(*candidates))
-    return bindings
+Bindings = list[dict[str, dict[str, Any]]]
+
+
+def compile_match(conjuncts: Iterable[Conjunct]) -> Callable[[Facts], Bindings]:
+    """A function from facts to all bindings (section -> fact) under which some conjunct holds, one
+    per combination; the predicates are looked up once here, not on every call."""
+    plans = [
+        (
+            [(n.section, predicate(n.expr)) for n in conjunct.negative],
+            [(section, predicate(expr)) for section, expr in conjunct.positive],
+        )
+        for conjunct in conjuncts
+    ]
+
+    def run(facts: Facts) -> Bindings:
+        bindings: Bindings = []
+        for negative, positive in plans:
+            if any(any(test(f) for f in facts.get(section, ())) for section, test in negative):
+                continue
+            candidates = []
+            for section, test in positive:
+                found = [f for f in facts.get(section, ()) if test(f)]
+                if not found:
+                    break
+                candidates.append([(section, f) for f in found])
+            else:
+                bindings.extend(dict(combo) for combo in itertools.product(*candidates))
+        return bindings
+
+    return run
 
 
 # ---------------------------------------------------------------- durable_rules patterns
@@ -538,17 +552,15 @@ def _leaf_alternatives(leaf: Leaf) -> list[Test]:
 
 def durable_fact(fact: dict[str, Any], ints: frozenset[str], prefix: str = "") -> dict[str, Any]:
     """A fact as the durable patterns expect it: null as NULL (numbers aside), lists ending in END."""
-    out: dict[str, Any] = {}
+    out = dict(fact)
     for key, value in fact.items():
-        path = prefix + key
-        if isinstance(value, dict):
-            out[key] = durable_fact(value, ints, path + ".")
-        elif isinstance(value, list):
+        if value is None:
+            if prefix + key not in ints:
+                out[key] = NULL
+        elif type(value) is list:
             out[key] = [*value, END]
-        elif value is None and path not in ints:
-            out[key] = NULL
-        else:
-            out[key] = value
+        elif type(value) is dict:
+            out[key] = durable_fact(value, ints, prefix + key + ".")
     return out
 
 

@@ -154,7 +154,7 @@ class Evaluator:
         self.engine = engine
         self.matcher = make_matcher(catalog, engine)
         self._compiled_messages: dict[tuple[str, str], Any] = {}
-        self._applies = {c.id: cond.normal_form(c.applies) if c.applies else None for c in catalog.rules}
+        self._applies = {c.id: cond.compile_match(cond.normal_form(c.applies)) if c.applies else None for c in catalog.rules}
 
     def evaluate(
         self,
@@ -369,7 +369,7 @@ class Evaluator:
                 continue
             if c.id in worst:
                 judgement = ("fit", "advice", "action")[worst[c.id]]
-            elif self._applies[c.id] is None or cond.match(self._applies[c.id], facts):
+            elif (applies := self._applies[c.id]) is None or applies(facts):
                 judgement = "fit"
             else:
                 judgement = "na"

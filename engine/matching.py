@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import durable_rules_engine as dre
 
 from engine import conditions as cond
-from engine.catalog import Catalog, Compiled
+from engine.catalog import Catalog
 from engine.errors import EngineError
 from engine.facts import classification_fact
 
@@ -44,16 +44,18 @@ class ReferenceMatcher:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self._derivations = [(c.id, cond.compile_match(c.conjuncts)) for c in catalog.derivations]
+        self._rules = [(c.id, cond.compile_match(c.conjuncts)) for c in catalog.rules]
 
     def run(self, source: str, facts: cond.Facts, classify: Classify) -> tuple[list[Match], dict[str, Any], list[Match]]:
-        derived = self._phase(self.catalog.derivations, facts)
+        derived = self._phase(self._derivations, facts)
         classification = classify(derived)
         facts2 = {**facts, "classification": [classification_fact(classification)]}
-        return derived, classification, self._phase(self.catalog.rules, facts2)
+        return derived, classification, self._phase(self._rules, facts2)
 
     @staticmethod
-    def _phase(compiled: tuple[Compiled, ...], facts: cond.Facts) -> list[Match]:
-        return [(c.id, binding) for c in compiled for binding in cond.match(c.conjuncts, facts)]
+    def _phase(compiled: list[tuple[str, Callable[[cond.Facts], cond.Bindings]]], facts: cond.Facts) -> list[Match]:
+        return [(rule_id, binding) for rule_id, matches in compiled for binding in matches(facts)]
 
 
 _counter = itertools.count(1)
