@@ -74,14 +74,20 @@ def classification_text(evaluation: Evaluation, lang: str) -> str:
     return agenda_text(evaluation, lang) + sep + label(f"redelegation.{evaluation.classification.redelegation}", lang)
 
 
-def proposal_sheet(wb: Workbook, evaluation: Evaluation, lang: str) -> Worksheet:
-    """A new sheet for one proposal, named by its case number (unique within the workbook)."""
+def proposal_sheet(
+    wb: Workbook, evaluation: Evaluation, kind: str, widths: Sequence[float], columns: int, lang: str
+) -> tuple[Worksheet, str]:
+    """A new sheet of checklist `kind` for one proposal, named by its case number (unique within
+    the workbook), with its column widths and title row; returns the sheet and its printed title."""
     base = wbk.sheet_title(f"資料{evaluation.case.number}" if lang == "ja" else f"Case {evaluation.case.number}")
     name, n = base, 2
     while name in wb.sheetnames:
         name = wbk.sheet_title(f"{base[:27]}({n})")
         n += 1
-    return wb.create_sheet(name)
+    ws = wb.create_sheet(name)
+    wbk.set_widths(ws, widths)
+    wbk.title_row(ws, label(f"kind.{kind}", lang), columns)
+    return ws, f"{label(f'kind.{kind}', lang)}　{case_line(evaluation, lang)}"
 
 
 def header_block(ws: Worksheet, row: int, pairs: Sequence[tuple[str, Any]], columns: int, label_columns: int = 2) -> int:

@@ -78,11 +78,8 @@ def _viewpoint(catalog: Catalog, evaluation: Evaluation, path: str, lang: str) -
 
 def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
     """One proposal's inspection checklist."""
-    ws = common.proposal_sheet(wb, evaluation, lang)
     columns = len(WIDTHS)
-    wbk.set_widths(ws, WIDTHS)
-    title = f"{label('kind.inspection', lang)}　{common.case_line(evaluation, lang)}"
-    wbk.title_row(ws, label("kind.inspection", lang), columns)
+    ws, title = common.proposal_sheet(wb, evaluation, "inspection", WIDTHS, columns, lang)
     row = common.header_block(ws, 2, [
         (label("head.case", lang), common.case_line(evaluation, lang)),
         (label("col.department", lang), evaluation.case.department),

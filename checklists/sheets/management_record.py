@@ -64,11 +64,8 @@ def planned_events(evaluation: Evaluation) -> list[tuple[str, dt.date | None]]:
 def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
     """One proposal's management record."""
     del catalog  # the record reads only the proposal; the signature is the same for every sheet
-    ws = common.proposal_sheet(wb, evaluation, lang)
     columns = len(WIDTHS)
-    wbk.set_widths(ws, WIDTHS)
-    title = f"{label('kind.management-record', lang)}　{common.case_line(evaluation, lang)}"
-    wbk.title_row(ws, label("kind.management-record", lang), columns)
+    ws, title = common.proposal_sheet(wb, evaluation, "management-record", WIDTHS, columns, lang)
     sep = "、" if lang == "ja" else ", "
     row = common.header_block(ws, 2, [
         (label("head.case", lang), common.case_line(evaluation, lang)),

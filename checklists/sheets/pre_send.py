@@ -48,11 +48,8 @@ def _mail_measures(evaluation: Evaluation, lang: str) -> str:
 def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
     """One proposal's pre-send checklist."""
     del catalog
-    ws = common.proposal_sheet(wb, evaluation, lang)
     columns = len(COLUMNS)
-    wbk.set_widths(ws, WIDTHS)
-    title = f"{label('kind.pre-send', lang)}　{common.case_line(evaluation, lang)}"
-    wbk.title_row(ws, label("kind.pre-send", lang), columns)
+    ws, title = common.proposal_sheet(wb, evaluation, "pre-send", WIDTHS, columns, lang)
     rows, default = planned_rows(evaluation)
     row = common.header_block(ws, 2, [
         (label("head.case", lang), common.case_line(evaluation, lang)),

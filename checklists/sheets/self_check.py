@@ -21,11 +21,8 @@ def applicable(evaluation: Evaluation) -> list[tuple[str, str]]:
 
 def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
     """One proposal's self-check sheet."""
-    ws = common.proposal_sheet(wb, evaluation, lang)
     columns = len(WIDTHS)
-    wbk.set_widths(ws, WIDTHS)
-    title = f"{label('kind.self-check', lang)}　{common.case_line(evaluation, lang)}"
-    wbk.title_row(ws, label("kind.self-check", lang), columns)
+    ws, title = common.proposal_sheet(wb, evaluation, "self-check", WIDTHS, columns, lang)
     row = common.header_block(ws, 2, [
         (label("head.case", lang), common.case_line(evaluation, lang)),
         (label("col.department", lang), evaluation.case.department),
