@@ -94,7 +94,7 @@ class Rule(_Strict):
     checklist: Localized
     ask: Localized
     clause: Localized
-    unstated: str | None = None
+    unstated: str = Field(min_length=1)  # how "not stated" is judged, and why
     effective: Effective = Field(default_factory=Effective)
     waivable: bool = True
     response: ResponseCheck | None = None

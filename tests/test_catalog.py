@@ -16,6 +16,7 @@ RULE = """rules:
     topic: {topic}
     severity: advice
     when: {when}
+    unstated: 記載がなければ指摘しない
     title: {{ja: 題, en: Title}}
     message: {{ja: 本文, en: Body}}
     source: test
@@ -149,7 +150,7 @@ def test_lint_finds_defects(tmp_path: Path, rules: str, kind: str) -> None:
     from engine.lint import lint
 
     common = (
-        "topic: mail-account-hygiene, title: {ja: 題, en: T}, message: {ja: 本文, en: B}, source: s, "
+        "topic: mail-account-hygiene, unstated: u, title: {ja: 題, en: T}, message: {ja: 本文, en: B}, source: s, "
         "checklist: {ja: 確認, en: C}, ask: {ja: 質問, en: A}, clause: {ja: 条項, en: C}, "
         "examples: {fires: [{email: {freemail: true}}], passes: [{email: {freemail: false}}]}"
     )
@@ -172,3 +173,10 @@ def test_rule_making_after_the_reform_is_consulted(durable) -> None:  # type: ig
 
     evaluation = durable.evaluate(load_proposal(EXAMPLES / "extra" / "06-rule-making-2024.yaml"), "x")
     assert evaluation.classification.agenda == ("consultation",)
+
+
+def test_a_rule_must_say_how_not_stated_is_judged(tmp_path: Path) -> None:
+    text = RULE.format(topic="sender-domain-authentication", when="{email.bulk_send: true}")
+    directory = _catalog_with(tmp_path, text.replace("    unstated: 記載がなければ指摘しない\n", ""))
+    with pytest.raises(CatalogError, match="unstated"):
+        load_catalog(directory)
