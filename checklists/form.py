@@ -27,7 +27,7 @@ from checklists.schema import Node
 from checklists.values import CellProblem, show, yesno_labels
 from engine.catalog import Catalog
 from engine.errors import InputError
-from engine.labels import label
+from engine.labels import LABELS, label
 from engine.models import FORMAT_ID, Proposal
 
 FORM_VERSION = f"{FORMAT_ID} form 1"
@@ -108,9 +108,11 @@ _INSTRUCTIONS: dict[str, list[str]] = {
 }
 
 
+LABELS.update({f"form.{key}": entry for key, entry in _HELP.items()})
+
+
 def _help(key: str, lang: str, **values: Any) -> str:
-    entry = _HELP[key]
-    return (entry.get(lang) or entry["ja"]).format(**values)
+    return label(f"form.{key}", lang).format(**values)
 
 
 def record_sheet_title(node: Node, lang: str) -> str:
