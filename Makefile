@@ -2,6 +2,9 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
+TEST_VENV ?= .venv-test
+DIST ?= dist
+PACKAGE_FILES := $(shell find itaku engine rules reports checklists -type f -not -name '*.pyc' 2>/dev/null)
 ITAKU := $(VENV)/bin/itaku
 OUT ?= out
 SEED := $(sort $(wildcard examples/seed/*.yaml))
@@ -10,10 +13,12 @@ SEED := $(sort $(wildcard examples/seed/*.yaml))
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+# A plain (not editable) install, as a ward's IT section would install it; redone when a source changes.
+$(VENV)/.installed: setup.cfg pyproject.toml $(PACKAGE_FILES)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24,<26"
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --force-reinstall --no-deps .
+	$(PY) -m pip install --quiet ".[dev]"
 	touch $@
 
 demo: install
@@ -32,16 +37,25 @@ demo: install
 	$(ITAKU) checklist matrix $(SEED) -o $(OUT)/matrix.xlsx
 	$(ITAKU) screen examples -o $(OUT)/screen --fail-on never
 
-test: install
-	$(PY) -m pytest -q
-	$(ITAKU) rules test
-	$(VENV)/bin/ruff check .
+# The tests run against a wheel installed in a fresh virtual environment, never against the checkout:
+# a subpackage or data file missing from the wheel fails here (tests/test_installed.py runs every command).
+test:
+	rm -rf $(DIST) $(TEST_VENV)
+	$(PYTHON) -m venv $(TEST_VENV)
+	$(TEST_VENV)/bin/python -m pip install --quiet --upgrade "pip>=24,<26"
+	$(TEST_VENV)/bin/python -m pip wheel --quiet --no-deps --wheel-dir $(DIST) .
+	$(TEST_VENV)/bin/python -m pip install --quiet "$$(ls $(DIST)/itaku-*.whl)[dev]"
+	ITAKU_EXPECT_WHEEL=1 $(TEST_VENV)/bin/pytest -q
+	$(TEST_VENV)/bin/itaku rules test
+	cd $(TEST_VENV) && bin/lint-imports --config ../setup.cfg
+	$(TEST_VENV)/bin/ruff check .
 
 lint: install
 	$(VENV)/bin/ruff check .
+	cd $(VENV) && bin/lint-imports --config ../setup.cfg
 
 bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) $(OUT) *.egg-info
+	rm -rf $(VENV) $(TEST_VENV) $(DIST) $(OUT) build *.egg-info

@@ -22,8 +22,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from engine.models import Proposal, Subcontractor
-from engine.yamlio import load_yaml
+from itaku.engine.models import Proposal, Subcontractor
+from itaku.engine.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "seed").glob("*.yaml"))

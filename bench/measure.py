@@ -15,9 +15,9 @@ from typing import Any
 
 import corpus
 
-from engine.catalog import default_catalog
-from engine.evaluation import Evaluator
-from engine.facts import build_facts
+from itaku.engine.catalog import default_catalog
+from itaku.engine.evaluation import Evaluator
+from itaku.engine.facts import build_facts
 
 ROOT = corpus.ROOT
 ITAKU = str(Path(sys.executable).parent / "itaku")
@@ -108,6 +108,15 @@ def memory(n: int, engine: str = "durable") -> dict[str, Any]:
     return json.loads(out.stdout)
 
 
+def evaluator_memory(k: int = 50) -> dict[str, Any]:
+    """Resident memory growth over k evaluators built, used and dropped in one fresh process."""
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("memory.py")), "--evaluators", str(k)],
+        check=True, capture_output=True, text=True,
+    )
+    return json.loads(out.stdout)
+
+
 def screen_rate(directory: Path, n: int, engine: str, jobs: int) -> float:
     """`itaku screen` end to end (YAML in, JSON out, process start included): proposals per second."""
     with tempfile.TemporaryDirectory() as out:
@@ -123,8 +132,8 @@ def screen_rate(directory: Path, n: int, engine: str, jobs: int) -> float:
 def excel_rate(proposals: list[Any], seconds: float = 3.0) -> dict[str, Any]:
     """Checklist workbooks (self-check, one proposal each) built and serialised per second."""
     try:
-        from checklists.build import build_checklist
-        from checklists.workbook import workbook_bytes
+        from itaku.checklists.build import build_checklist
+        from itaku.checklists.workbook import workbook_bytes
     except ImportError as exc:
         return {"skipped": f"checklists not available ({exc})"}
     catalog = default_catalog()

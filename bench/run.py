@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 import measure
 
-from engine.catalog import default_catalog
-from engine.evaluation import Evaluator
-from engine.matching import DurableMatcher
+from itaku.engine.catalog import default_catalog
+from itaku.engine.evaluation import Evaluator
+from itaku.engine.matching import DurableMatcher
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 TARGETS = {
@@ -90,6 +90,7 @@ def main() -> None:
         }
     excel = measure.excel_rate(proposals)
     mem = measure.memory(args.memory_n)
+    built = measure.evaluator_memory(50)
 
     d, r = rates["durable"], rates["reference"]
     ratio = lambda a, b: round(a / b, 2) if b else 0.0  # noqa: E731
@@ -111,6 +112,8 @@ def main() -> None:
         _row("cold `itaku check` one file (s, median of 7)", cold, target="< 0.6", ok=cold < 0.6),
         _row(f"peak RSS after 1k / after {mem['n']:,} (MB)", f"{mem['rss_1k_mb']} / {mem['rss_n_mb']}"),
         _row(f"RSS growth 1k -> {mem['n']:,} (MB)", mem["growth_mb"], target="< 20", ok=mem["growth_mb"] < 20),
+        _row(f"RSS growth over {built['evaluators']} evaluators built and dropped (MB)", built["growth_mb"],
+             target="< 20", ok=built["growth_mb"] < 20),
         _row("self-check workbooks/s", excel.get("self_check_per_s", excel.get("skipped"))),
     ]
     durable_rules = len(DurableMatcher(catalog)._rule_of)
@@ -127,6 +130,7 @@ def main() -> None:
         "screen": {f"{e}_jobs{j}": v for (e, j), v in screen.items()},
         "cold_check_s": cold,
         "memory": mem,
+        "evaluator_memory": built,
         "excel": excel,
         "targets": TARGETS,
         "seconds": round(time.perf_counter() - started, 1),

@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 from openpyxl import Workbook
 
-from checklists import workbook as wbk
-from checklists.kinds import OVERVIEW_KINDS, PER_PROPOSAL_KINDS
-from checklists.sheets import inspection, management_record, matrix, opinion_list, pre_send, self_check
-from engine.catalog import Catalog
-from engine.evaluation import Evaluation
-from engine.labels import label
-from reports.view import case_sort_key
+from itaku.checklists import workbook as wbk
+from itaku.checklists.kinds import OVERVIEW_KINDS, PER_PROPOSAL_KINDS
+from itaku.checklists.sheets import inspection, management_record, matrix, opinion_list, pre_send, self_check
+from itaku.engine.catalog import Catalog
+from itaku.engine.evaluation import Evaluation
+from itaku.engine.labels import label
+from itaku.reports.view import case_sort_key
 
 SheetAdder = Callable[[Workbook, Evaluation, Catalog, str], None]
 

@@ -20,15 +20,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
-from checklists import schema
-from checklists import workbook as wbk
-from checklists.messages import fmsg
-from checklists.schema import Node
-from checklists.values import CellProblem, show, yesno_labels
-from engine.catalog import Catalog
-from engine.errors import InputError
-from engine.labels import LABELS, label
-from engine.models import FORMAT_ID, Proposal
+from itaku.checklists import schema
+from itaku.checklists import workbook as wbk
+from itaku.checklists.messages import fmsg
+from itaku.checklists.schema import Node
+from itaku.checklists.values import CellProblem, show, yesno_labels
+from itaku.engine.catalog import Catalog
+from itaku.engine.errors import InputError
+from itaku.engine.labels import LABELS, label
+from itaku.engine.models import FORMAT_ID, Proposal
 
 FORM_VERSION = f"{FORMAT_ID} form 1"
 VERSION_NAME = "itaku_form_version"

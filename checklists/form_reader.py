@@ -17,36 +17,32 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import click
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
-from checklists import schema
-from checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, INPUT_COLUMN, VERSION_NAME
-from checklists.messages import fmsg
-from checklists.schema import Node
-from checklists.values import CellProblem, is_blank, key, read_cell, read_text, read_yesno
-from checklists.xlsx_guard import inspect_workbook
-from engine.catalog import default_catalog
-from engine.errors import InputError
-from engine.labels import LABELS
-from engine.loader import MAX_LIST_ITEMS, describe_validation
-from engine.messages import msg
-from engine.models import Proposal
+from itaku.checklists import schema
+from itaku.checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, INPUT_COLUMN, VERSION_NAME
+from itaku.checklists.messages import fmsg
+from itaku.checklists.schema import Node
+from itaku.checklists.values import CellProblem, is_blank, key, read_cell, read_text, read_yesno
+from itaku.checklists.xlsx_guard import inspect_workbook
+from itaku.engine.catalog import default_catalog
+from itaku.engine.errors import InputError
+from itaku.engine.labels import LABELS
+from itaku.engine.loader import MAX_LIST_ITEMS, describe_validation
+from itaku.engine.messages import msg
+from itaku.engine.models import Proposal
 
 MAX_ROWS = 5000  # rows of any one sheet that the reader will look at
 Warn = Callable[[str], None]
 Loc = tuple[Any, ...]
 
 
-def _stderr(text: str) -> None:
-    click.echo(f"itaku: {text}", err=True)
-
-
-def read_form(path: Path, warn: Warn | None = None) -> Proposal:
-    """Read and validate a filled proposal form; raise InputError naming sheet and cell."""
-    return FormReader(path, warn or _stderr).read()
+def read_form(path: Path, warn: Warn) -> Proposal:
+    """Read and validate a filled proposal form; raise InputError naming sheet and cell.
+    `warn` receives what the reader wants the person to know (a hidden cell, macros ignored)."""
+    return FormReader(path, warn).read()
 
 
 def _load(path: Path, data_only: bool) -> Workbook:

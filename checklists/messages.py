@@ -7,7 +7,7 @@ the place (`申請様式!C14`) and the expectation come first, as the issue asks
 
 from __future__ import annotations
 
-from engine.messages import lookup
+from itaku.engine.messages import lookup
 
 MESSAGES: dict[str, dict[str, str]] = {
     "expected": {"ja": "'{expected}' expected（入力値: '{value}'）", "en": "'{expected}' expected (got '{value}')"},

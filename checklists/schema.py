@@ -19,8 +19,8 @@ import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from engine.labels import LABELS
-from engine.models import Proposal
+from itaku.engine.labels import LABELS
+from itaku.engine.models import Proposal
 
 # Leaf kinds (one cell each) and container kinds.
 YESNO, ENUM, ENUM_LIST, TEXT, TEXT_LIST, INT, DATE = "yesno", "enum", "enum_list", "text", "text_list", "int", "date"

@@ -16,12 +16,12 @@ from typing import Any
 
 from openpyxl.utils.datetime import from_excel
 
-from checklists import schema
-from checklists.messages import expected, fmsg
-from checklists.schema import Node
-from checklists.wareki import parse_date
-from engine.labels import label
-from engine.messages import language
+from itaku.checklists import schema
+from itaku.checklists.messages import expected, fmsg
+from itaku.checklists.schema import Node
+from itaku.checklists.wareki import parse_date
+from itaku.engine.labels import label
+from itaku.engine.messages import language
 
 _YES = {"はい", "有", "有り", "あり", "○", "〇", "◯", "yes", "y", "true", "t", "1", "する", "実施", "済", "✓", "✔"}
 _NO = {"いいえ", "無", "無し", "なし", "×", "✕", "✖", "x", "no", "n", "false", "f", "0", "しない", "未実施"}

@@ -16,7 +16,6 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -27,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from engine.output import inert, write_atomic
+from itaku.engine.safe_text import inert
 
 FONT_NAME = "游ゴシック"
 FONT_SIZE = 10.5
@@ -257,9 +256,3 @@ def workbook_bytes(wb: Workbook) -> bytes:
             entry.external_attr = 0o644 << 16
             dst.writestr(entry, src.read(info.filename))
     return out.getvalue()
-
-
-def save(wb: Workbook, target: Path, inputs: Iterable[Path] = ()) -> None:
-    """Write the workbook atomically (never over an input; no partial file on failure)."""
-    data = workbook_bytes(wb)  # built fully in memory first: a failure leaves nothing behind
-    write_atomic(target, lambda tmp: tmp.write_bytes(data), inputs)

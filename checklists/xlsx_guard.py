@@ -13,9 +13,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from checklists.messages import fmsg
-from engine.errors import InputError
-from engine.messages import msg
+from itaku.checklists.messages import fmsg
+from itaku.engine.errors import InputError
+from itaku.engine.messages import msg
 
 MAX_FORM_BYTES = 10 * 1024 * 1024  # the file as stored
 MAX_INFLATED_BYTES = 50 * 1024 * 1024  # the sum of the parts' declared sizes

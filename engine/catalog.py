@@ -11,16 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from engine import conditions as cond
-from engine.errors import CatalogError
-from engine.yamlio import YamlProblem, load_yaml
+from itaku.engine import conditions as cond
+from itaku.engine.errors import CatalogError
+from itaku.engine.yamlio import YamlProblem, load_yaml
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+# The bundled catalog is package data of itaku.rules, found through importlib (never the working directory).
+RULES_DIR = Path(str(resources.files("itaku.rules")))
 TOPICS_FILE = "topics.yaml"
 PARAMETERS_FILE = "parameters.yaml"
 DIGEST_FILE = "digest.yaml"
@@ -159,6 +161,8 @@ class Catalog:
     derivations: tuple[Compiled, ...]
     topics: dict[str, Topic]
     directory: Path
+    # What engines compile from this catalog, kept as long as the catalog lives (see matching.py).
+    compiled_forms: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def rule(self, rule_id: str) -> Compiled | None:
         """The rule or derivation with this id, if any."""

@@ -42,7 +42,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
-from engine.models import Proposal, Subcontractor
+from itaku.engine.models import Proposal, Subcontractor
 
 LIST_SUFFIX = "__n"  # facts carry `<field>__n`, a list's or group's size (durable has no len())
 PHASE_SECTION = "__phase__"

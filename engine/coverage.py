@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from engine.catalog import DIGEST_FILE, Catalog, Rule
-from engine.errors import CatalogError
-from engine.yamlio import YamlProblem, load_yaml
+from itaku.engine.catalog import DIGEST_FILE, Catalog, Rule
+from itaku.engine.errors import CatalogError
+from itaku.engine.yamlio import YamlProblem, load_yaml
 
 
 class Statement(BaseModel):

@@ -13,12 +13,12 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict
 
-from engine import conditions as cond
-from engine.catalog import SEVERITY_RANK, Catalog, Compiled, Derivation, Localized, Rule
-from engine.errors import EngineError, InputError
-from engine.facts import build_facts
-from engine.matching import Match, make_matcher
-from engine.models import ExceptionEntry, Proposal
+from itaku.engine import conditions as cond
+from itaku.engine.catalog import SEVERITY_RANK, Catalog, Compiled, Derivation, Localized, Rule
+from itaku.engine.errors import EngineError, InputError
+from itaku.engine.facts import build_facts
+from itaku.engine.matching import Match, make_matcher
+from itaku.engine.models import ExceptionEntry, Proposal
 
 Verdict = Literal["sufficient", "advice", "insufficient"]
 Agenda = Literal["consultation", "report"]

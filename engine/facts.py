@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.conditions import LIST_SUFFIX, ROOT, Facts
-from engine.models import Proposal
+from itaku.engine.conditions import LIST_SUFFIX, ROOT, Facts
+from itaku.engine.models import Proposal
 
 NON_FACT_KEYS = ("responses", "exceptions", "subcontractors", "format")
 

@@ -15,8 +15,8 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from engine import conditions as cond
-from engine.catalog import Catalog, Compiled, Effective, Rule
+from itaku.engine import conditions as cond
+from itaku.engine.catalog import Catalog, Compiled, Effective, Rule
 
 FieldKey = tuple[str, str]
 

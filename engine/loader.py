@@ -1,4 +1,4 @@
-"""Reading proposals from files: YAML, JSON, or the Excel proposal form.
+"""Parsing and validating a proposal's text (YAML or JSON); files are read by the layer above.
 
 Everything a user can get wrong becomes one InputError naming the file and the place (field path
 with its line, or sheet and cell), in the user's language. Limits keep a hostile file from
@@ -8,52 +8,18 @@ exhausting memory or time; they are stated in the README and in the messages.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from engine.errors import InputError
-from engine.messages import msg
-from engine.models import Proposal
-from engine.yamlio import YamlProblem, load_yaml
+from itaku.engine.errors import InputError
+from itaku.engine.messages import msg
+from itaku.engine.models import Proposal
+from itaku.engine.yamlio import YamlProblem, load_yaml
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_LIST_ITEMS = 500
-YAML_SUFFIXES = {".yaml", ".yml"}
-FORM_SUFFIXES = {".xlsx", ".xlsm"}
-SUFFIXES = YAML_SUFFIXES | {".json"} | FORM_SUFFIXES
 
 Lines = dict[tuple[Any, ...], int]
-
-
-def read_text(path: Path) -> str:
-    """The file's text as UTF-8 (a byte-order mark is accepted); refuses other encodings by name."""
-    if path.is_dir():
-        raise InputError(str(path), None, msg("is_directory"))
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(str(path), None, msg("too_large", size=size, limit=MAX_FILE_BYTES))
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(str(path), None, msg("not_found")) from None
-    except OSError as exc:
-        raise InputError(str(path), None, msg("unreadable", error=exc.strerror or str(exc))) from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and raw[1:2] == b"\x00" and raw[0:1] != b"\x00"):
-        raise InputError(str(path), None, msg("encoding", encoding="UTF-16"))
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    if b"\x00" in raw:
-        raise InputError(str(path), None, msg("binary"))
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            raw.decode("cp932")
-        except UnicodeDecodeError:
-            raise InputError(str(path), None, msg("encoding", encoding="?")) from None
-        raise InputError(str(path), None, msg("encoding", encoding="Shift_JIS")) from None
 
 
 def _check_lists(value: Any, path: tuple[Any, ...], file: str, lines: Lines) -> None:
@@ -116,34 +82,24 @@ def validate(data: Any, file: str, lines: Lines) -> Proposal:
         raise InputError(file, where(loc, lines), text) from None
 
 
-def load_proposal(path: Path) -> Proposal:
-    """Read and validate one proposal file, whatever its kind (by suffix)."""
-    if path.is_dir():
-        raise InputError(str(path), None, msg("is_directory"))
-    suffix = path.suffix.lower()
-    if suffix in FORM_SUFFIXES:
-        from checklists.form_reader import read_form
-
-        return read_form(path)
-    if suffix not in SUFFIXES:
-        raise InputError(str(path), None, msg("bad_suffix", suffixes=", ".join(sorted(SUFFIXES))))
-    text = read_text(path)
+def parse_proposal(text: str, file: str, suffix: str) -> Proposal:
+    """Parse and validate one proposal's text, JSON when `suffix` is `.json`, else YAML."""
     if not text.strip():
-        raise InputError(str(path), None, msg("empty"))
+        raise InputError(file, None, msg("empty"))
     if suffix == ".json":
         try:
             data = json.loads(text, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as exc:
-            raise InputError(str(path), f"{msg('line')} {exc.lineno}", msg("json_syntax", error=exc.msg)) from None
+            raise InputError(file, f"{msg('line')} {exc.lineno}", msg("json_syntax", error=exc.msg)) from None
         except _DuplicateKey as exc:
-            raise InputError(str(path), None, msg("duplicate_key", key=str(exc))) from None
-        return validate(data, str(path), {})
+            raise InputError(file, None, msg("duplicate_key", key=str(exc))) from None
+        return validate(data, file, {})
     try:
         data, lines = load_yaml(text)
     except YamlProblem as exc:
         where = f"{msg('line')} {exc.line}" if exc.line else None
-        raise InputError(str(path), where, str(exc)) from None
-    return validate(data, str(path), lines)
+        raise InputError(file, where, str(exc)) from None
+    return validate(data, file, lines)
 
 
 class _DuplicateKey(ValueError):

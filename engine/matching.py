@@ -11,16 +11,17 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import durable_rules_engine as dre
 
-from engine import conditions as cond
-from engine.catalog import Catalog
-from engine.errors import EngineError
-from engine.facts import classification_fact
+from itaku.engine import conditions as cond
+from itaku.engine.catalog import Catalog
+from itaku.engine.errors import EngineError
+from itaku.engine.facts import classification_fact
 
 Binding = dict[str, dict[str, Any]]
 Match = tuple[str, Binding]
@@ -95,6 +96,93 @@ def _fields_read(conjunct: cond.Conjunct) -> Iterator[tuple[str, str]]:
         yield section, ""  # the section is read even when no field is (present: SECTION)
 
 
+class DurableRuleset:
+    """A catalog compiled into one durable_rules ruleset, with what the matcher needs to read firings.
+
+    Compiling costs ~40 ms and ~2 MB of C memory, so it happens once per catalog (kept in
+    `Catalog.compiled_forms`, shared by every matcher on that catalog, or on an equal one) and the
+    ruleset is deleted from durable_rules when the last catalog and matcher using it are gone."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        definition: dict[str, Any] = {}
+        self.rule_of: dict[str, str] = {}
+        self.rank: dict[str, tuple[int, int]] = {}  # durable rule -> (catalog position, conjunct)
+        self.arity: dict[str, int] = {}  # durable rule -> facts a firing binds (the marker included)
+        read: dict[str, set[str]] = {}
+        shards = {1: 1, 2: 1}
+        for phase, compiled in ((1, catalog.derivations), (2, catalog.rules)):
+            count = 0
+            for position, c in enumerate(compiled):
+                for k, conjunct in enumerate(c.conjuncts):
+                    shard = count // cond.RULES_PER_SHARD
+                    alternatives = cond.to_durable(conjunct, phase, shard)
+                    count += len(alternatives)
+                    shards[phase] = shard + 1
+                    for j, patterns in enumerate(alternatives):
+                        name = f"{c.id}#{k}.{j}"
+                        definition[name] = {"all": patterns}
+                        self.rule_of[name] = c.id
+                        self.arity[name] = sum(1 for p in patterns if not next(iter(p)).endswith("$not"))
+                        self.rank[name] = (position, k)
+                    for section, key in _fields_read(conjunct):
+                        read.setdefault(section, {"id", "section"}).add(key)
+        # "id" right after "sid": a firing names its facts as '"alias":{"sid":"..","id":".."' (see _firings)
+        self.keys = {section: ("id", *sorted(keys - {"", "id"})) for section, keys in read.items()}
+        self.ints = {section: cond.int_fields(section) for section in read}
+        self.markers = {
+            phase: [
+                {"id": f"__phase{phase}.{shard}__", "section": cond.PHASE_SECTION, "n": phase, "shard": shard}
+                for shard in range(count)
+            ]
+            for phase, count in shards.items()
+        }
+        self.text = json.dumps(definition, ensure_ascii=False, sort_keys=True)
+        with _lock:
+            self.name = f"itaku{next(_counter)}"
+        self.handle: int | None = None
+        # durable_rules' C state is not safe to drive from two threads at once: one proposal at a time
+        self.lock = threading.Lock()
+
+    def create(self) -> None:
+        """Hand the definition to durable_rules (once)."""
+        try:
+            self.handle = dre.create_ruleset(self.name, self.text)
+        except Exception as exc:  # durable_rules raises its own error type from C
+            raise EngineError("rules/", None, f"durable_rules rejected the compiled catalog: {exc}") from None
+
+    def __del__(self) -> None:
+        if self.handle is not None:
+            dre.delete_ruleset(self.handle)
+            self.handle = None
+
+
+# Equal catalogs (the same rule files loaded twice) share one ruleset while any of them lives.
+_rulesets: weakref.WeakValueDictionary[str, DurableRuleset] = weakref.WeakValueDictionary()
+
+
+def durable_ruleset(catalog: Catalog) -> DurableRuleset:
+    """The catalog's durable_rules ruleset, compiled on first use and then reused."""
+    with _lock:
+        found = catalog.compiled_forms.get("durable")
+    if found is not None:
+        return found
+    fresh = DurableRuleset(catalog)
+    with _lock:
+        shared = _rulesets.get(fresh.text)
+        if shared is None:
+            fresh.create()
+            _rulesets[fresh.text] = shared = fresh
+        return catalog.compiled_forms.setdefault("durable", shared)
+
+
+def _delete_session(ruleset: DurableRuleset, box: list[str | None]) -> None:
+    """Free a dropped matcher's open session (its facts and beta memories in C)."""
+    sid = box[0]
+    if sid is not None and ruleset.handle is not None:
+        dre.delete_state(ruleset.handle, sid)
+        box[0] = None
+
+
 class DurableMatcher:
     """durable_rules' Rete engine, driven through its C module directly.
 
@@ -116,49 +204,29 @@ class DurableMatcher:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        definition: dict[str, Any] = {}
-        self._rule_of: dict[str, str] = {}
-        self._rank: dict[str, tuple[int, int]] = {}  # durable rule -> (catalog position, conjunct)
-        self._arity: dict[str, int] = {}  # durable rule -> facts a firing binds (the marker included)
-        read: dict[str, set[str]] = {}
-        self._shards = {1: 1, 2: 1}
-        for phase, compiled in ((1, catalog.derivations), (2, catalog.rules)):
-            count = 0
-            for position, c in enumerate(compiled):
-                for k, conjunct in enumerate(c.conjuncts):
-                    shard = count // cond.RULES_PER_SHARD
-                    alternatives = cond.to_durable(conjunct, phase, shard)
-                    count += len(alternatives)
-                    self._shards[phase] = shard + 1
-                    for j, patterns in enumerate(alternatives):
-                        name = f"{c.id}#{k}.{j}"
-                        definition[name] = {"all": patterns}
-                        self._rule_of[name] = c.id
-                        self._arity[name] = sum(1 for p in patterns if not next(iter(p)).endswith("$not"))
-                        self._rank[name] = (position, k)
-                    for section, key in _fields_read(conjunct):
-                        read.setdefault(section, {"id", "section"}).add(key)
-        # "id" right after "sid": a firing names its facts as '"alias":{"sid":"..","id":".."' (see _firings)
-        self._keys = {section: ("id", *sorted(keys - {"", "id"})) for section, keys in read.items()}
-        self._ints = {section: cond.int_fields(section) for section in read}
-        self._markers = {
-            phase: [
-                {"id": f"__phase{phase}.{shard}__", "section": cond.PHASE_SECTION, "n": phase, "shard": shard}
-                for shard in range(count)
-            ]
-            for phase, count in self._shards.items()
-        }
-        self._sid: str | None = None
+        self._ruleset = durable_ruleset(catalog)
+        rs = self._ruleset
+        self._handle, self._ruleset_name = rs.handle, rs.name
+        self._rule_of, self._rank, self._arity = rs.rule_of, rs.rank, rs.arity
+        self._keys, self._ints, self._markers = rs.keys, rs.ints, rs.markers
+        self._session_box: list[str | None] = [None]  # shared with the finalizer that frees it
         self._uses = 0
         self._asserted: list[str] = []  # this proposal's stored facts, as sent
-        with _lock:
-            self._ruleset_name = f"itaku{next(_counter)}"
-        try:
-            self._handle = dre.create_ruleset(self._ruleset_name, json.dumps(definition, ensure_ascii=False))
-        except Exception as exc:  # durable_rules raises its own error type from C
-            raise EngineError("rules/", None, f"durable_rules rejected the compiled catalog: {exc}") from None
+        weakref.finalize(self, _delete_session, rs, self._session_box)
+
+    @property
+    def _sid(self) -> str | None:
+        return self._session_box[0]
+
+    @_sid.setter
+    def _sid(self, value: str | None) -> None:
+        self._session_box[0] = value
 
     def run(self, source: str, facts: cond.Facts, classify: Classify) -> tuple[list[Match], dict[str, Any], list[Match]]:
+        with self._ruleset.lock:
+            return self._run(source, facts, classify)
+
+    def _run(self, source: str, facts: cond.Facts, classify: Classify) -> tuple[list[Match], dict[str, Any], list[Match]]:
         sid = self._session()
         # Every fact's JSON starts with its session id: '{"sid":"7",' + the fact's own keys.
         head = '{"sid":' + _encode(sid) + ","

@@ -11,12 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from engine import conditions as cond
-from engine.catalog import Compiled, Derivation
-from engine.errors import InputError
-from engine.evaluation import Evaluator
-from engine.facts import build_facts
-from engine.loader import validate
+from itaku.engine import conditions as cond
+from itaku.engine.catalog import Compiled, Derivation
+from itaku.engine.errors import InputError
+from itaku.engine.evaluation import Evaluator
+from itaku.engine.facts import build_facts
+from itaku.engine.loader import validate
 
 DEFAULT_DAY = dt.date(2019, 9, 9)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from engine.messages import msg
+from itaku.engine.messages import msg
 
 try:
     from yaml import CSafeLoader as _Loader

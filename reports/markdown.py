@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.output import inert
+from itaku.engine.safe_text import inert
 
 
 class Md(str):

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from engine.catalog import Catalog
-from engine.evaluation import Evaluation
-from engine.labels import label
-from engine.output import inert
-from reports.markdown import md_escape, md_finalize
-from reports.view import meeting_view
+from itaku.engine.catalog import Catalog
+from itaku.engine.evaluation import Evaluation
+from itaku.engine.labels import label
+from itaku.engine.safe_text import inert
+from itaku.reports.markdown import md_escape, md_finalize
+from itaku.reports.view import meeting_view
 
 FORMATS: tuple[str, ...] = ("html", "md")
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def _html_finalize(value: Any) -> Any:
@@ -42,7 +40,7 @@ def environment(fmt: str) -> Environment:
         raise ValueError(f"unknown report format {fmt!r}")
     html = fmt == "html"
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
+        loader=PackageLoader("itaku.reports", "templates"),
         autoescape=html,
         undefined=StrictUndefined,  # a misspelt name in a template is an error, not a blank
         finalize=_html_finalize if html else md_finalize,

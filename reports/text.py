@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from engine.catalog import Catalog
-from engine.evaluation import Evaluation
-from engine.labels import label
-from engine.output import inert
-from reports.view import agenda_text, grouped_by_topic
+from itaku.engine.catalog import Catalog
+from itaku.engine.evaluation import Evaluation
+from itaku.engine.labels import label
+from itaku.engine.safe_text import inert
+from itaku.reports.view import agenda_text, grouped_by_topic
 
 
 def render_text(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:

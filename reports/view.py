@@ -10,9 +10,9 @@ import re
 from itertools import groupby
 from typing import Any
 
-from engine.catalog import Catalog
-from engine.evaluation import Evaluation, Finding
-from engine.labels import label
+from itaku.engine.catalog import Catalog
+from itaku.engine.evaluation import Evaluation, Finding
+from itaku.engine.labels import label
 
 
 def case_sort_key(evaluation: Evaluation) -> tuple[Any, ...]:

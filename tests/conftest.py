@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from engine.catalog import Catalog, default_catalog
-from engine.cli import main
-from engine.evaluation import Evaluator
+from itaku.cli.main import main
+from itaku.engine.catalog import Catalog, default_catalog
+from itaku.engine.evaluation import Evaluator
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.evaluation import Evaluation, Evaluator
-from engine.loader import load_proposal
-from tests.conftest import EXAMPLES
+from conftest import EXAMPLES
+from itaku.engine.evaluation import Evaluation, Evaluator
+from itaku.files.reading import load_proposal
 
 # case: (agenda, verdict, topics at advice or above, topics that must not appear above info)
 TABLE = {

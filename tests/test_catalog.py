@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.catalog import RULES_DIR, load_catalog
-from engine.errors import CatalogError
+from itaku.engine.catalog import RULES_DIR, load_catalog
+from itaku.engine.errors import CatalogError
 
 RULE = """rules:
   - id: TEST-RULE
@@ -79,9 +79,9 @@ def test_the_bundled_catalog_loads_and_covers_every_topic() -> None:
 
 def test_parameter_changes_the_reading(tmp_path: Path) -> None:
     """Guideline A's vendor requirement is a parameter: any_one accepts a vendor the default refuses."""
-    from engine.evaluation import Evaluator
-    from engine.loader import validate
-    from engine.rule_examples import example_document
+    from itaku.engine.evaluation import Evaluator
+    from itaku.engine.loader import validate
+    from itaku.engine.rule_examples import example_document
 
     directory = _catalog_with(tmp_path, "rules: []\n")
     doc = example_document(
@@ -116,7 +116,7 @@ def test_rules_readme_keeps_the_map(cli) -> None:  # type: ignore[no-untyped-def
 
 
 def test_coverage_reports_a_statement_without_a_rule(tmp_path: Path) -> None:
-    from engine.coverage import coverage
+    from itaku.engine.coverage import coverage
 
     directory = _catalog_with(tmp_path, "rules: []\n")
     digest = (directory / "digest.yaml").read_text(encoding="utf-8")
@@ -147,7 +147,7 @@ def test_bundled_catalog_lints_clean(cli) -> None:  # type: ignore[no-untyped-de
     ],
 )
 def test_lint_finds_defects(tmp_path: Path, rules: str, kind: str) -> None:
-    from engine.lint import lint
+    from itaku.engine.lint import lint
 
     common = (
         "topic: mail-account-hygiene, unstated: u, title: {ja: 題, en: T}, message: {ja: 本文, en: B}, source: s, "
@@ -168,8 +168,8 @@ def test_lint_finds_defects(tmp_path: Path, rules: str, kind: str) -> None:
 
 
 def test_rule_making_after_the_reform_is_consulted(durable) -> None:  # type: ignore[no-untyped-def]
-    from engine.loader import load_proposal
-    from tests.conftest import EXAMPLES
+    from conftest import EXAMPLES
+    from itaku.files.reading import load_proposal
 
     evaluation = durable.evaluate(load_proposal(EXAMPLES / "extra" / "06-rule-making-2024.yaml"), "x")
     assert evaluation.classification.agenda == ("consultation",)

@@ -19,24 +19,23 @@ import yaml
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from checklists import schema
-from checklists.build import KINDS, PER_PROPOSAL
-from checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, VERSION_NAME
-from checklists.sheets import inspection
-from checklists.sheets.management_record import add_months, planned_events
-from checklists.sheets.matrix import cell_state
-from checklists.values import read_choice, read_choice_list
-from checklists.workbook import FONT_NAME
-from engine.catalog import Catalog, Rule
-from engine.cli_support import evaluate_files
-from engine.evaluation import Evaluation
-from engine.labels import label
-from engine.models import Proposal
-from reports.view import case_sort_key
+from conftest import SEED
+from itaku.checklists import schema
+from itaku.checklists.build import KINDS, PER_PROPOSAL
+from itaku.checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, VERSION_NAME
+from itaku.checklists.sheets import inspection
+from itaku.checklists.sheets.management_record import add_months, planned_events
+from itaku.checklists.sheets.matrix import cell_state
+from itaku.checklists.values import read_choice, read_choice_list
+from itaku.checklists.workbook import FONT_NAME
+from itaku.cli.common import evaluate_files
+from itaku.engine.catalog import Catalog, Rule
+from itaku.engine.evaluation import Evaluation
+from itaku.engine.labels import label
+from itaku.engine.models import Proposal
+from itaku.reports.view import case_sort_key
 
-from .conftest import ROOT, SEED
-
-ITAKU = [sys.executable, "-c", "from engine.cli import main; main()"]
+ITAKU = [sys.executable, "-m", "itaku"]
 
 
 # ------------------------------------------------------------------ helpers
@@ -421,7 +420,7 @@ def test_same_bytes_across_processes(tmp_path: Path) -> None:
     for seed in ("1", "2"):
         out = tmp_path / f"matrix-{seed}.xlsx"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([*ITAKU, "checklist", "matrix", *map(str, SEED), "-o", str(out)], cwd=ROOT, env=env, check=True)
+        subprocess.run([*ITAKU, "checklist", "matrix", *map(str, SEED), "-o", str(out)], cwd=tmp_path, env=env, check=True)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
 
@@ -544,7 +543,7 @@ def test_every_exception_appears_in_the_workbook(cli, tmp_path: Path, kind: str)
     from openpyxl import load_workbook
 
     out = tmp_path / "o.xlsx"
-    from tests.conftest import EXAMPLES
+    from conftest import EXAMPLES
 
     result = cli("checklist", kind, EXAMPLES / "extra" / "10-waived.yaml", "-o", out)
     assert result.exit_code == 0, result.stderr

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from engine.evaluation import Evaluation, Evaluator
-from engine.models import Proposal
+from itaku.engine.evaluation import Evaluation, Evaluator
+from itaku.engine.models import Proposal
 
 TEXTS = ("区民情報", "委託先株式会社", "氏名", "住所", "メールアドレス")
 NUMBERS = (0, 1, 2, 3, 12, 100, 101, 5000)

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from engine import matching
-from engine.catalog import Catalog
-from engine.errors import EngineError, InputError
-from engine.evaluation import Evaluation, Evaluator
-from engine.loader import load_proposal
-from engine.models import ExceptionEntry, Proposal
-from tests.conftest import EXAMPLES, SEED
+from conftest import EXAMPLES, SEED
+from itaku.engine import matching
+from itaku.engine.catalog import Catalog
+from itaku.engine.errors import EngineError, InputError
+from itaku.engine.evaluation import Evaluation, Evaluator
+from itaku.engine.models import ExceptionEntry, Proposal
+from itaku.files.reading import load_proposal
 
 
 def _findings(evaluation: Evaluation) -> list[tuple[Any, ...]]:
@@ -46,7 +46,7 @@ def test_template_error_is_an_engine_error_naming_the_rule(catalog: Catalog) -> 
     rule = catalog.rule("MAIL-DOMAIN-AUTH")
     assert rule is not None
     evaluator._compiled_messages[(rule.id, "ja")] = evaluator._compiled_messages.get((rule.id, "ja")) or None
-    from engine.evaluation import _templates
+    from itaku.engine.evaluation import _templates
 
     evaluator._compiled_messages[(rule.id, "ja")] = _templates.from_string("{{ nothing.here }}")
     with pytest.raises(EngineError) as info:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.evaluation import Evaluator
-from engine.loader import load_proposal
-from tests.conftest import EXAMPLES
+from conftest import EXAMPLES
+from itaku.engine.evaluation import Evaluator
+from itaku.files.reading import load_proposal
 
 EXPECTED = yaml.safe_load((Path(__file__).parent / "expected_examples.yaml").read_text(encoding="utf-8"))
 

@@ -15,10 +15,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
-from checklists import schema
-from checklists.form import FIRST_ROW, FORM_VERSION, VERSION_NAME, build_form
-from checklists.form_reader import read_form
-from checklists.values import (
+from conftest import SEED
+from itaku.checklists import schema
+from itaku.checklists.form import FIRST_ROW, FORM_VERSION, VERSION_NAME, build_form
+from itaku.checklists.form_reader import read_form
+from itaku.checklists.values import (
     CellProblem,
     read_choice,
     read_choice_list,
@@ -27,14 +28,12 @@ from checklists.values import (
     read_text_list,
     read_yesno,
 )
-from checklists.wareki import parse_date, parse_wareki
-from checklists.workbook import save
-from checklists.xlsx_guard import MAX_INFLATED_BYTES
-from engine.catalog import Catalog
-from engine.errors import InputError
-from engine.messages import language
-
-from .conftest import SEED
+from itaku.checklists.wareki import parse_date, parse_wareki
+from itaku.checklists.workbook import workbook_bytes
+from itaku.checklists.xlsx_guard import MAX_INFLATED_BYTES
+from itaku.engine.catalog import Catalog
+from itaku.engine.errors import InputError
+from itaku.engine.messages import language
 
 # ------------------------------------------------------------------ helpers
 
@@ -42,7 +41,7 @@ from .conftest import SEED
 def blank_form(catalog: Catalog, tmp_path: Path, lang: str = "ja") -> Path:
     path = tmp_path / f"blank-{lang}.xlsx"
     if not path.exists():
-        save(build_form(catalog, lang), path)
+        path.write_bytes(workbook_bytes(build_form(catalog, lang)))
     return path
 
 
@@ -249,7 +248,7 @@ def test_filled_form_reads_into_the_model(catalog: Catalog, tmp_path: Path) -> N
         ("担当課の対応", "B4"): "送信ドメイン認証",
         ("担当課の対応", "C4"): "SPFとDKIMを設定する",
     })
-    p = read_form(path)
+    p = read_form(path, [].append)
     assert p.case.number == "27"
     assert p.case.meeting == dt.date(2019, 9, 9)
     assert p.case.kinds == ["outsourcing", "redelegation"]
@@ -273,14 +272,14 @@ def test_an_english_form_reads_the_same(catalog: Catalog, tmp_path: Path) -> Non
     fill(blank_form(catalog, tmp_path, "en"), target, {
         **MINIMAL, "case.kinds": "Outsourcing, Delegation", "email.bulk_send": "Yes", "email.recipients": "To/CC",
     })
-    p = read_form(target)
+    p = read_form(target, [].append)
     assert p.case.kinds == ["outsourcing", "delegation"]
     assert p.email is not None and p.email.recipients == "to_cc"
 
 
 def expect_error(path: Path, where: str | None, *fragments: str) -> InputError:
     with pytest.raises(InputError) as exc:
-        read_form(path)
+        read_form(path, [].append)
     err = exc.value
     assert err.file == str(path)
     if where is not None:
@@ -352,15 +351,15 @@ def test_section_marked_no_but_filled(catalog: Catalog, tmp_path: Path) -> None:
 
 def test_section_marked_yes_with_nothing_filled_is_present(catalog: Catalog, tmp_path: Path) -> None:
     path, _ = filled(catalog, tmp_path, {"email": "はい"})
-    p = read_form(path)
+    p = read_form(path, [].append)
     assert p.email is not None and p.email.bulk_send is None
 
 
 def test_subcontractors_none_vs_not_stated(catalog: Catalog, tmp_path: Path) -> None:
     path, _ = filled(catalog, tmp_path, {"subcontractors": "いいえ"})
-    assert read_form(path).subcontractors == []
+    assert read_form(path, [].append).subcontractors == []
     path, _ = filled(catalog, tmp_path, {}, name="unstated.xlsx")
-    assert read_form(path).subcontractors is None
+    assert read_form(path, [].append).subcontractors is None
     path, where = filled(catalog, tmp_path, {"subcontractors": "はい"}, name="yes-empty.xlsx")
     expect_error(path, where["subcontractors"], "再委託先等")
 
@@ -515,10 +514,10 @@ def test_unknown_field_row_is_refused(catalog: Catalog, tmp_path: Path) -> None:
 
 
 def test_seed_forms_read_back_equal(catalog: Catalog, tmp_path: Path) -> None:
-    from engine.loader import load_proposal
+    from itaku.files.reading import load_proposal
 
     for source in SEED[:2]:
         proposal = load_proposal(source)
         path = tmp_path / f"{source.stem}.xlsx"
-        save(build_form(catalog, "ja", proposal, str(source)), path)
-        assert read_form(path) == proposal
+        path.write_bytes(workbook_bytes(build_form(catalog, "ja", proposal, str(source))))
+        assert read_form(path, [].append) == proposal

@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest
 
-from checklists.form import build_form
-from checklists.form_reader import read_form
-from checklists.workbook import save
-from engine.catalog import Catalog
-from engine.errors import InputError
-from engine.loader import load_proposal
-
-from .conftest import EXAMPLES
+from conftest import EXAMPLES
+from itaku.checklists.form import build_form
+from itaku.checklists.form_reader import read_form
+from itaku.checklists.workbook import workbook_bytes
+from itaku.engine.catalog import Catalog
+from itaku.engine.errors import InputError
+from itaku.files.reading import load_proposal
 
 SUFFIXES = {".yaml", ".yml", ".json"}
 ALL_EXAMPLES = sorted(p for p in EXAMPLES.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
@@ -65,5 +64,5 @@ def test_form_reads_back_into_the_same_model(example: Path, catalog: Catalog, tm
     except InputError:
         pytest.skip("not a proposal")
     form = tmp_path / "form.xlsx"
-    save(build_form(catalog, "ja", proposal, str(example)), form)
-    assert read_form(form) == proposal
+    form.write_bytes(workbook_bytes(build_form(catalog, "ja", proposal, str(example))))
+    assert read_form(form, [].append) == proposal

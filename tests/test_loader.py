@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES
+from conftest import EXAMPLES
 
 GOOD = (EXAMPLES / "seed" / "27.yaml").read_text(encoding="utf-8")
 

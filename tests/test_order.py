@@ -14,13 +14,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.catalog import Catalog
-from engine.evaluation import Evaluator
-from engine.loader import load_proposal
-from engine.matching import DurableMatcher
-from engine.models import Proposal
-from tests.conftest import SEED
-from tests.test_differential import PROFILE, outcome, proposals
+from conftest import SEED
+from itaku.engine.catalog import Catalog
+from itaku.engine.evaluation import Evaluator
+from itaku.engine.matching import DurableMatcher
+from itaku.engine.models import Proposal
+from itaku.files.reading import load_proposal
+from test_differential import PROFILE, outcome, proposals
 
 
 class ShuffledMatcher(DurableMatcher):

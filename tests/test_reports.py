@@ -16,15 +16,14 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from engine.catalog import Catalog
-from engine.cli import main
-from engine.evaluation import Evaluation, Evaluator
-from engine.labels import label
-from engine.loader import load_proposal
-from reports.markdown import md_escape
-from reports.view import agenda_text, case_sort_key, grouped_by_topic
-
-from .conftest import SEED
+from conftest import SEED
+from itaku.cli.main import main
+from itaku.engine.catalog import Catalog
+from itaku.engine.evaluation import Evaluation, Evaluator
+from itaku.engine.labels import label
+from itaku.files.reading import load_proposal
+from itaku.reports.markdown import md_escape
+from itaku.reports.view import agenda_text, case_sort_key, grouped_by_topic
 
 # ------------------------------------------------------------------ a small DOM over html.parser
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.catalog import default_catalog
-from engine.evaluation import Evaluator
-from engine.rule_examples import run_examples
+from itaku.engine.catalog import default_catalog
+from itaku.engine.evaluation import Evaluator
+from itaku.engine.rule_examples import run_examples
 
 RULES = [*default_catalog().derivations, *default_catalog().rules]
 
@@ -26,7 +26,7 @@ def test_every_rule_has_an_example_each_way() -> None:
 
 def test_rules_test_command_names_the_failure(cli, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A wrong expectation is reported with the rule, the example and the fields read."""
-    from engine import rule_examples
+    from itaku.engine import rule_examples
 
     original = rule_examples._run_one
 

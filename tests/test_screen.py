@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from engine import screen as sc
-from engine.catalog import SEVERITY_RANK
-from engine.errors import EngineError
-from engine.evaluation import Evaluator
-from engine.screen_progress import Progress
-from tests.conftest import SEED
+from conftest import SEED
+from itaku.engine.catalog import SEVERITY_RANK
+from itaku.engine.errors import EngineError
+from itaku.engine.evaluation import Evaluator
+from itaku.screening import batch as sc
+from itaku.screening.progress import Progress
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def tree(tmp_path: Path) -> Path:
     for path in SEED[:3]:
         shutil.copy(path, root / path.name)
     shutil.copy(SEED[3], root / "sub" / "deeper" / "x.yml")
-    from engine.yamlio import load_yaml
+    from itaku.engine.yamlio import load_yaml
 
     data, _ = load_yaml(SEED[4].read_text(encoding="utf-8"))
     (root / "sub" / "y.json").write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
@@ -147,7 +147,7 @@ def test_progress_bar_shows_count_rate_and_eta() -> None:
 
 
 def test_fail_on_sets_exit_code(cli, tmp_path: Path, reference: Evaluator) -> None:
-    from engine.loader import load_proposal
+    from itaku.files.reading import load_proposal
 
     evaluations = [reference.evaluate(load_proposal(p), str(p)) for p in SEED]
     worst = max((SEVERITY_RANK[f.severity] for e in evaluations for f in e.findings if f.counts), default=-1)
@@ -183,7 +183,7 @@ def test_outputs_are_written_atomically(cli, tmp_path: Path, monkeypatch: pytest
     def refuse(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("engine.output.os.replace", refuse)
+    monkeypatch.setattr("itaku.files.writing.os.replace", refuse)
     result = cli("screen", *SEED[:2], "-o", out, "--jobs", "1", "--fail-on", "never", "--lang", "en")
     assert result.exit_code != 0
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "old results untouched, no temporary files"

@@ -10,12 +10,12 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from checklists import schema
-from checklists import workbook as wbk
-from engine.catalog import Catalog, Rule
-from engine.evaluation import Evaluation, ExceptionStatus
-from engine.labels import label
-from reports.view import agenda_text
+from itaku.checklists import schema
+from itaku.checklists import workbook as wbk
+from itaku.engine.catalog import Catalog, Rule
+from itaku.engine.evaluation import Evaluation, ExceptionStatus
+from itaku.engine.labels import label
+from itaku.reports.view import agenda_text
 
 BLANK_ROWS = 10  # rows left for entries nobody planned (extra events, extra sends)
 

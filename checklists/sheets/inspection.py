@@ -14,12 +14,12 @@ from collections.abc import Iterator
 
 from openpyxl import Workbook
 
-from checklists import schema
-from checklists import workbook as wbk
-from checklists.sheets import common
-from engine.catalog import Catalog
-from engine.evaluation import Evaluation
-from engine.labels import label
+from itaku.checklists import schema
+from itaku.checklists import workbook as wbk
+from itaku.checklists.sheets import common
+from itaku.engine.catalog import Catalog
+from itaku.engine.evaluation import Evaluation
+from itaku.engine.labels import label
 
 MEASURE_SECTIONS = (
     "vendor", "contract", "system", "application_site", "email", "devices", "lifecycle", "supervision",

@@ -19,11 +19,11 @@ import math
 
 from openpyxl import Workbook
 
-from checklists import workbook as wbk
-from checklists.sheets import common
-from engine.catalog import Catalog
-from engine.evaluation import Evaluation
-from engine.labels import label
+from itaku.checklists import workbook as wbk
+from itaku.checklists.sheets import common
+from itaku.engine.catalog import Catalog
+from itaku.engine.evaluation import Evaluation
+from itaku.engine.labels import label
 
 EVENTS = ("handover", "inspection", "phone", "report", "deletion")
 WIDTHS = [6, 16, 12, 12, 14, 14, 40, 20]

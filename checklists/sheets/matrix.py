@@ -8,12 +8,12 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
-from checklists import workbook as wbk
-from checklists.sheets import common
-from engine.catalog import SEVERITY_RANK, Catalog
-from engine.evaluation import Evaluation
-from engine.labels import label
-from reports.view import case_sort_key
+from itaku.checklists import workbook as wbk
+from itaku.checklists.sheets import common
+from itaku.engine.catalog import SEVERITY_RANK, Catalog
+from itaku.engine.evaluation import Evaluation
+from itaku.engine.labels import label
+from itaku.reports.view import case_sort_key
 
 FILLS = {
     "blocker": PatternFill("solid", fgColor="FFC7CE"),

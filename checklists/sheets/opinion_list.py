@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
-from checklists import workbook as wbk
-from checklists.sheets import common
-from engine.catalog import Catalog
-from engine.evaluation import Evaluation
-from engine.labels import label
-from reports.view import agenda_text, case_sort_key
+from itaku.checklists import workbook as wbk
+from itaku.checklists.sheets import common
+from itaku.engine.catalog import Catalog
+from itaku.engine.evaluation import Evaluation
+from itaku.engine.labels import label
+from itaku.reports.view import agenda_text, case_sort_key
 
 WIDTHS = [9, 34, 14, 9, 70, 44]
 

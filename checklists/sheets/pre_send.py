@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
-from checklists import schema
-from checklists import workbook as wbk
-from checklists.sheets import common
-from engine.catalog import Catalog
-from engine.evaluation import Evaluation
-from engine.labels import label
+from itaku.checklists import schema
+from itaku.checklists import workbook as wbk
+from itaku.checklists.sheets import common
+from itaku.engine.catalog import Catalog
+from itaku.engine.evaluation import Evaluation
+from itaku.engine.labels import label
 
 DEFAULT_SENDS = 10
 COLUMNS = ("no", "send_date", "content", "recipient_count", "bcc", "body", "attachment",

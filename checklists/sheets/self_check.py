@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
-from checklists import workbook as wbk
-from checklists.sheets import common
-from engine.catalog import Catalog
-from engine.evaluation import Evaluation
-from engine.labels import label
+from itaku.checklists import workbook as wbk
+from itaku.checklists.sheets import common
+from itaku.engine.catalog import Catalog
+from itaku.engine.evaluation import Evaluation
+from itaku.engine.labels import label
 
 JUDGEMENTS = ("fit", "action", "advice", "na")
 WIDTHS = [6, 20, 52, 44, 12, 28]

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.cli import main
-from tests.conftest import SEED
+from conftest import SEED
+from itaku.cli.main import main
 
 SEEDS = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in SEED]
 
@@ -99,7 +99,7 @@ def test_random_documents_give_documented_exit_codes(doc: Any, tmp_path: Path) -
 
 def test_fuzzing_reaches_the_renderers() -> None:
     """The strategy is worth something only if many documents get past validation."""
-    from engine.loader import validate
+    from itaku.engine.loader import validate
 
     accepted = 0
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import main
-from tests.conftest import EXAMPLES
+from conftest import EXAMPLES
+from itaku.cli.main import main
 
 INPUTS = Path(__file__).parent / "inputs"
 
@@ -179,7 +179,7 @@ def test_refused_write_leaves_the_old_file(tmp_path: Path, guard: None) -> None:
 
 
 def test_engine_error_is_exit_3_naming_rule_and_proposal(monkeypatch: pytest.MonkeyPatch, guard: None) -> None:
-    from engine import matching
+    from itaku.engine import matching
 
     def broken(handle: object, state: object) -> None:
         raise RuntimeError("boom")

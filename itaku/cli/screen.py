@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from engine.cli_support import AS_OF, ENGINE, LANG, WAIVERS, as_date, handles_errors
-from engine.errors import InputError
+from itaku.cli.common import AS_OF, ENGINE, LANG, WAIVERS, as_date, handles_errors
+from itaku.engine.errors import InputError
 
 FORMAT_SUFFIX = {"json": ".json", "html": ".html", "md": ".md"}
 
@@ -53,10 +53,10 @@ def screen(
     Writes one result per proposal into OUTDIR, named after its path (`a/b.yaml` -> `a__b.yaml.json`),
     and summary.json. A file that cannot be read is reported and the others are still screened.
     """
-    from engine import screen as sc
-    from engine.catalog import default_catalog
-    from engine.screen_progress import Progress
-    from engine.waivers import load_register
+    from itaku.engine.catalog import default_catalog
+    from itaku.files.reading import load_register
+    from itaku.screening import batch as sc
+    from itaku.screening.progress import Progress
 
     default_catalog()  # a broken catalog stops here, before any worker starts
     if waivers:

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import click
 
-from checklists.cli import checklist, template
-from engine.catalog import SEVERITY_RANK, default_catalog
-from engine.cli_support import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
-from engine.rules_cli import rules
-from engine.screen_cli import screen
-from reports.cli import report
+from itaku.cli.checklist import checklist, template
+from itaku.cli.common import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
+from itaku.cli.report import report
+from itaku.cli.rules import rules
+from itaku.cli.screen import screen
+from itaku.engine.catalog import SEVERITY_RANK, default_catalog
 
 
 @click.group()
@@ -47,8 +47,8 @@ def check(
     as_of: dt.datetime | None, waivers: Path | None,
 ) -> None:
     """Review proposals (YAML, JSON or a filled Excel form) and print findings and verdicts."""
-    from reports.text import render_text
-    from reports.view import evaluation_dict
+    from itaku.reports.text import render_text
+    from itaku.reports.view import evaluation_dict
 
     catalog = default_catalog()
     evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog)

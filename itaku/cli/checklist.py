@@ -12,13 +12,13 @@ from pathlib import Path
 
 import click
 
-from checklists.kinds import KINDS
-from checklists.messages import fmsg
-from engine.catalog import default_catalog
-from engine.cli_support import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
-from engine.errors import InputError
-from engine.loader import load_proposal
-from engine.output import check_target
+from itaku.checklists.kinds import KINDS
+from itaku.checklists.messages import fmsg
+from itaku.cli.common import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
+from itaku.engine.catalog import default_catalog
+from itaku.engine.errors import InputError
+from itaku.files.reading import load_proposal
+from itaku.files.writing import check_target, write_bytes_atomic
 
 OUTPUT = click.option(
     "-o", "--output", "output", required=True, type=click.Path(path_type=Path, dir_okay=False),
@@ -50,14 +50,14 @@ def template(output: Path, source: Path | None, lang: str, verbose: bool) -> Non
 
     Fill it in and review it with `itaku check FORM.xlsx`.
     """
-    from checklists import workbook as wbk  # openpyxl is imported only by the commands that need it
-    from checklists.form import build_form
+    from itaku.checklists import workbook as wbk  # openpyxl is imported only by the commands that need it
+    from itaku.checklists.form import build_form
 
     started = time.perf_counter()
     _check_suffix(output)
     proposal = load_proposal(source) if source is not None else None
     wb = build_form(default_catalog(), lang, proposal, str(source or ""))
-    wbk.save(wb, output, [source] if source is not None else [])
+    write_bytes_atomic(output, wbk.workbook_bytes(wb), [source] if source is not None else [])
     _done(output, started, verbose)
 
 
@@ -85,9 +85,9 @@ def checklist(
     opinion-list       セキュリティアドバイザー意見一覧: one row per proposal
     matrix             topics down, proposals across, worst severity in each cell
     """
-    from checklists import workbook as wbk
-    from checklists.build import build_checklist
-    from checklists.sheets.pre_send import sends_bulk_mail
+    from itaku.checklists import workbook as wbk
+    from itaku.checklists.build import build_checklist
+    from itaku.checklists.sheets.pre_send import sends_bulk_mail
 
     started = time.perf_counter()
     _check_suffix(output)
@@ -103,5 +103,5 @@ def checklist(
         if not evaluations:
             raise InputError(", ".join(str(f) for f in files), None, fmsg("no_bulk_send"))
     wb = build_checklist(kind, evaluations, catalog, lang)
-    wbk.save(wb, output, inputs)
+    write_bytes_atomic(output, wbk.workbook_bytes(wb), inputs)
     _done(output, started, verbose)

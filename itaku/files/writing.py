@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from engine.errors import InputError
-from engine.messages import msg
+from itaku.engine.errors import InputError
+from itaku.engine.messages import msg
 
 
 def check_target(target: Path, inputs: Iterable[Path]) -> None:
@@ -51,10 +50,6 @@ def write_text_atomic(target: Path, text: str, inputs: Iterable[Path] = ()) -> N
     write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"), inputs)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def inert(text: object) -> str:
-    """Text from a proposal made safe for a terminal or a plain file: control characters and
-    bidirectional overrides become visible escapes."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+def write_bytes_atomic(target: Path, data: bytes, inputs: Iterable[Path] = ()) -> None:
+    """Write bytes atomically (built fully in memory first: a failure leaves nothing behind)."""
+    write_atomic(target, lambda tmp: tmp.write_bytes(data), inputs)

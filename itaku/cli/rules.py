@@ -7,13 +7,13 @@ import sys
 
 import click
 
-from engine.catalog import Compiled, Derivation, Rule, default_catalog
-from engine.cli_support import handles_errors
-from engine.coverage import coverage, markdown_table
-from engine.errors import InputError
-from engine.evaluation import Evaluator
-from engine.lint import lint
-from engine.rule_examples import run_examples
+from itaku.cli.common import handles_errors
+from itaku.engine.catalog import Compiled, Derivation, Rule, default_catalog
+from itaku.engine.coverage import coverage, markdown_table
+from itaku.engine.errors import InputError
+from itaku.engine.evaluation import Evaluator
+from itaku.engine.lint import lint
+from itaku.engine.rule_examples import run_examples
 
 
 def _summary(c: Compiled) -> dict[str, object]:

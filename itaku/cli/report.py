@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from engine.catalog import default_catalog
-from engine.cli_support import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
-from engine.output import check_target, write_text_atomic
+from itaku.cli.common import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
+from itaku.engine.catalog import default_catalog
+from itaku.files.writing import check_target, write_text_atomic
 
 # Output suffixes that name a format, so `-o meeting.html` needs no --format.
 _SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
@@ -36,7 +36,7 @@ def report(
 ) -> None:
     """Write one proposal's review, or a meeting report for several (agenda, then each case in
     case-number order), as one self-contained HTML file or as Markdown."""
-    from reports.render import render_report
+    from itaku.reports.render import render_report
 
     fmt = fmt or _SUFFIX_FORMAT.get(Path(output).suffix.lower())
     if fmt is None:

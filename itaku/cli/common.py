@@ -12,13 +12,13 @@ from typing import Any, TypeVar
 
 import click
 
-from engine.catalog import Catalog, default_catalog
-from engine.errors import ItakuError
-from engine.evaluation import Evaluation, Evaluator
-from engine.loader import load_proposal
-from engine.messages import language
-from engine.output import inert
-from engine.waivers import Register, load_register
+from itaku.engine.catalog import Catalog, default_catalog
+from itaku.engine.errors import ItakuError
+from itaku.engine.evaluation import Evaluation, Evaluator
+from itaku.engine.messages import language
+from itaku.engine.safe_text import inert
+from itaku.engine.waivers import Register
+from itaku.files.reading import load_proposal, load_register
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.catalog import SEVERITY_RANK
-from engine.errors import EngineError, InputError
-from engine.output import write_atomic
+from itaku.engine.catalog import SEVERITY_RANK
+from itaku.engine.errors import EngineError, InputError
+from itaku.files.reading import SUFFIXES
+from itaku.files.writing import write_atomic, write_bytes_atomic
 
-SCREEN_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 SUMMARY_NAME = "summary.json"
 OPINION_LIST_NAME = "opinion-list.xlsx"
 OPINION_LIST_MAX = 1000  # one workbook row per proposal, so its Evaluations are kept until the end
@@ -91,7 +91,7 @@ def discover(paths: Iterable[Path], exclude: Path | None = None) -> Iterator[tup
                 continue
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
-                if name.startswith((".", "~$")) or not name.lower().endswith(SCREEN_SUFFIXES):
+                if name.startswith((".", "~$")) or Path(name).suffix.lower() not in SUFFIXES:
                     continue
                 path = here / name
                 key = path.resolve()
@@ -146,14 +146,14 @@ _worker: _Worker | None = None
 
 def renderer(fmt: str, lang: str) -> Callable[[Any], bytes]:
     """A function Evaluation -> bytes of the result file in `fmt` (json, html or md)."""
-    from engine.catalog import default_catalog
-    from reports.view import evaluation_dict
+    from itaku.engine.catalog import default_catalog
+    from itaku.reports.view import evaluation_dict
 
     if fmt == "json":
         # compact: with indent, json falls back to its pure-Python encoder (5x slower per result)
         return lambda e: (json.dumps(evaluation_dict(e, lang), ensure_ascii=False) + "\n").encode()
     if fmt in ("html", "md"):
-        from reports.render import render_report
+        from itaku.reports.render import render_report
 
         catalog = default_catalog()
         return lambda e: render_report([e], catalog, fmt, lang).encode()
@@ -163,10 +163,10 @@ def renderer(fmt: str, lang: str) -> Callable[[Any], bytes]:
 def init_worker(settings: Settings) -> None:
     """Build this process's Evaluator once (catalog compiled once per process)."""
     global _worker
-    from engine.catalog import default_catalog
-    from engine.evaluation import Evaluator
-    from engine.messages import language
-    from engine.waivers import load_register
+    from itaku.engine.catalog import default_catalog
+    from itaku.engine.evaluation import Evaluator
+    from itaku.engine.messages import language
+    from itaku.files.reading import load_register
 
     language.set(settings.lang)
     catalog = default_catalog()
@@ -176,15 +176,12 @@ def init_worker(settings: Settings) -> None:
 
 def screen_one(task: Task) -> Outcome:
     """Load, evaluate and render one input; every failure becomes an Outcome, never an exception."""
-    from engine.loader import load_proposal
+    from itaku.files.reading import load_proposal
 
     assert _worker is not None, "init_worker() first"
     source = str(task.path)
     try:
-        try:
-            proposal = load_proposal(task.path)
-        except ImportError as exc:  # an Excel form before its reader is installed
-            raise InputError(source, None, f"cannot read this kind of file here ({exc.name} missing)") from None
+        proposal = load_proposal(task.path)
         evaluation = _worker.evaluator.evaluate(
             proposal, source, _worker.settings.as_of, _worker.register.get(proposal.case.number, ())
         )
@@ -377,9 +374,10 @@ class OpinionList:
         """Write the workbook; return its file name, or None when there is none to write."""
         if not self.enabled or self.skipped or not self.evaluations:
             return None
-        from checklists.build import build_checklist
-        from checklists.workbook import save
-        from engine.catalog import default_catalog
+        from itaku.checklists.build import build_checklist
+        from itaku.checklists.workbook import workbook_bytes
+        from itaku.engine.catalog import default_catalog
 
-        save(build_checklist("opinion-list", self.evaluations, default_catalog(), lang), outdir / OPINION_LIST_NAME)
+        workbook = build_checklist("opinion-list", self.evaluations, default_catalog(), lang)
+        write_bytes_atomic(outdir / OPINION_LIST_NAME, workbook_bytes(workbook))
         return OPINION_LIST_NAME

@@ -1,0 +1,1 @@
+"""The `itaku` command line: thin click commands over the layers below."""

@@ -1,1 +1,0 @@
-"""Hostile-input tests, each input beside them in inputs/."""
