@@ -19,6 +19,7 @@ from itaku.engine.errors import EngineError, InputError
 from itaku.engine.facts import build_facts
 from itaku.engine.matching import Match, make_matcher
 from itaku.engine.models import ExceptionEntry, Proposal
+from itaku.engine.waivers import ExceptionStatus, Waivers
 
 Verdict = Literal["sufficient", "advice", "insufficient"]
 Agenda = Literal["consultation", "report"]
@@ -36,19 +37,6 @@ class Evidence(_Model):
 
     path: str
     value: Any
-
-
-class ExceptionStatus(_Model):
-    """An exception (waiver) and what became of it in this evaluation."""
-
-    rule_id: str
-    origin: Literal["proposal", "register"]
-    status: Literal["accepted", "expired", "no_reason", "not_waivable", "unused"]
-    reason: str | None
-    compensating: str | None
-    approved_by: str | None
-    decision: str | None
-    until: dt.date | None
 
 
 class ResponseStatus(_Model):
@@ -176,11 +164,8 @@ class Evaluator:
             for d in self.catalog.derivations
             if d.id in derived_ids and self._in_force(d, day) and isinstance(d.spec, Derivation)
         )
-        exceptions = [("proposal", e) for e in proposal.exceptions] + [("register", e) for _, _, e in register]
-        findings, used = self._findings(proposal, source, facts, matches, day, exceptions)
-        statuses = tuple(
-            self._exception_status(i, origin, e, day, used) for i, (origin, e) in enumerate(exceptions)
-        )
+        waivers = Waivers(self.catalog, list(proposal.exceptions), [e for _, _, e in register], day)
+        findings = self._findings(proposal, source, facts, matches, day, waivers)
         findings_t = tuple(findings)
         data = proposal.data
         prev = proposal.case.previous_approval
@@ -205,7 +190,7 @@ class Evaluator:
                 added_items=tuple(data.added_items) if data else (),
             ),
             rules=self._rule_statuses(facts, findings_t, day),
-            exceptions=statuses,
+            exceptions=waivers.statuses(),
             responses=dict(proposal.responses),
             data_items=tuple(data.items) if data else (),
             proposal=proposal.model_dump(mode="json", exclude_none=True),
@@ -252,10 +237,10 @@ class Evaluator:
         facts: cond.Facts,
         matches: list[Match],
         day: dt.date,
-        exceptions: list[tuple[str, ExceptionEntry]],
-    ) -> tuple[list[Finding], set[int]]:
+        waivers: Waivers,
+    ) -> list[Finding]:
         seen: dict[tuple[str, str | None], Finding] = {}
-        used: set[int] = set()
+        names: dict[tuple[str, str], int] = {}  # (rule, item name) -> findings so far, for fingerprints
         for rule_id, binding in matches:
             rule = self.catalog.rule(rule_id)
             if rule is None or not self._in_force(rule, day):
@@ -264,11 +249,13 @@ class Evaluator:
             assert isinstance(spec, Rule)
             item_fact = next((f for s, f in sorted(binding.items()) if s in cond.LIST_SECTIONS), None)
             item = item_fact.get("name") if item_fact else None
-            key = (rule_id, item)
+            # keyed by the item's place, so two subcontractors of the same name stay two findings
+            key = (rule_id, item_fact["id"] if item_fact else None)
             if key in seen:
                 continue  # another conjunct of the same rule matched the same thing
+            occurrence = names[(rule_id, item or "")] = names.get((rule_id, item or ""), 0) + 1
             context = self._context(facts, binding)
-            exception = self._exception_for(spec, day, exceptions, used)
+            exception = waivers.for_rule(rule_id)
             answer = proposal.responses.get(spec.topic)
             seen[key] = Finding(
                 rule_id=rule_id,
@@ -284,9 +271,7 @@ class Evaluator:
                 clause=spec.clause,
                 item=item,
                 evidence=self._evidence(rule, facts, binding),
-                fingerprint=hashlib.sha256(
-                    f"{rule_id}|{proposal.case.number}|{item or ''}".encode()
-                ).hexdigest()[:16],
+                fingerprint=_fingerprint(rule_id, proposal.case.number, item, occurrence),
                 exception=exception,
                 response=self._judge(spec, answer) if answer is not None else None,
             )
@@ -295,7 +280,7 @@ class Evaluator:
             seen.values(),
             key=lambda f: (-SEVERITY_RANK[f.severity], f.topic, order[f.rule_id], f.item or ""),
         )
-        return findings, used
+        return findings
 
     @staticmethod
     def _context(facts: cond.Facts, binding: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -335,22 +320,6 @@ class Evaluator:
         return tuple(out)
 
     @staticmethod
-    def _exception_for(
-        spec: Rule, day: dt.date, exceptions: list[tuple[str, ExceptionEntry]], used: set[int]
-    ) -> ExceptionStatus | None:
-        for index, (origin, entry) in enumerate(exceptions):
-            if entry.rule == spec.id:
-                used.add(index)
-                return _status(origin, entry, _exception_state(spec, entry, day))
-        return None
-
-    def _exception_status(self, index: int, origin: str, entry: ExceptionEntry, day: dt.date, used: set[int]) -> ExceptionStatus:
-        rule = self.catalog.rule(entry.rule)
-        assert rule is not None and isinstance(rule.spec, Rule)
-        state = _exception_state(rule.spec, entry, day) if index in used else "unused"
-        return _status(origin, entry, state)
-
-    @staticmethod
     def _judge(spec: Rule, answer: str) -> ResponseStatus:
         if spec.response is None:
             return ResponseStatus(text=answer, closes=None, explain=None)
@@ -377,24 +346,8 @@ class Evaluator:
         return tuple(out)
 
 
-def _exception_state(spec: Rule, entry: ExceptionEntry, day: dt.date) -> str:
-    if not spec.waivable:
-        return "not_waivable"
-    if not (entry.reason or "").strip():
-        return "no_reason"
-    if entry.until is not None and entry.until < day:
-        return "expired"
-    return "accepted"
-
-
-def _status(origin: str, entry: ExceptionEntry, state: str) -> ExceptionStatus:
-    return ExceptionStatus(
-        rule_id=entry.rule,
-        origin=origin,  # type: ignore[arg-type]
-        status=state,  # type: ignore[arg-type]
-        reason=entry.reason,
-        compensating=entry.compensating,
-        approved_by=entry.approved_by,
-        decision=entry.decision,
-        until=entry.until,
-    )
+def _fingerprint(rule_id: str, case: str, item: str | None, occurrence: int) -> str:
+    """Rule, case and matched item (a subcontractor's name): stable from one revision to the next.
+    A second item of the same name gets its occurrence number, so fingerprints stay unique."""
+    key = f"{rule_id}|{case}|{item or ''}" + (f"|{occurrence}" if occurrence > 1 else "")
+    return hashlib.sha256(key.encode()).hexdigest()[:16]

@@ -40,6 +40,10 @@ LABELS: dict[str, dict[str, str]] = {
     "exception.no_reason": {"ja": "例外に理由がない（指摘は有効）", "en": "Exception has no reason (finding reopened)"},
     "exception.not_waivable": {"ja": "例外不可のルール（指摘は有効）", "en": "Rule cannot be waived (finding stands)"},
     "exception.unused": {"ja": "該当する指摘なし", "en": "No finding to except"},
+    "exception.superseded": {
+        "ja": "同じルールのより新しい例外の決定が適用された",
+        "en": "Superseded by a newer exception for the same rule",
+    },
     "response.closes": {"ja": "回答は指摘に対応している", "en": "The response addresses the finding"},
     "response.open": {"ja": "回答は指摘に対応していない", "en": "The response does not address the finding"},
     "response.unjudged": {"ja": "回答の評価基準なし（要確認）", "en": "No criterion to judge the response (to confirm)"},

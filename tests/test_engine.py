@@ -135,3 +135,47 @@ def test_as_of_selects_the_era(durable: Evaluator) -> None:
     after = durable.evaluate(proposal, "21", as_of=dt.date(2024, 4, 1))
     assert before.classification.agenda == ("consultation", "report")
     assert after.classification.agenda == ("report",)
+
+
+def test_a_renewed_waiver_in_the_register_wins_over_an_expired_one(durable: Evaluator, reference: Evaluator) -> None:
+    expired = ExceptionEntry(rule="SYS-PERIMETER-ONLY", reason="旧決定", until=dt.date(2019, 1, 1))
+    renewed = ExceptionEntry(rule="SYS-PERIMETER-ONLY", reason="更新後の決定", decision="令和元年度第4回", until=dt.date(2021, 3, 31))
+    proposal = load_proposal(EXAMPLES / "seed" / "24.yaml").model_copy(update={"exceptions": [expired]})
+    for evaluator in (durable, reference):
+        evaluation = evaluator.evaluate(proposal, "24", register=(("register.yaml", 0, renewed),))
+        finding = next(f for f in evaluation.findings if f.rule_id == "SYS-PERIMETER-ONLY")
+        assert finding.exception is not None
+        assert (finding.exception.status, finding.exception.origin, finding.exception.reason) == ("accepted", "register", "更新後の決定")
+        assert [(e.origin, e.status, e.superseded_by) for e in evaluation.exceptions] == [
+            ("proposal", "superseded", "register"), ("register", "accepted", None),
+        ]
+        assert evaluation.verdict == "sufficient"
+
+
+def test_the_waiver_in_force_wins_whichever_is_listed_first(durable: Evaluator) -> None:
+    in_force = ExceptionEntry(rule="SYS-PERIMETER-ONLY", reason="現行の決定")
+    expired = ExceptionEntry(rule="SYS-PERIMETER-ONLY", reason="旧決定", until=dt.date(2019, 1, 1))
+    proposal = load_proposal(EXAMPLES / "seed" / "24.yaml").model_copy(update={"exceptions": [in_force]})
+    evaluation = durable.evaluate(proposal, "24", register=(("register.yaml", 0, expired),))
+    assert [(e.origin, e.status) for e in evaluation.exceptions] == [("proposal", "accepted"), ("register", "superseded")]
+
+
+def test_two_subcontractors_of_the_same_name_stay_two_findings(durable: Evaluator, reference: Evaluator) -> None:
+    base = load_proposal(EXAMPLES / "extra" / "01-unapproved-redelegate.yaml")
+    assert base.subcontractors
+    first = base.subcontractors[0]
+    twin = first.model_copy()
+    proposal = base.model_copy(update={"subcontractors": [first, twin, *base.subcontractors[1:]]})
+    single = durable.evaluate(base, "x")
+    per_item = {f.rule_id for f in single.findings if f.item == first.name}
+    assert per_item  # the example raises something about this subcontractor
+    for evaluator in (durable, reference):
+        doubled = evaluator.evaluate(proposal, "x")
+        for rule_id in per_item:
+            ones = [f for f in single.findings if f.rule_id == rule_id and f.item == first.name]
+            twos = [f for f in doubled.findings if f.rule_id == rule_id and f.item == first.name]
+            assert len(twos) == 2 * len(ones)
+            assert all(first.name in f.message.ja for f in twos)
+            fingerprints = [f.fingerprint for f in twos]
+            assert len(set(fingerprints)) == len(fingerprints)
+            assert ones[0].fingerprint in fingerprints  # the first keeps the fingerprint it had
