@@ -86,7 +86,7 @@ def proposal_sheet(
     ws = wb.create_sheet(name)
     wbk.set_widths(ws, widths)
     wbk.title_row(ws, phrase(f"kind.{kind}", lang), columns)
-    return ws, phrase("case.line", lang, number=phrase(f"kind.{kind}", lang), title=case_line(evaluation, lang))
+    return ws, phrase("checklist.print_title", lang, kind=phrase(f"kind.{kind}", lang), case=case_line(evaluation, lang))
 
 
 def header_block(ws: Worksheet, row: int, pairs: Sequence[tuple[str, Any]], columns: int, label_columns: int = 2) -> int:
