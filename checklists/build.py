@@ -11,7 +11,7 @@ from itaku.checklists.kinds import OVERVIEW_KINDS, PER_PROPOSAL_KINDS
 from itaku.checklists.sheets import inspection, management_record, matrix, opinion_list, pre_send, self_check
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
-from itaku.engine.labels import label
+from itaku.engine.wording import phrase
 from itaku.reports.view import case_sort_key
 
 SheetAdder = Callable[[Workbook, Evaluation, Catalog, str], None]
@@ -33,7 +33,7 @@ assert (tuple(PER_PROPOSAL), tuple(OVERVIEW)) == (PER_PROPOSAL_KINDS, OVERVIEW_K
 
 def build_checklist(kind: str, evaluations: list[Evaluation], catalog: Catalog, lang: str = "ja") -> Workbook:
     """The workbook of checklist `kind` over `evaluations` (proposals in case-number order)."""
-    wb = wbk.new_workbook(label(f"kind.{kind}", lang))
+    wb = wbk.new_workbook(phrase(f"kind.{kind}", lang))
     ordered = sorted(evaluations, key=case_sort_key)
     if kind in PER_PROPOSAL:
         for evaluation in ordered:

@@ -22,13 +22,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from itaku.checklists import schema
 from itaku.checklists import workbook as wbk
-from itaku.checklists.messages import fmsg
 from itaku.checklists.schema import Node
 from itaku.checklists.values import CellProblem, show, yesno_labels
 from itaku.engine.catalog import Catalog
 from itaku.engine.errors import InputError
-from itaku.engine.labels import LABELS, label
 from itaku.engine.models import FORMAT_ID, Proposal
+from itaku.engine.wording import phrase
 
 FORM_VERSION = f"{FORMAT_ID} form 1"
 VERSION_NAME = "itaku_form_version"
@@ -38,81 +37,8 @@ BLANK_RECORDS = 10  # empty rows offered on each record sheet beyond the pre-fil
 MAIN_COLUMNS = 4  # 項目, フィールド, 入力, 説明/選択肢
 INPUT_COLUMN = 3
 
-_HELP: dict[str, dict[str, str]] = {
-    "required": {"ja": "【必須】", "en": "[required] "},
-    "yesno": {"ja": "はい／いいえ／未記載（空欄は未記載）", "en": "Yes / No / Not stated (blank = not stated)"},
-    "enum": {"ja": "選択: {choices}", "en": "Pick one: {choices}"},
-    "enum_list": {
-        "ja": "複数可（「、」区切り）: {choices}。該当がなければ「なし」、空欄は未記載",
-        "en": "Several allowed, comma-separated: {choices}. 'None' if none apply; blank = not stated",
-    },
-    "text_list": {
-        "ja": "複数は改行（Alt+Enter）または「、」で区切る",
-        "en": "Several: one per line (Alt+Enter), or separated by 、",
-    },
-    "text": {"ja": "自由記述", "en": "Free text"},
-    "int": {"ja": "整数{bounds}", "en": "Whole number{bounds}"},
-    "date": {"ja": "日付（2020/1/6、令和2年1月6日、R2.1.6 など）", "en": "Date (2020/1/6, 令和2年1月6日, R2.1.6, ...)"},
-    "group_optional": {
-        "ja": "この区分が提案に該当すれば「はい」、該当しなければ「いいえ」。下の項目を記入すれば「はい」とみなす",
-        "en": "Yes if this section applies to the proposal, No if not; filling in a field below counts as yes",
-    },
-    "table_optional": {
-        "ja": "シート「{sheet}」に1行1件で記入する。該当がなければ「いいえ」、空欄は未記載",
-        "en": "List them on sheet '{sheet}', one per row. No if there are none; blank = not stated",
-    },
-    "table": {"ja": "シート「{sheet}」に1行1件で記入する", "en": "List them on sheet '{sheet}', one per row"},
-    "title": {"ja": "申請様式（{version}）", "en": "Proposal form ({version})"},
-    "note": {
-        "ja": "黄色の欄に記入する。記入方法はシート「記入方法」を参照。記入後 `itaku check このファイル.xlsx` で審査する。",
-        "en": "Fill in the yellow cells; see sheet 'How to fill in'. Then review it with `itaku check THIS.xlsx`.",
-    },
-    "topics": {"ja": "論点の一覧から選ぶ（論点IDでもよい）", "en": "Pick a topic (or type its id)"},
-    "rule_ids": {"ja": "ルールIDは `itaku rules list` で確認できる", "en": "Rule ids: see `itaku rules list`"},
-}
-
-_INSTRUCTIONS: dict[str, list[str]] = {
-    "ja": [
-        "この様式は itaku の提案書（{format}）を Excel で記入するためのものです。版: {version}",
-        "黄色の欄だけが入力できます（シートは保護されています。パスワードはありません）。",
-        "はい／いいえの項目: はい・いいえ・未記載のほか、○／×、有／無、あり／なし、true／false、yes／no も"
-        "読み取ります。空欄は「未記載」です。",
-        "選択肢の項目: 一覧から選びます。選択肢の英語の値（例: outsourcing）を入力してもかまいません。",
-        "複数選べる項目: 「、」で区切って入力します（例: 業務委託、再委託）。該当がないときは「なし」、空欄は未記載です。",
-        "一覧の項目（取扱項目など）: 1行に1つ（セル内の改行は Alt+Enter）、または「、」で区切ります。",
-        "日付: 2020/1/6、2020-01-06、2020年1月6日、令和2年1月6日、令和元年9月2日、R2.1.6、H31.4.1 のいずれでも読み取ります。",
-        "数値: 全角数字や桁区切り（43,000）も読み取ります。",
-        "区分の見出し行（灰色）: その区分（メール送信、システムなど）が提案に該当しなければ「いいえ」にします。",
-        "再委託先等: シート「{subcontractors}」に1行1件で記入します。再委託先等がなければ申請様式の該当行を「いいえ」にします。",
-        "担当課の対応: シート「{responses}」に、論点ごとに1行で記入します。",
-        "例外: 審議会が認めたルールの適用除外を、シート「{exceptions}」に1行1件で記入します。",
-        "数式は使わないでください。数式の入力欄は保存された計算結果を読み、結果がなければエラーになります。",
-        "記入が終わったら `itaku check このファイル.xlsx` で審査します。誤りがあるときは「シート名!セル」で場所を示します。",
-    ],
-    "en": [
-        "This workbook is an itaku proposal ({format}) to fill in with Excel. Version: {version}",
-        "Only the yellow cells accept input (sheets are protected without a password).",
-        "Yes/no fields: Yes, No or Not stated; ○/×, 有/無, あり/なし, true/false are read too. Blank means not stated.",
-        "Choice fields: pick from the list; the English value (e.g. outsourcing) is accepted too.",
-        "Multiple-choice fields: separate with commas. 'None' when nothing applies; blank means not stated.",
-        "List fields (data items, ...): one per line (Alt+Enter inside a cell), or separated by 、.",
-        "Dates: 2020/1/6, 2020-01-06, 2020年1月6日, 令和2年1月6日, 令和元年9月2日, R2.1.6, H31.4.1.",
-        "Numbers: full-width digits and thousands separators (43,000) are read.",
-        "Section headings (grey): answer No when the section (e-mail, system, ...) does not apply.",
-        "Subcontractors: one per row on sheet '{subcontractors}'; answer No on the form when there are none.",
-        "Responses: one row per topic on sheet '{responses}'.",
-        "Exceptions: rules the council waived for this proposal, one per row on sheet '{exceptions}'.",
-        "Do not use formulas: a formula's saved result is read, and a formula without one is an error.",
-        "Then run `itaku check THIS.xlsx`; errors name the sheet and cell (Sheet!C14).",
-    ],
-}
-
-
-LABELS.update({f"form.{key}": entry for key, entry in _HELP.items()})
-
-
 def _help(key: str, lang: str, **values: Any) -> str:
-    return label(f"form.{key}", lang).format(**values)
+    return phrase(f"form.{key}", lang, **values)
 
 
 def record_sheet_title(node: Node, lang: str) -> str:
@@ -136,15 +62,15 @@ def _node_help(node: Node, lang: str) -> str:
     elif node.kind == schema.ENUM:
         text = _help("enum", lang, choices=" / ".join(schema.choice_label(node, v, lang) for v in node.choices))
     elif node.kind == schema.ENUM_LIST:
-        sep = "、" if lang == "ja" else ", "
-        text = _help("enum_list", lang, choices=sep.join(schema.choice_label(node, v, lang) for v in node.choices))
+        text = _help("enum_list", lang, choices=phrase("sep.list", lang).join(schema.choice_label(node, v, lang) for v in node.choices))
     elif node.kind == schema.TEXT_LIST:
         text = _help("text_list", lang)
     elif node.kind == schema.INT:
         low, high = node.minimum, node.maximum
-        bounds = f"（{low}〜{high}）" if low is not None and high is not None else (f"（{low}以上）" if low is not None else "")
-        if lang == "en":
-            bounds = f" ({low} to {high})" if low is not None and high is not None else (f" (at least {low})" if low is not None else "")
+        if low is not None and high is not None:
+            bounds = _help("bounds_range", lang, low=low, high=high)
+        else:
+            bounds = _help("bounds_min", lang, low=low) if low is not None else ""
         text = _help("int", lang, bounds=bounds)
     elif node.kind == schema.DATE:
         text = _help("date", lang)
@@ -181,11 +107,11 @@ class FormBuilder:
             self.wb.properties.created = wbk.FIXED_TIME.replace(
                 year=proposal.case.meeting.year, month=proposal.case.meeting.month, day=proposal.case.meeting.day
             )
-        self.main = self.wb.create_sheet(wbk.sheet_title(label("sheet.form", lang)))
+        self.main = self.wb.create_sheet(wbk.sheet_title(phrase("sheet.form", lang)))
         self.record_nodes = [n for n in schema.walk() if n.kind in (schema.TABLE, schema.MAPPING)]
         self.record_sheets = {n.path: self.wb.create_sheet(record_sheet_title(n, lang)) for n in self.record_nodes}
-        self.instructions = self.wb.create_sheet(wbk.sheet_title(label("sheet.instructions", lang)))
-        lists = self.wb.create_sheet(wbk.sheet_title(label("sheet.choices", lang)))
+        self.instructions = self.wb.create_sheet(wbk.sheet_title(phrase("sheet.instructions", lang)))
+        lists = self.wb.create_sheet(wbk.sheet_title(phrase("sheet.choices", lang)))
         lists.sheet_state = "hidden"
         _protect(lists)
         self.choices = _Choices(lists)
@@ -201,7 +127,7 @@ class FormBuilder:
         if node.kind in (schema.ENUM, schema.ENUM_LIST):
             values = [schema.choice_label(node, v, self.lang) for v in node.choices]
             if node.kind == schema.ENUM_LIST:
-                values.append(label("list.empty", self.lang))
+                values.append(phrase("list.empty", self.lang))
             # several values in one cell are typed, so a list field's dropdown only suggests
             return self.choices.ref(f"{node.kind}:{node.enum or node.path}", values), node.kind == schema.ENUM
         return None
@@ -229,7 +155,7 @@ class FormBuilder:
 
     def _input(self, ws: Worksheet, row: int, column: int, node: Node | None, value: Any, where: str) -> None:
         if isinstance(value, str) and len(value) > wbk.EXCEL_CELL_LIMIT:
-            raise InputError(self.source, where, fmsg("text_too_long", n=len(value), limit=wbk.EXCEL_CELL_LIMIT))
+            raise InputError(self.source, where, phrase("excel.text_too_long", n=len(value), limit=wbk.EXCEL_CELL_LIMIT))
         wbk.put(ws, row, column, value, fill=wbk.INPUT_FILL, locked=False, data=True)
         if node is not None:
             self._want_dropdown(f"{ws.title}!{get_column_letter(column)}{row}", self._source_for(node), _node_help(node, self.lang))
@@ -262,7 +188,7 @@ class FormBuilder:
         wbk.title_row(ws, self.title, MAIN_COLUMNS)
         wbk.put(ws, 2, 1, _help("note", lang), border=False)
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=MAIN_COLUMNS)
-        wbk.header_row(ws, HEADER_ROW, [label(k, lang) for k in ("col.item", "col.field", "col.input", "col.help")])
+        wbk.header_row(ws, HEADER_ROW, [phrase(k, lang) for k in ("col.item", "col.field", "col.input", "col.help")])
         row = FIRST_ROW
         for node in schema.walk():
             if node.kind == schema.CONST:
@@ -277,11 +203,11 @@ class FormBuilder:
                 self._input(ws, row, INPUT_COLUMN, node, self._shown(node, value, node.path), where)
                 helptext = _node_help(node, lang)
             elif node.optional and node.kind == schema.GROUP:
-                marker = None if self.data is None else label("yesno.true" if value is not None else "yesno.false", lang)
+                marker = None if self.data is None else phrase("yesno.true" if value is not None else "yesno.false", lang)
                 self._input(ws, row, INPUT_COLUMN, _MARKER, marker, where)
                 helptext = _help("group_optional", lang)
             elif node.optional and node.kind == schema.TABLE:
-                marker = None if value is None else label("yesno.true" if value else "yesno.false", lang)
+                marker = None if value is None else phrase("yesno.true" if value else "yesno.false", lang)
                 self._input(ws, row, INPUT_COLUMN, _MARKER, marker, where)
                 helptext = _help("table_optional", lang, sheet=self.record_sheets[node.path].title)
             else:
@@ -295,10 +221,10 @@ class FormBuilder:
         _protect(ws)
 
     def _record_header(self, ws: Worksheet, node: Node, labels: list[str], keys: list[str], widths: list[float]) -> None:
-        title = f"{node.label(self.lang)}（{node.path}）" if self.lang == "ja" else f"{node.label('en')} ({node.path})"
+        title = _help("record_title", self.lang, label=node.label(self.lang), path=node.path)
         wbk.set_widths(ws, [6, *widths])
         wbk.title_row(ws, title, len(labels) + 1)
-        wbk.header_row(ws, 2, [label("col.no", self.lang), *labels])
+        wbk.header_row(ws, 2, [phrase("col.no", self.lang), *labels])
         wbk.put(ws, HEADER_ROW, 1, node.path, size=8, color="7F7F7F", locked=True)
         for i, key in enumerate(keys, start=2):
             wbk.put(ws, HEADER_ROW, i, key, size=8, color="7F7F7F", locked=True)
@@ -329,7 +255,7 @@ class FormBuilder:
     def _mapping_sheet(self, node: Node) -> None:
         ws = self.record_sheets[node.path]
         lang = self.lang
-        self._record_header(ws, node, [label("col.topic_id", lang), label("col.response_text", lang)], ["key", "value"], [30, 80])
+        self._record_header(ws, node, [phrase("col.topic_id", lang), phrase("col.response_text", lang)], ["key", "value"], [30, 80])
         mapping: dict[str, str] = (_dig(self.data, node.path)[1] or {}) if self.data is not None else {}
         topics = self.catalog.topics
         names = [_topic_name(t.id, topics, lang) for t in topics.values()]
@@ -348,7 +274,7 @@ class FormBuilder:
     def _instructions_sheet(self) -> None:
         ws, lang = self.instructions, self.lang
         wbk.set_widths(ws, [6, 110])
-        wbk.title_row(ws, label("sheet.instructions", lang), 2)
+        wbk.title_row(ws, phrase("sheet.instructions", lang), 2)
         sheets = {n.path: self.record_sheets[n.path].title for n in self.record_nodes}
         values = {
             "format": FORMAT_ID,
@@ -357,9 +283,9 @@ class FormBuilder:
             "responses": sheets.get("responses", ""),
             "exceptions": sheets.get("exceptions", ""),
         }
-        for i, line in enumerate(_INSTRUCTIONS[lang if lang in _INSTRUCTIONS else "ja"], start=1):
+        for i, line in enumerate(_help("instructions", lang, **values).splitlines(), start=1):
             wbk.put(ws, i + 2, 1, i, horizontal="center")
-            wbk.put(ws, i + 2, 2, line.format(**values))
+            wbk.put(ws, i + 2, 2, line)
         wbk.fit_row_heights(ws, 3, ws.max_row)
         wbk.page_setup(ws, ws.title, 1, 2)
         _protect(ws)
@@ -374,8 +300,8 @@ def _topic_name(topic_id: str, topics: dict[str, Any], lang: str) -> str:
     topic = topics.get(topic_id)
     if topic is None:
         return topic_id
-    name = topic.en if lang == "en" else topic.ja
-    same = [t for t in topics.values() if (t.en if lang == "en" else t.ja) == name]
+    name = topic.get(lang)
+    same = [t for t in topics.values() if t.get(lang) == name]
     return name if len(same) == 1 else topic_id
 
 

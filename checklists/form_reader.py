@@ -23,16 +23,14 @@ from pydantic import ValidationError
 
 from itaku.checklists import schema
 from itaku.checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, INPUT_COLUMN, VERSION_NAME
-from itaku.checklists.messages import fmsg
 from itaku.checklists.schema import Node
 from itaku.checklists.values import CellProblem, is_blank, key, read_cell, read_text, read_yesno
 from itaku.checklists.xlsx_guard import inspect_workbook
 from itaku.engine.catalog import default_catalog
 from itaku.engine.errors import InputError
-from itaku.engine.labels import LABELS
 from itaku.engine.loader import MAX_LIST_ITEMS, describe_validation
-from itaku.engine.messages import msg
 from itaku.engine.models import Proposal
+from itaku.engine.wording import LANGUAGES, phrase
 
 MAX_ROWS = 5000  # rows of any one sheet that the reader will look at
 Warn = Callable[[str], None]
@@ -52,7 +50,7 @@ def _load(path: Path, data_only: bool) -> Workbook:
             warnings.simplefilter("ignore")
             return load_workbook(path, read_only=False, data_only=data_only, keep_vba=False, keep_links=False)
     except Exception as exc:  # any failure to parse a hostile or broken file is "not a workbook" (exit 2)
-        raise InputError(str(path), None, f"{fmsg('not_workbook')} ({type(exc).__name__})") from None
+        raise InputError(str(path), None, f"{phrase('excel.not_workbook')} ({type(exc).__name__})") from None
 
 
 class FormReader:
@@ -70,7 +68,7 @@ class FormReader:
     def read(self) -> Proposal:
         found = inspect_workbook(self.path)
         if found.has_macros:
-            self.warn(f"{self.file}: {fmsg('macros_ignored')}")
+            self.warn(f"{self.file}: {phrase('excel.macros_ignored')}")
         self.wb = _load(self.path, data_only=False)
         self._check_version()
         main = self._main_sheet()
@@ -98,27 +96,27 @@ class FormReader:
     def _check_version(self) -> None:
         name = self.wb.defined_names.get(VERSION_NAME)
         if name is None:
-            raise self._fail(None, fmsg("no_version"))
+            raise self._fail(None, phrase("excel.no_version"))
         found = (name.attr_text or "").strip().strip('"')
         if found != FORM_VERSION:
-            raise self._fail(None, fmsg("wrong_version", found=found[:60], expected=FORM_VERSION))
+            raise self._fail(None, phrase("excel.wrong_version", found=found[:60], expected=FORM_VERSION))
 
     def _main_sheet(self) -> Worksheet:
-        names = {LABELS["sheet.form"]["ja"], LABELS["sheet.form"]["en"]}
+        names = {phrase("sheet.form", lang) for lang in LANGUAGES}
         for ws in self.wb.worksheets:
             if ws.title in names:
                 return ws
-        raise self._fail(None, fmsg("no_sheet", sheet=LABELS["sheet.form"]["ja"]))
+        raise self._fail(None, phrase("excel.no_sheet", sheet=phrase("sheet.form", "ja")))
 
     def _rows(self, ws: Worksheet) -> range:
         if ws.max_row > MAX_ROWS:
-            raise self._fail(f"{ws.title}!A{MAX_ROWS + 1}", fmsg("too_many_rows", rows=ws.max_row, limit=MAX_ROWS))
+            raise self._fail(f"{ws.title}!A{MAX_ROWS + 1}", phrase("excel.too_many_rows", rows=ws.max_row, limit=MAX_ROWS))
         return range(FIRST_ROW, ws.max_row + 1)
 
     def _refuse_merged_inputs(self, ws: Worksheet, first_column: int) -> None:
         for merged in sorted(ws.merged_cells.ranges, key=str):
             if merged.max_row >= FIRST_ROW and merged.max_col >= first_column:
-                raise self._fail(f"{ws.title}!{merged.coord}", fmsg("merged_input", range=merged.coord))
+                raise self._fail(f"{ws.title}!{merged.coord}", phrase("excel.merged_input", range=merged.coord))
 
     def _value(self, ws: Worksheet, row: int, column: int) -> Any:
         """A cell's value; for a formula, its saved result (or an error naming the cell)."""
@@ -130,8 +128,8 @@ class FormReader:
         cached = self._values_wb[ws.title].cell(row=row, column=column).value
         where = f"{ws.title}!{cell.coordinate}"
         if cached is None:
-            raise self._fail(where, fmsg("formula_no_value"))
-        self.warn(f"{self.file}: {where}: {fmsg('formula_used', value=cached)}")
+            raise self._fail(where, phrase("excel.formula_no_value"))
+        self.warn(f"{self.file}: {where}: {phrase('excel.formula_used', value=cached)}")
         return cached
 
     def _read(self, node: Node, ws: Worksheet, row: int, column: int) -> Any:
@@ -139,13 +137,13 @@ class FormReader:
         cell = ws.cell(row=row, column=column)
         if not is_blank(raw) and (ws.row_dimensions[row].hidden or ws.column_dimensions[cell.column_letter].hidden):
             # a value nobody sees on screen still counts: say so, so that it is not a surprise
-            self.warn(f"{self.file}: {ws.title}!{cell.coordinate}: {fmsg('hidden_cell')}")
+            self.warn(f"{self.file}: {ws.title}!{cell.coordinate}: {phrase('excel.hidden_cell')}")
         try:
             value = read_cell(node, raw)
         except CellProblem as exc:
-            raise self._fail(f"{ws.title}!{ws.cell(row=row, column=column).coordinate}", str(exc)) from None
+            raise self._fail(f"{ws.title}!{cell.coordinate}", str(exc)) from None
         if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
-            raise self._fail(f"{ws.title}!{ws.cell(row=row, column=column).coordinate}", msg("list_too_long", limit=MAX_LIST_ITEMS))
+            raise self._fail(f"{ws.title}!{cell.coordinate}", phrase("error.list_too_long", limit=MAX_LIST_ITEMS))
         return value
 
     # ------------------------------------------------------------ the main sheet
@@ -163,10 +161,10 @@ class FormReader:
             path = str(path).strip()
             node = index.get(path)
             if node is None or node.kind == schema.CONST:
-                raise self._fail(f"{ws.title}!B{row}", msg("unknown_field", name=path))
+                raise self._fail(f"{ws.title}!B{row}", phrase("error.unknown_field", name=path))
             where = f"{ws.title}!C{row}"
             if path in seen:
-                raise self._fail(f"{ws.title}!B{row}", fmsg("duplicate_key", value=path, other=seen[path]))
+                raise self._fail(f"{ws.title}!B{row}", phrase("excel.duplicate_key", value=path, other=seen[path]))
             seen[path] = where
             self.places[tuple(path.split("."))] = where
             if node.is_leaf:
@@ -206,7 +204,8 @@ class FormReader:
                 continue
             child = children.get(str(name).strip())
             if child is None:
-                raise self._fail(f"{ws.title}!{ws.cell(row=HEADER_ROW, column=column).coordinate}", msg("unknown_field", name=name))
+                where = f"{ws.title}!{ws.cell(row=HEADER_ROW, column=column).coordinate}"
+                raise self._fail(where, phrase("error.unknown_field", name=name))
             columns.append((column, child))
         return columns
 
@@ -220,7 +219,7 @@ class FormReader:
                 continue
             index = len(records)
             if index >= MAX_LIST_ITEMS:
-                raise self._fail(f"{ws.title}!A{row}", msg("list_too_long", limit=MAX_LIST_ITEMS))
+                raise self._fail(f"{ws.title}!A{row}", phrase("error.list_too_long", limit=MAX_LIST_ITEMS))
             self.places[(node.path, index)] = f"{ws.title}!A{row}"
             record: dict[str, Any] = {}
             for column, child in columns:
@@ -247,22 +246,22 @@ class FormReader:
                 continue
             where_key = f"{ws.title}!B{row}"
             if is_blank(raw_key):
-                raise self._fail(where_key, fmsg("missing_key"))
+                raise self._fail(where_key, phrase("excel.missing_key"))
             name = str(raw_key).strip()
             if topics is not None:
                 found = names.get(key(name))
                 if found is None:
-                    raise self._fail(where_key, fmsg("unknown_topic", value=name[:60]))
+                    raise self._fail(where_key, phrase("excel.unknown_topic", value=name[:60]))
                 name = found
             if name in seen:
-                raise self._fail(where_key, fmsg("duplicate_key", value=name, other=seen[name]))
+                raise self._fail(where_key, phrase("excel.duplicate_key", value=name, other=seen[name]))
             seen[name] = where_key
             if len(pairs) >= MAX_LIST_ITEMS:
-                raise self._fail(where_key, msg("list_too_long", limit=MAX_LIST_ITEMS))
+                raise self._fail(where_key, phrase("error.list_too_long", limit=MAX_LIST_ITEMS))
             self.places[(node.path, name)] = f"{ws.title}!C{row}"
             text = read_text(raw_text)
             if text is None:
-                raise self._fail(f"{ws.title}!C{row}", msg("missing_field"))
+                raise self._fail(f"{ws.title}!C{row}", phrase("error.missing_field"))
             pairs.append((row, (name, text)))
         return pairs
 
@@ -292,7 +291,7 @@ class FormReader:
                             (p for p, v in leaves.items() if p.startswith(node.path + ".") and v is not None), node.path
                         )
                         cell = self.places.get(tuple(filled.split(".")), filled)
-                        raise self._fail(self.places.get(tuple(node.path.split("."))), fmsg("section_marked_no", cell=cell))
+                        raise self._fail(self.places.get(tuple(node.path.split("."))), phrase("excel.section_marked_no", cell=cell))
                     continue
                 if child or marker or node.required:
                     out[node.name] = child
@@ -304,10 +303,10 @@ class FormReader:
                 where = self.places.get(tuple(node.path.split(".")))
                 if node.optional and marker is False:
                     if items:
-                        raise self._fail(where, fmsg("table_marked_no_rows", sheet=title))
+                        raise self._fail(where, phrase("excel.table_marked_no_rows", sheet=title))
                     out[node.name] = []
                 elif node.optional and marker is True and not items:
-                    raise self._fail(where, fmsg("table_marked_yes_empty", sheet=title))
+                    raise self._fail(where, phrase("excel.table_marked_yes_empty", sheet=title))
                 elif items:
                     out[node.name] = items
             elif node.kind == schema.MAPPING:

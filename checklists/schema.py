@@ -19,8 +19,8 @@ import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from itaku.engine.labels import LABELS
 from itaku.engine.models import Proposal
+from itaku.engine.wording import has, phrase
 
 # Leaf kinds (one cell each) and container kinds.
 YESNO, ENUM, ENUM_LIST, TEXT, TEXT_LIST, INT, DATE = "yesno", "enum", "enum_list", "text", "text_list", "int", "date"
@@ -57,7 +57,7 @@ class Node:
 
     def label(self, lang: str) -> str:
         """The field's own label in `lang`."""
-        return self.label_en if lang == "en" else self.label_ja
+        return getattr(self, f"label_{lang}", self.label_ja)
 
     @property
     def is_leaf(self) -> bool:
@@ -95,9 +95,8 @@ def _labels(info: FieldInfo, path: str, name: str) -> tuple[str, str]:
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
     if "ja" in extra:
         return str(extra["ja"]), str(extra.get("en") or extra["ja"])
-    group = LABELS.get(f"group.{path}")
-    if group:
-        return group["ja"], group.get("en") or group["ja"]
+    if has(f"group.{path}"):
+        return phrase(f"group.{path}", "ja"), phrase(f"group.{path}", "en")
     return name, name
 
 
@@ -184,14 +183,11 @@ def ancestry(path: str) -> list[Node]:
     return [index[".".join(parts[: i + 1])] for i in range(len(parts)) if ".".join(parts[: i + 1]) in index]
 
 
-def full_label(path: str, lang: str, sep: str = "／") -> str:
+def full_label(path: str, lang: str) -> str:
     """A field's label with its group labels, e.g. メール送信／送信ドメイン認証／SPF."""
-    return sep.join(n.label(lang) for n in ancestry(path))
+    return phrase("sep.path", lang).join(n.label(lang) for n in ancestry(path))
 
 
 def choice_label(node: Node, value: str, lang: str) -> str:
     """The label of one enum value (the value itself where no label is defined)."""
-    entry = LABELS.get(f"choice.{node.enum}.{value}") if node.enum else None
-    if not entry:
-        return value
-    return entry.get(lang) or entry["ja"]
+    return phrase(f"choice.{node.enum}.{value}", lang) if node.enum and has(f"choice.{node.enum}.{value}") else value

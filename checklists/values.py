@@ -17,27 +17,33 @@ from typing import Any
 from openpyxl.utils.datetime import from_excel
 
 from itaku.checklists import schema
-from itaku.checklists.messages import expected, fmsg
 from itaku.checklists.schema import Node
 from itaku.checklists.wareki import parse_date
-from itaku.engine.labels import label
-from itaku.engine.messages import language
+from itaku.engine.wording import has, language, phrase, words
 
-_YES = {"はい", "有", "有り", "あり", "○", "〇", "◯", "yes", "y", "true", "t", "1", "する", "実施", "済", "✓", "✔"}
-_NO = {"いいえ", "無", "無し", "なし", "×", "✕", "✖", "x", "no", "n", "false", "f", "0", "しない", "未実施"}
-_NOT_STATED = {
-    "", "未記載", "記載なし", "不明", "未定", "-", "ー", "―", "—", "n/a", "na", "unknown", "not stated", "null", "none", "?",
-}
+_YES = frozenset(words("read.yes"))
+_NO = frozenset(words("read.no"))
+_NOT_STATED = frozenset(words("read.not_stated"))
 # A list field explicitly empty (e.g. no certifications), as opposed to blank (not stated).
-_EMPTY_LIST = {"なし", "無し", "無", "該当なし", "none", "[]"}
-_LIST_SPLIT = re.compile(r"[、,;\n]")
-_INT = re.compile(r"^([+-]?\d+)(?:\.0+)?\s*(?:人|件|回|名|社|通|校|か所|箇所)?$")
+_EMPTY_LIST = frozenset(words("read.empty_list"))
+_SEPARATORS = words("read.list_separators")
+_ITEM_SEPARATOR = _SEPARATORS[0]  # the one a single-line cell of a text list is split on (、)
+_LIST_SPLIT = re.compile("[" + "".join(re.escape(s) for s in _SEPARATORS) + r"\n]")
+_INT = re.compile(r"^([+-]?\d+)(?:\.0+)?\s*(?:" + "|".join(map(re.escape, words("read.count_units"))) + r")?$")
 # Excel's serial-date range (1900-01-01 .. 9999-12-31).
 _SERIAL_RANGE = (1, 2958465)
 
 
 class CellProblem(ValueError):
     """A cell whose content does not fit its field; the message says what was expected."""
+
+
+def expected(what: str, value: object, **values: object) -> str:
+    """`'<what>' expected（入力値: '<value>'）`, `what` being a key of the catalogue or a text."""
+    shown = str(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    return phrase("excel.expected", expected=phrase(what, **values) if has(what) else what, value=shown)
 
 
 def key(text: str) -> str:
@@ -69,7 +75,7 @@ def read_yesno(raw: Any) -> bool | None:
             return False
         if k in _NOT_STATED:
             return None
-    raise CellProblem(expected("expected.yesno", raw))
+    raise CellProblem(expected("excel.expected.yesno", raw))
 
 
 def _choice_keys(node: Node) -> dict[str, str]:
@@ -121,7 +127,7 @@ def read_choice_list(node: Node, raw: Any) -> list[str] | None:
 
 
 def _list_hint() -> str:
-    return "（複数は「、」区切り）" if language.get() != "en" else " (several: separate with commas)"
+    return phrase("excel.list_hint")
 
 
 def read_text_list(raw: Any) -> list[str] | None:
@@ -132,7 +138,7 @@ def read_text_list(raw: Any) -> list[str] | None:
     if key(text) in _EMPTY_LIST:
         return []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    parts = text.split("\n") if "\n" in text else text.split("、")
+    parts = text.split("\n") if "\n" in text else text.split(_ITEM_SEPARATOR)
     return [p.strip() for p in parts if p.strip()]
 
 
@@ -157,10 +163,10 @@ def read_text(raw: Any) -> str | None:
 
 def _int_expectation(node: Node) -> str:
     if node.minimum is not None and node.maximum is not None:
-        return fmsg("expected.int_range", low=node.minimum, high=node.maximum)
+        return phrase("excel.expected.int_range", low=node.minimum, high=node.maximum)
     if node.minimum is not None:
-        return fmsg("expected.int_min", low=node.minimum)
-    return fmsg("expected.int")
+        return phrase("excel.expected.int_min", low=node.minimum)
+    return phrase("excel.expected.int")
 
 
 def read_int(node: Node, raw: Any) -> int | None:
@@ -204,7 +210,7 @@ def read_date(raw: Any) -> dt.date | None:
             return parse_date(raw)
         except ValueError:
             pass
-    raise CellProblem(expected("expected.date", raw))
+    raise CellProblem(expected("excel.expected.date", raw))
 
 
 def read_cell(node: Node, raw: Any) -> Any:
@@ -230,7 +236,7 @@ def read_cell(node: Node, raw: Any) -> Any:
 
 def yesno_labels(lang: str) -> list[str]:
     """The three answers of a yes/no field, as the dropdown offers them."""
-    return [label("yesno.true", lang), label("yesno.false", lang), label("yesno.none", lang)]
+    return [phrase("yesno.true", lang), phrase("yesno.false", lang), phrase("yesno.none", lang)]
 
 
 def show(node: Node, value: Any, lang: str) -> Any:
@@ -241,20 +247,20 @@ def show(node: Node, value: Any, lang: str) -> Any:
         return None
     kind = node.kind
     if kind == schema.YESNO:
-        return label("yesno.true" if value else "yesno.false", lang)
+        return phrase("yesno.true" if value else "yesno.false", lang)
     if kind == schema.ENUM:
         return schema.choice_label(node, str(value), lang)
     if kind == schema.ENUM_LIST:
         if not value:
-            return label("list.empty", lang)
-        return ("、" if lang == "ja" else ", ").join(schema.choice_label(node, str(v), lang) for v in value)
+            return phrase("list.empty", lang)
+        return phrase("sep.list", lang).join(schema.choice_label(node, str(v), lang) for v in value)
     if kind == schema.TEXT_LIST:
         if not value:
             return None
         for item in value:
             if "\n" in item or "\r" in item:
-                raise CellProblem(fmsg("line_break_in_item", item=item[:40]))
+                raise CellProblem(phrase("excel.line_break_in_item", item=item[:40]))
         text = "\n".join(value)
         # One item that contains 、 would be split on reading; a line break marks it as one item.
-        return text + "\n" if len(value) == 1 and "、" in text else text
+        return text + "\n" if len(value) == 1 and _ITEM_SEPARATOR in text else text
     return value

@@ -10,30 +10,48 @@ import datetime as dt
 import re
 import unicodedata
 
+from itaku.engine.wording import phrase, words
+
 # Era name, its one-letter abbreviation, and its first day (the day the era began).
-ERAS: tuple[tuple[str, str, dt.date], ...] = (
-    ("令和", "R", dt.date(2019, 5, 1)),
-    ("平成", "H", dt.date(1989, 1, 8)),
-    ("昭和", "S", dt.date(1926, 12, 25)),
-    ("大正", "T", dt.date(1912, 7, 30)),
-    ("明治", "M", dt.date(1868, 10, 23)),
+ERAS: tuple[tuple[str, str, dt.date], ...] = tuple(
+    (phrase(f"era.{letter}", "ja"), letter, start)
+    for letter, start in (
+        ("R", dt.date(2019, 5, 1)),
+        ("H", dt.date(1989, 1, 8)),
+        ("S", dt.date(1926, 12, 25)),
+        ("T", dt.date(1912, 7, 30)),
+        ("M", dt.date(1868, 10, 23)),
+    )
 )
 _BY_NAME = {name: (name, start) for name, _, start in ERAS}
 _BY_NAME.update({letter: (name, start) for name, letter, start in ERAS})
 # Some writers use the single-character era ligatures (㋿ ㍻ ㍼ ㍽ ㍾); NFKC turns them into 令和 etc.
 
+
+def _any(key: str) -> str:
+    """A regex alternative of the words of reading vocabulary `key`."""
+    return "|".join(re.escape(w) for w in words(key))
+
+
+_FIRST_YEAR = words("read.date.first_year")
+# 年 月 日 written out (2020年1月6日), or separators (2020/1/6); the day mark is optional.
+_DAY_MONTH = (
+    rf"(?:(?:{_any('read.date.year')})\s*(?P<m1>\d{{1,2}})\s*(?:{_any('read.date.month')})\s*(?P<d1>\d{{1,2}})\s*"
+    rf"(?:{_any('read.date.day')})?"
+)
 _WAREKI = re.compile(
-    r"^(?P<era>令和|平成|昭和|大正|明治|[RHSTM])\s*(?P<year>元|\d{1,2})\s*"
-    r"(?:年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?|[./\-]\s*(?P<m2>\d{1,2})\s*[./\-]\s*(?P<d2>\d{1,2}))$",
+    rf"^(?P<era>{'|'.join(name for name, _, _ in ERAS)}|[{''.join(letter for _, letter, _ in ERAS)}])\s*"
+    rf"(?P<year>{_any('read.date.first_year')}|\d{{1,2}})\s*"
+    rf"{_DAY_MONTH}|[./\-]\s*(?P<m2>\d{{1,2}})\s*[./\-]\s*(?P<d2>\d{{1,2}}))$",
     re.IGNORECASE,
 )
 _SEIREKI = re.compile(
-    r"^(?:西暦\s*)?(?P<year>\d{4})\s*"
-    r"(?:年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?|(?P<sep>[./\-])\s*(?P<m2>\d{1,2})\s*[./\-]\s*(?P<d2>\d{1,2}))$"
+    rf"^(?:(?:{_any('read.date.western')})\s*)?(?P<year>\d{{4}})\s*"
+    rf"{_DAY_MONTH}|(?P<sep>[./\-])\s*(?P<m2>\d{{1,2}})\s*[./\-]\s*(?P<d2>\d{{1,2}}))$"
 )
 _COMPACT = re.compile(r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})$")
 # A weekday in brackets after the date, as calendars print it: 令和2年1月6日（月）, 2020/1/6(Mon)
-_WEEKDAY = re.compile(r"\s*\(\s*(?:[月火水木金土日]|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*\)\s*$", re.IGNORECASE)
+_WEEKDAY = re.compile(rf"\s*\(\s*(?:{_any('read.date.weekday')})[a-z]*\.?\s*\)\s*$", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
@@ -56,14 +74,14 @@ def parse_wareki(text: str) -> dt.date | None:
     if not match:
         return None
     era, start = _BY_NAME[match["era"].upper() if len(match["era"]) == 1 else match["era"]]
-    year = 1 if match["year"] == "元" else int(match["year"])
+    year = 1 if match["year"] in _FIRST_YEAR else int(match["year"])
     if year < 1:
-        raise ValueError(f"{era}{year}年 does not exist")
+        raise ValueError(f"{era} {year} does not exist")
     month = int(match["m1"] or match["m2"])
     day = int(match["d1"] or match["d2"])
     date = _make(start.year + year - 1, month, day)
     if date < start:
-        raise ValueError(f"{era}{match['year']}年{month}月{day}日 is before {era} began ({start.isoformat()})")
+        raise ValueError(f"{era} {year}-{month}-{day} is before {era} began ({start.isoformat()})")
     return date
 
 

@@ -27,8 +27,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from itaku.engine.safe_text import inert
+from itaku.engine.wording import phrase
 
-FONT_NAME = "游ゴシック"
+FONT_NAME = phrase("excel.font", "ja")  # a Japanese font in either language: proposals are Japanese
 FONT_SIZE = 10.5
 EXCEL_CELL_LIMIT = 32_767
 # Text starting with one of these is a formula (or DDE payload) to a spreadsheet; we write it as text.

@@ -46,7 +46,7 @@ class Localized(_Strict):
 
     def get(self, lang: str) -> str:
         """The text in `lang` (ja or en)."""
-        return self.en if lang == "en" else self.ja
+        return getattr(self, lang) if lang in ("ja", "en") else self.ja
 
 
 class Effective(_Strict):
@@ -129,6 +129,10 @@ class Topic(_Strict):
     ja: str
     en: str
     about: str
+
+    def get(self, lang: str) -> str:
+        """The topic's label in `lang` (ja or en)."""
+        return getattr(self, lang) if lang in ("ja", "en") else self.ja
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from itaku.engine.errors import InputError
-from itaku.engine.messages import msg
 from itaku.engine.models import Proposal
+from itaku.engine.wording import phrase
 from itaku.engine.yamlio import YamlProblem, load_yaml
 
 MAX_LIST_ITEMS = 500
@@ -25,7 +25,7 @@ Lines = dict[tuple[Any, ...], int]
 def _check_lists(value: Any, path: tuple[Any, ...], file: str, lines: Lines) -> None:
     if isinstance(value, list):
         if len(value) > MAX_LIST_ITEMS:
-            raise InputError(file, where(path, lines), msg("list_too_long", limit=MAX_LIST_ITEMS))
+            raise InputError(file, where(path, lines), phrase("error.list_too_long", limit=MAX_LIST_ITEMS))
         for i, item in enumerate(value):
             _check_lists(item, (*path, i), file, lines)
     elif isinstance(value, dict):
@@ -42,8 +42,8 @@ def where(loc: tuple[Any, ...], lines: Lines) -> str:
         probe = probe[:-1]
     line = lines.get(probe)
     if not text:
-        text = msg("document")
-    return f"{text} ({msg('line')} {line})" if line else text
+        text = phrase("error.document")
+    return f"{text} ({phrase('error.line')} {line})" if line else text
 
 
 def describe_validation(exc: ValidationError) -> tuple[tuple[Any, ...], str]:
@@ -53,27 +53,27 @@ def describe_validation(exc: ValidationError) -> tuple[tuple[Any, ...], str]:
     kind = err["type"]
     given = err.get("input")
     if kind == "extra_forbidden":
-        return loc, msg("unknown_field", name=loc[-1] if loc else "?")
+        return loc, phrase("error.unknown_field", name=loc[-1] if loc else "?")
     if kind == "missing":
-        return loc, msg("missing_field")
+        return loc, phrase("error.missing_field")
     if kind in ("enum", "literal_error"):
         expected = err.get("ctx", {}).get("expected", "")
-        return loc, msg("bad_choice", value=given, expected=expected.replace("'", ""))
+        return loc, phrase("error.bad_choice", value=given, expected=expected.replace("'", ""))
     if kind.startswith("bool"):
-        return loc, msg("bad_yesno", value=given)
+        return loc, phrase("error.bad_yesno", value=given)
     if kind.startswith(("int", "date", "float")):
-        return loc, msg("bad_type", value=given, kind=kind.split("_")[0])
+        return loc, phrase("error.bad_type", value=given, kind=kind.split("_")[0])
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return loc, msg("bad_mapping", value=type(given).__name__)
+        return loc, phrase("error.bad_mapping", value=type(given).__name__)
     if kind == "list_type":
-        return loc, msg("bad_list", value=type(given).__name__)
+        return loc, phrase("error.bad_list", value=type(given).__name__)
     return loc, err["msg"]
 
 
 def validate(data: Any, file: str, lines: Lines) -> Proposal:
     """Validate parsed data as a Proposal; raise InputError naming the field and line."""
     if not isinstance(data, dict):
-        raise InputError(file, None, msg("not_mapping"))
+        raise InputError(file, None, phrase("error.not_mapping"))
     _check_lists(data, (), file, lines)
     try:
         return Proposal.model_validate(data)
@@ -85,19 +85,19 @@ def validate(data: Any, file: str, lines: Lines) -> Proposal:
 def parse_proposal(text: str, file: str, suffix: str) -> Proposal:
     """Parse and validate one proposal's text, JSON when `suffix` is `.json`, else YAML."""
     if not text.strip():
-        raise InputError(file, None, msg("empty"))
+        raise InputError(file, None, phrase("error.empty"))
     if suffix == ".json":
         try:
             data = json.loads(text, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as exc:
-            raise InputError(file, f"{msg('line')} {exc.lineno}", msg("json_syntax", error=exc.msg)) from None
+            raise InputError(file, f"{phrase('error.line')} {exc.lineno}", phrase("error.json_syntax", error=exc.msg)) from None
         except _DuplicateKey as exc:
-            raise InputError(file, None, msg("duplicate_key", key=str(exc))) from None
+            raise InputError(file, None, phrase("error.duplicate_key", key=str(exc))) from None
         return validate(data, file, {})
     try:
         data, lines = load_yaml(text)
     except YamlProblem as exc:
-        where = f"{msg('line')} {exc.line}" if exc.line else None
+        where = f"{phrase('error.line')} {exc.line}" if exc.line else None
         raise InputError(file, where, str(exc)) from None
     return validate(data, file, lines)
 

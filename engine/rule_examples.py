@@ -17,6 +17,7 @@ from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.facts import build_facts
 from itaku.engine.loader import validate
+from itaku.engine.wording import phrase
 
 DEFAULT_DAY = dt.date(2019, 9, 9)
 
@@ -61,8 +62,8 @@ def example_document(rule: Compiled, example: dict[str, Any]) -> dict[str, Any]:
         "format": "itaku/v1",
         "case": {
             "number": "EX",
-            "title": f"{rule.id} の例",
-            "department": "例示課",
+            "title": phrase("example.title", "ja", rule=rule.id),
+            "department": phrase("example.department", "ja"),
             "meeting": example_day(rule),
             "kinds": ["outsourcing"],
         },

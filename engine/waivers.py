@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from itaku.engine.catalog import Catalog, Rule
 from itaku.engine.errors import InputError
 from itaku.engine.loader import describe_validation, where
-from itaku.engine.messages import msg
 from itaku.engine.models import ExceptionEntry
+from itaku.engine.wording import phrase
 from itaku.engine.yamlio import YamlProblem, load_yaml
 
 Register = dict[str, tuple[tuple[str, int, ExceptionEntry], ...]]
@@ -51,13 +51,13 @@ class RegisterEntry(ExceptionEntry):
 def parse_register(text: str, file: str) -> Register:
     """Entries by case number, each with the file and index it came from."""
     if not text.strip():
-        raise InputError(file, None, msg("empty"))
+        raise InputError(file, None, phrase("error.empty"))
     try:
         data, lines = load_yaml(text)
     except YamlProblem as exc:
-        raise InputError(file, f"{msg('line')} {exc.line}" if exc.line else None, str(exc)) from None
+        raise InputError(file, f"{phrase('error.line')} {exc.line}" if exc.line else None, str(exc)) from None
     if not isinstance(data, list):
-        raise InputError(file, None, msg("register_not_list"))
+        raise InputError(file, None, phrase("error.register_not_list"))
     out: dict[str, list[tuple[str, int, ExceptionEntry]]] = {}
     for i, raw in enumerate(data):
         if isinstance(raw, dict) and isinstance(raw.get("case"), int):

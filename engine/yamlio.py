@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from itaku.engine.messages import msg
+from itaku.engine.wording import phrase
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -36,18 +36,18 @@ class YamlProblem(Exception):
 def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], budget: list[int], depth: int) -> None:
     budget[0] -= 1
     if budget[0] < 0:
-        raise YamlProblem(msg("yaml_expansion", limit=MAX_NODES), node.start_mark.line + 1)
+        raise YamlProblem(phrase("error.yaml_expansion", limit=MAX_NODES), node.start_mark.line + 1)
     if depth > MAX_DEPTH:
-        raise YamlProblem(msg("yaml_depth", limit=MAX_DEPTH), node.start_mark.line + 1)
+        raise YamlProblem(phrase("error.yaml_depth", limit=MAX_DEPTH), node.start_mark.line + 1)
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value
             if key == "<<":
-                raise YamlProblem(msg("yaml_merge"), key_node.start_mark.line + 1)
+                raise YamlProblem(phrase("error.yaml_merge"), key_node.start_mark.line + 1)
             if key in seen:
-                raise YamlProblem(msg("yaml_duplicate", key=key, first=seen[key]), key_node.start_mark.line + 1)
+                raise YamlProblem(phrase("error.yaml_duplicate", key=key, first=seen[key]), key_node.start_mark.line + 1)
             seen[key] = key_node.start_mark.line + 1
             _walk(value_node, (*path, key), lines, budget, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
@@ -67,12 +67,12 @@ def load_yaml(text: str) -> tuple[Any, dict[Path, int]]:
             node = loader.get_single_node()
         except yaml.composer.ComposerError as exc:
             if "expected a single document" in str(exc):
-                raise YamlProblem(msg("yaml_documents"), _mark_line(exc)) from None
+                raise YamlProblem(phrase("error.yaml_documents"), _mark_line(exc)) from None
             raise YamlProblem(_first_line(exc), _mark_line(exc)) from None
         except yaml.YAMLError as exc:
             raise YamlProblem(_first_line(exc), _mark_line(exc)) from None
         if node is None:
-            raise YamlProblem(msg("empty"))
+            raise YamlProblem(phrase("error.empty"))
         lines: dict[Path, int] = {}
         _walk(node, (), lines, [MAX_NODES], 0)
         try:
@@ -93,4 +93,4 @@ def _first_line(exc: Exception) -> str:
     problem = getattr(exc, "problem", None)
     context = getattr(exc, "context", None)
     text = " ".join(str(part) for part in (context, problem) if part) or str(exc).splitlines()[0]
-    return msg("yaml_syntax", detail=text)
+    return phrase("error.yaml_syntax", detail=text)

@@ -16,8 +16,8 @@ from markupsafe import Markup
 
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
-from itaku.engine.labels import label
 from itaku.engine.safe_text import inert
+from itaku.engine.wording import phrase
 from itaku.reports.markdown import md_escape, md_finalize
 from itaku.reports.view import meeting_view
 
@@ -56,8 +56,7 @@ def labeller(lang: str) -> Callable[..., str]:
     """The templates' `t(key, **values)`: a fixed label in `lang`, with values filled in."""
 
     def t(key: str, **values: Any) -> str:
-        text = label(key, lang)
-        return text.format(**values) if values else text
+        return phrase(key, lang, **values)
 
     return t
 

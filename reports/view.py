@@ -12,7 +12,7 @@ from typing import Any
 
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation, Finding
-from itaku.engine.labels import label
+from itaku.engine.wording import phrase
 
 
 def case_sort_key(evaluation: Evaluation) -> tuple[Any, ...]:
@@ -24,8 +24,7 @@ def case_sort_key(evaluation: Evaluation) -> tuple[Any, ...]:
 
 def agenda_text(evaluation: Evaluation, lang: str) -> str:
     """諮問・報告 as one label (e.g. 諮問＋報告)."""
-    sep = "＋" if lang == "ja" else " + "
-    return sep.join(label(f"agenda.{a}", lang) for a in evaluation.classification.agenda) or "—"
+    return phrase("sep.and", lang).join(phrase(f"agenda.{a}", lang) for a in evaluation.classification.agenda) or "—"
 
 
 def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
@@ -34,7 +33,7 @@ def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
         "rule_id": finding.rule_id,
         "topic": finding.topic,
         "severity": finding.severity,
-        "severity_label": label(f"severity.{finding.severity}", lang),
+        "severity_label": phrase(f"severity.{finding.severity}", lang),
         "title": finding.title.get(lang),
         "message": finding.message.get(lang),
         "source": finding.source,
@@ -51,7 +50,7 @@ def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
     if finding.exception is not None:
         out["exception"] = {
             **finding.exception.model_dump(mode="json"),
-            "status_label": label(f"exception.{finding.exception.status}", lang),
+            "status_label": phrase(f"exception.{finding.exception.status}", lang),
         }
     if finding.response is not None:
         r = finding.response
@@ -59,7 +58,7 @@ def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
         out["response"] = {
             "text": r.text,
             "closes": r.closes,
-            "status_label": label(f"response.{state}", lang),
+            "status_label": phrase(f"response.{state}", lang),
             "explain": r.explain.get(lang) if r.explain else None,
         }
     return out
@@ -78,12 +77,12 @@ def evaluation_dict(evaluation: Evaluation, lang: str) -> dict[str, Any]:
         "as_of": evaluation.as_of.isoformat(),
         "engine": evaluation.engine,
         "verdict": evaluation.verdict,
-        "verdict_text": label(f"verdict.{evaluation.verdict}", lang),
+        "verdict_text": phrase(f"verdict.{evaluation.verdict}", lang),
         "classification": {
             "agenda": list(evaluation.classification.agenda),
             "agenda_label": agenda_text(evaluation, lang),
             "redelegation": evaluation.classification.redelegation,
-            "redelegation_label": label(f"redelegation.{evaluation.classification.redelegation}", lang),
+            "redelegation_label": phrase(f"redelegation.{evaluation.classification.redelegation}", lang),
             "notes": [n.get(lang) for n in evaluation.classification.notes],
         },
         "findings": [finding_dict(f, lang) for f in evaluation.findings],
@@ -93,7 +92,7 @@ def evaluation_dict(evaluation: Evaluation, lang: str) -> dict[str, Any]:
             "added_items": list(evaluation.changes.added_items),
         },
         "exceptions": [
-            {**e.model_dump(mode="json"), "status_label": label(f"exception.{e.status}", lang)}
+            {**e.model_dump(mode="json"), "status_label": phrase(f"exception.{e.status}", lang)}
             for e in evaluation.exceptions
         ],
         "responses": dict(evaluation.responses),
@@ -112,7 +111,7 @@ def grouped_by_topic(evaluation: Evaluation, catalog: Catalog, lang: str) -> lis
         t = catalog.topics[topic]
         out.append({
             "topic": topic,
-            "label": t.en if lang == "en" else t.ja,
+            "label": t.get(lang),
             "findings": [finding_dict(f, lang) for f in items],
         })
     return out
@@ -124,12 +123,12 @@ def grouped_by_topic(evaluation: Evaluation, catalog: Catalog, lang: str) -> lis
 def display_value(value: Any, lang: str) -> str:
     """A value a rule read, as a reader says it: yes / no / not stated, lists joined."""
     if value is None:
-        return label("value.none", lang)
+        return phrase("value.none", lang)
     if isinstance(value, bool):
-        return label(f"value.{str(value).lower()}", lang)
-    sep = "、" if lang == "ja" else ", "
+        return phrase(f"value.{str(value).lower()}", lang)
+    sep = phrase("sep.list", lang)
     if isinstance(value, (list, tuple)):
-        return sep.join(display_value(v, lang) for v in value) or label("value.none", lang)
+        return sep.join(display_value(v, lang) for v in value) or phrase("value.none", lang)
     if isinstance(value, dict):
         return sep.join(f"{k}: {display_value(v, lang)}" for k, v in value.items())
     return str(value)
@@ -151,7 +150,7 @@ def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, 
     """One proposal prepared for a report template: `evaluation_dict` plus the findings grouped by
     topic, the data items with the added ones marked, and the responses no finding answers."""
     out = evaluation_dict(evaluation, lang)
-    out["verdict_label"] = label(f"verdict_short.{evaluation.verdict}", lang)
+    out["verdict_label"] = phrase(f"verdict_short.{evaluation.verdict}", lang)
     groups = grouped_by_topic(evaluation, catalog, lang)
     for group in groups:
         group["severity"] = group["findings"][0]["severity"]  # groups list their most severe first
@@ -161,7 +160,7 @@ def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, 
     out["groups"] = groups
     out["data_items"] = data_items_marked(evaluation)
     for exception in out["exceptions"]:
-        exception["origin_label"] = label(f"exception_origin.{exception['origin']}", lang)
+        exception["origin_label"] = phrase(f"exception_origin.{exception['origin']}", lang)
     # A response on a topic with no finding (the advice was taken, or never given) is still the
     # department's word to the council: show it rather than drop it.
     answered = {f.topic for f in evaluation.findings}
@@ -185,4 +184,4 @@ def _topic_label(catalog: Catalog, topic: str, lang: str) -> str:
     t = catalog.topics.get(topic)
     if t is None:
         return topic
-    return t.en if lang == "en" else t.ja
+    return t.get(lang)

@@ -31,8 +31,8 @@ from itaku.checklists.workbook import FONT_NAME
 from itaku.cli.common import evaluate_files
 from itaku.engine.catalog import Catalog, Rule
 from itaku.engine.evaluation import Evaluation
-from itaku.engine.labels import label
 from itaku.engine.models import Proposal
+from itaku.engine.wording import phrase
 from itaku.reports.view import case_sort_key
 
 ITAKU = [sys.executable, "-m", "itaku"]
@@ -147,7 +147,7 @@ def test_every_kind_has_the_house_style(kind: str, lang: str, cli: Any, tmp_path
     wb = load_workbook(path)
     if kind in PER_PROPOSAL:
         assert len(wb.sheetnames) == len(files)
-    title = label(f"kind.{kind}", lang)
+    title = phrase(f"kind.{kind}", lang)
     assert wb.worksheets[0]["A1"].value.startswith(title)
 
 
@@ -168,9 +168,9 @@ def test_self_check_rows_are_the_applicable_rules_prejudged(
             assert row[1] == catalog.topics[spec.topic].ja
             assert row[2] == spec.checklist.ja
             assert row[3] == spec.source
-            assert row[4] == label(f"judgement.{status.judgement}", "ja")
+            assert row[4] == phrase(f"judgement.{status.judgement}", "ja")
             assert row[5] is None
-        judgements = ",".join(label(f"judgement.{j}", "ja") for j in ("fit", "action", "advice", "na"))
+        judgements = ",".join(phrase(f"judgement.{j}", "ja") for j in ("fit", "action", "advice", "na"))
         assert covers(ws, f"E{header + 1}") == [f'"{judgements}"']
         assert covers(ws, f"E{header + len(rows)}")
         assert ws.print_title_rows == f"${header}:${header}"
@@ -182,13 +182,13 @@ def test_self_check_in_english(cli: Any, tmp_path: Path, seed_evaluations: list[
     ws = wb.worksheets[-1]
     evaluation = seed_evaluations[-1]
     header = header_row_of(ws, "No.")
-    assert headers(ws, header) == [label(f"col.{k}", "en") for k in ("no", "topic", "check_item", "source", "judgement", "remarks")]
+    assert headers(ws, header) == [phrase(f"col.{k}", "en") for k in ("no", "topic", "check_item", "source", "judgement", "remarks")]
     applicable = [r for r in evaluation.rules if r.judgement != "na"]
     rows = data_rows(ws, header)
-    assert [r[4] for r in rows] == [label(f"judgement.{s.judgement}", "en") for s in applicable]
+    assert [r[4] for r in rows] == [phrase(f"judgement.{s.judgement}", "en") for s in applicable]
     assert [r[2] for r in rows] == [catalog.rule(s.rule_id).spec.checklist.en for s in applicable]
     assert ws.title == f"Case {evaluation.case.number}"
-    assert ws["A1"].value == label("kind.self-check", "en")
+    assert ws["A1"].value == phrase("kind.self-check", "en")
 
 
 def _expected_measures(evaluation: Evaluation) -> int:
@@ -213,7 +213,7 @@ def test_inspection_rows_are_the_promised_measures(cli: Any, tmp_path: Path, see
         rows = data_rows(ws, header)
         assert len(rows) == _expected_measures(evaluation)
         if rows:
-            results = ",".join(label(f"result.{r}", "ja") for r in inspection.RESULTS)
+            results = ",".join(phrase(f"result.{r}", "ja") for r in inspection.RESULTS)
             assert covers(ws, f"G{header + 1}") == [f'"{results}"']
             assert covers(ws, f"D{header + len(rows)}")
             for row in rows:
@@ -263,7 +263,7 @@ def test_management_record_seeds_planned_rows_from_the_period(cli: Any, tmp_path
     header = header_row_of(ws, "No.")
     assert headers(ws, header) == ["No.", "区分", "予定日", "実施日", "担当者", "相手方", "内容", "証跡"]
     rows = data_rows(ws, header)
-    assert [r[1] for r in rows[: len(events)]] == [label(f"event.{e}", "ja") for e in kinds]
+    assert [r[1] for r in rows[: len(events)]] == [phrase(f"event.{e}", "ja") for e in kinds]
     assert [r[2].date() for r in rows[: len(events)]] == dates
     assert all(r[1] is None for r in rows[len(events):]) and len(rows) == len(events) + 10
     block = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=3).value for r in range(2, header)}
@@ -318,7 +318,7 @@ def test_opinion_list_one_row_per_case_in_case_number_order(cli: Any, tmp_path: 
     for row, evaluation in zip(rows[2:], seed_evaluations, strict=True):
         assert row[1] == evaluation.case.title and row[2] == evaluation.case.department
         opinion = row[4]
-        assert opinion.startswith(label(f"verdict.{evaluation.verdict}", "ja"))
+        assert opinion.startswith(phrase(f"verdict.{evaluation.verdict}", "ja"))
         for finding in evaluation.findings:
             if finding.counts and finding.severity in ("blocker", "advice"):
                 assert finding.message.ja in opinion
@@ -346,7 +346,7 @@ def test_matrix_cells_follow_the_evaluations(cli: Any, tmp_path: Path, seed_eval
         seen += 1
         for cell, evaluation in zip(row[1:], seed_evaluations, strict=True):
             state = cell_state(evaluation, topic, catalog)
-            assert cell.value == label(f"matrix.{state}", "ja")
+            assert cell.value == phrase(f"matrix.{state}", "ja")
             assert cell.fill.fgColor.rgb.endswith(
                 {"blocker": "FFC7CE", "advice": "FFEB9C", "info": "DDEBF7", "fit": "C6EFCE", "na": "F2F2F2"}[state]
             )
@@ -470,7 +470,7 @@ def test_form_has_one_row_per_field_with_dropdowns(cli: Any, tmp_path: Path) -> 
         assert ws.cell(row=row, column=1).protection.locked
     # the parent group's label comes with the field's
     assert ws.cell(row=rows["email.sender_domain_auth.spf"], column=1).value == "メール送信／送信ドメイン認証／SPF"
-    choices = wb[label("sheet.choices", "ja")]
+    choices = wb[phrase("sheet.choices", "ja")]
     assert choices.sheet_state == "hidden"
     assert list_values(wb, covers(ws, f"C{rows['email.bulk_send']}")[0]) == ["はい", "いいえ", "未記載"]
     kinds = schema.by_path()["case.kinds"]
@@ -483,7 +483,7 @@ def test_form_has_one_row_per_field_with_dropdowns(cli: Any, tmp_path: Path) -> 
     assert subs.protection.sheet and not subs["B4"].protection.locked
     role = 2 + columns.index("role")
     assert covers(subs, f"{subs.cell(row=4, column=role).column_letter}13")
-    instructions = wb[label("sheet.instructions", "ja")]
+    instructions = wb[phrase("sheet.instructions", "ja")]
     assert any("令和" in str(c.value) for c in instructions["B"])
 
 
@@ -510,7 +510,7 @@ def test_english_form(cli: Any, tmp_path: Path) -> None:
     ws = wb["Proposal form"]
     assert headers(ws, HEADER_ROW) == ["Item", "Field", "Input", "Notes / choices"]
     rows = {ws.cell(row=r, column=2).value: r for r in range(FIRST_ROW, ws.max_row + 1)}
-    assert ws.cell(row=rows["email.sender_domain_auth.spf"], column=1).value == "E-mail／Sender domain authentication／SPF"
+    assert ws.cell(row=rows["email.sender_domain_auth.spf"], column=1).value == "E-mail / Sender domain authentication / SPF"
     assert ws.cell(row=rows["email.bulk_send"], column=3).value == "Yes"
     assert ws.cell(row=rows["case.kinds"], column=3).value == "Outsourcing"
     several = tmp_path / "form-en-21.xlsx"

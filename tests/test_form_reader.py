@@ -33,7 +33,7 @@ from itaku.checklists.workbook import workbook_bytes
 from itaku.checklists.xlsx_guard import MAX_INFLATED_BYTES
 from itaku.engine.catalog import Catalog
 from itaku.engine.errors import InputError
-from itaku.engine.messages import language
+from itaku.engine.wording import language
 
 # ------------------------------------------------------------------ helpers
 

@@ -20,7 +20,7 @@ from conftest import SEED
 from itaku.cli.main import main
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation, Evaluator
-from itaku.engine.labels import label
+from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
 from itaku.reports.markdown import md_escape
 from itaku.reports.view import agenda_text, case_sort_key, grouped_by_topic
@@ -153,7 +153,7 @@ def meeting(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Node]:
 
 def case_section(doc: Node, number: str) -> Node:
     for section in doc.find_all("section", "case"):
-        if section.find(cls="case-number").text() == label("report.case_number").format(number=number):
+        if section.find(cls="case-number").text() == phrase("case.number").format(number=number):
             return section
     raise AssertionError(f"no case {number}")
 
@@ -165,12 +165,12 @@ def test_agenda_has_one_row_per_input_in_case_number_order(meeting, evaluations)
     _, doc = meeting
     table = doc.find("table", "agenda-table")
     headers = [th.text() for th in table.find("thead").find_all("th")]
-    assert headers == [label(f"report.col.{k}") for k in ("number", "title", "department", "agenda", "verdict")]
+    assert headers == [phrase(f"report.col.{k}") for k in ("number", "title", "department", "agenda", "verdict")]
     assert all(th.attrs.get("scope") == "col" for th in table.find("thead").find_all("th"))
     rows = [[squash(cell.text()) for cell in tr.find_all() if cell.tag in ("th", "td")]
             for tr in table.find("tbody").find_all("tr")]
     expected = [
-        [e.case.number, e.case.title, e.case.department, agenda_text(e, "ja"), label(f"verdict_short.{e.verdict}")]
+        [e.case.number, e.case.title, e.case.department, agenda_text(e, "ja"), phrase(f"verdict_short.{e.verdict}")]
         for e in sorted(evaluations.values(), key=case_sort_key)
     ]
     assert rows == expected
@@ -182,10 +182,10 @@ def test_cases_follow_in_case_number_order_with_verdict_and_classification(meeti
     ordered = sorted(evaluations.values(), key=case_sort_key)
     assert [s.find(cls="case-title").text() for s in sections] == [e.case.title for e in ordered]
     for section, e in zip(sections, ordered, strict=True):
-        assert section.find(cls="verdict-text").text() == label(f"verdict.{e.verdict}")
+        assert section.find(cls="verdict-text").text() == phrase(f"verdict.{e.verdict}")
         assert f"verdict-{e.verdict}" in section.find("section", "verdict").classes
         assert section.find(cls="agenda-kind").text() == agenda_text(e, "ja")
-        assert section.find(cls="redelegation").text() == label(f"redelegation.{e.classification.redelegation}")
+        assert section.find(cls="redelegation").text() == phrase(f"redelegation.{e.classification.redelegation}")
         notes = [li.text() for li in section.find_all("ul", "classification-notes")[0].find_all("li")] \
             if e.classification.notes else []
         assert notes == [n.ja for n in e.classification.notes]
@@ -202,19 +202,19 @@ def test_findings_are_grouped_by_topic_with_severity_in_text_and_colour(meeting,
         assert len(articles) == len(expected)
         for article, f in zip(articles, expected, strict=True):
             badge = article.find("span", "sev")
-            assert badge.text() == label(f"severity.{f['severity']}")
+            assert badge.text() == phrase(f"severity.{f['severity']}")
             assert f"sev-{f['severity']}" in badge.classes
             assert article.find(cls="message").text() == f["message"]
             assert article.find(cls="ask").text() == f["ask"]
             assert article.find(cls="clause").text() == f["clause"]
             assert article.find(cls="source").text() == f["source"]
         if not e.findings:
-            assert section.find(cls="no-findings").text() == label("no_findings")
+            assert section.find(cls="no-findings").text() == phrase("no_findings")
 
 
 def test_added_items_are_marked_bold_underlined_and_in_text(meeting, evaluations) -> None:
     html, doc = meeting
-    marker = label("report.added_marker")
+    marker = phrase("report.added_marker")
     with_additions = [n for n, e in evaluations.items() if e.changes.added_items]
     assert {"24", "25", "26"} <= set(with_additions)  # the seed's 旧氏 (acceptance-seed.md)
     for number, e in evaluations.items():
@@ -244,7 +244,7 @@ def test_responses_sit_beside_their_findings_with_the_judgement(meeting, evaluat
             state = "unjudged" if f.response.closes is None else "closes" if f.response.closes else "open"
             assert f"response-{state}" in aside.classes
             assert aside.find(cls="response-text").text() == f.response.text
-            assert aside.find(cls="judgement-label").text() == label(f"response.{state}")
+            assert aside.find(cls="judgement-label").text() == phrase(f"response.{state}")
             if f.response.explain:
                 assert aside.find(cls="explain").text() == f.response.explain.ja
 
@@ -298,19 +298,19 @@ def test_html_is_self_contained_semantic_and_printable(meeting) -> None:
 def test_markdown_meeting_has_the_same_agenda_and_marks(tmp_path: Path, evaluations) -> None:
     text = report(tmp_path, SEED, "md")
     ordered = sorted(evaluations.values(), key=case_sort_key)
-    rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| " + label("report.col.number"))]
+    rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| " + phrase("report.col.number"))]
     agenda_rows = rows[: len(ordered)]
     assert [r.split(" | ")[0].removeprefix("| ") for r in agenda_rows] == [e.case.number for e in ordered]
     for e in ordered:
-        assert label(f"verdict.{e.verdict}") in text
+        assert phrase(f"verdict.{e.verdict}") in text
         for item in e.changes.added_items:
-            assert f"**<ins>{md_escape(item)}</ins>**{label('report.added_marker')}" in text
+            assert f"**<ins>{md_escape(item)}</ins>**{phrase('report.added_marker')}" in text
         for f in e.findings:
             assert md_escape(f.message.ja) in text
             if f.response and f.response.explain:
                 assert md_escape(f.response.explain.ja) in text
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert headings[1:] == [f"## {label('report.case_number').format(number=e.case.number)} {md_escape(e.case.title)}"
+    assert headings[1:] == [f"## {phrase('case.number').format(number=e.case.number)} {md_escape(e.case.title)}"
                             for e in ordered]
 
 
@@ -322,7 +322,7 @@ def test_single_proposal_has_no_agenda(tmp_path: Path, evaluations) -> None:
     assert not doc.find_all("table", "agenda-table")
     (section,) = doc.find_all("section", "case")
     assert section.find(cls="case-title").text() == evaluations["24"].case.title
-    assert doc.find("h1").text() == label("report.title.proposal")
+    assert doc.find("h1").text() == phrase("report.title.proposal")
 
 
 def test_exceptions_all_appear_with_their_status(tmp_path: Path, durable: Evaluator, catalog: Catalog) -> None:
@@ -341,7 +341,7 @@ def test_exceptions_all_appear_with_their_status(tmp_path: Path, durable: Evalua
     doc = parse(report(tmp_path, [path]))
     rows = doc.find("table", "exceptions-table").find("tbody").find_all("tr")
     shown = [(r.find("th").text(), r.find("strong").text()) for r in rows]
-    assert shown == [(x.rule_id, label(f"exception.{x.status}")) for x in evaluated.exceptions]
+    assert shown == [(x.rule_id, phrase(f"exception.{x.status}")) for x in evaluated.exceptions]
     assert {x.status for x in evaluated.exceptions} >= {"accepted", "unused"}
     excepted = doc.find("article", "finding", data_rule=fired[0].rule_id)
     assert "excepted" in excepted.classes
@@ -426,28 +426,28 @@ def test_lang_en_uses_english_labels_and_messages(tmp_path: Path, evaluations) -
     doc = parse(html)
     assert doc.find("html").attrs["lang"] == "en"
     headers = [th.text() for th in doc.find("table", "agenda-table").find("thead").find_all("th")]
-    assert headers == [label(f"report.col.{k}", "en") for k in ("number", "title", "department", "agenda", "verdict")]
-    assert doc.find("h1").text() == label("report.title.meeting", "en")
+    assert headers == [phrase(f"report.col.{k}", "en") for k in ("number", "title", "department", "agenda", "verdict")]
+    assert doc.find("h1").text() == phrase("report.title.meeting", "en")
     for number, e in evaluations.items():
         section = case_section_en(doc, number)
-        assert section.find(cls="verdict-text").text() == label(f"verdict.{e.verdict}", "en")
+        assert section.find(cls="verdict-text").text() == phrase(f"verdict.{e.verdict}", "en")
         messages = [m.text() for m in section.find_all(cls="message")]
         assert sorted(messages) == sorted(f.message.en for f in e.findings)
     for key in ("report.findings", "report.data_items", "report.opinion"):
-        assert label(key, "en") in html
+        assert phrase(key, "en") in html
     headings = {squash(h.text()) for level in ("h1", "h2", "h3", "th") for h in doc.find_all(level)}
-    japanese = {label(key, "ja") for key in ("report.findings", "report.data_items", "report.agenda",
+    japanese = {phrase(key, "ja") for key in ("report.findings", "report.data_items", "report.agenda",
                                             "report.opinion", "report.col.title", "report.department")}
     assert not headings & japanese
-    assert label("verdict.advice", "ja") not in html
+    assert phrase("verdict.advice", "ja") not in html
     md = report(tmp_path, SEED, "md", "--lang", "en")
-    assert md.startswith(f"# {label('report.title.meeting', 'en')}\n")
-    assert md_escape(label("report.added_marker", "en")) in md
+    assert md.startswith(f"# {phrase('report.title.meeting', 'en')}\n")
+    assert md_escape(phrase("report.added_marker", "en")) in md
 
 
 def case_section_en(doc: Node, number: str) -> Node:
     for section in doc.find_all("section", "case"):
-        if section.find(cls="case-number").text() == label("report.case_number", "en").format(number=number):
+        if section.find(cls="case-number").text() == phrase("case.number", "en").format(number=number):
             return section
     raise AssertionError(f"no case {number}")
 
@@ -455,7 +455,7 @@ def case_section_en(doc: Node, number: str) -> Node:
 def test_dash_writes_markdown_to_stdout(tmp_path: Path, cli, evaluations) -> None:
     result = cli("report", seed_file("27"), "--format", "md", "-o", "-")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith(f"# {label('report.title.proposal')}\n")
+    assert result.stdout.startswith(f"# {phrase('report.title.proposal')}\n")
     assert md_escape(evaluations["27"].case.title) in result.stdout
     assert not list(tmp_path.iterdir())
 

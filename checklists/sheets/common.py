@@ -14,7 +14,7 @@ from itaku.checklists import schema
 from itaku.checklists import workbook as wbk
 from itaku.engine.catalog import Catalog, Rule
 from itaku.engine.evaluation import Evaluation, ExceptionStatus
-from itaku.engine.labels import label
+from itaku.engine.wording import phrase
 from itaku.reports.view import agenda_text
 
 BLANK_ROWS = 10  # rows left for entries nobody planned (extra events, extra sends)
@@ -45,33 +45,32 @@ def shown(evaluation: Evaluation, path: str, lang: str) -> str:
     if value is None or node is None:
         return "—" if value is None else str(value)
     if node.kind == schema.YESNO:
-        return label("yesno.true" if value else "yesno.false", lang)
+        return phrase("yesno.true" if value else "yesno.false", lang)
     if node.kind == schema.ENUM:
         return schema.choice_label(node, str(value), lang)
     if isinstance(value, list):
-        sep = "、" if lang == "ja" else ", "
+        sep = phrase("sep.list", lang)
         if node.kind == schema.ENUM_LIST:
-            return sep.join(schema.choice_label(node, str(v), lang) for v in value) or label("list.empty", lang)
+            return sep.join(schema.choice_label(node, str(v), lang) for v in value) or phrase("list.empty", lang)
         return sep.join(str(v) for v in value) or "—"
     return str(value)
 
 
 def case_line(evaluation: Evaluation, lang: str) -> str:
     """資料27 一斉メール配信における…"""
-    prefix = f"資料{evaluation.case.number}" if lang == "ja" else f"Case {evaluation.case.number}"
-    return f"{prefix}　{evaluation.case.title}" if lang == "ja" else f"{prefix}: {evaluation.case.title}"
+    number = phrase("case.number", lang, number=evaluation.case.number)
+    return phrase("case.line", lang, number=number, title=evaluation.case.title)
 
 
 def period_text(evaluation: Evaluation, lang: str) -> str:
     start, end = date_at(evaluation, "period.start"), date_at(evaluation, "period.end")
     if start is None and end is None:
         return "—"
-    return f"{start.isoformat() if start else '—'} 〜 {end.isoformat() if end else '—'}"
+    return phrase("date.period", lang, start=start.isoformat() if start else "—", end=end.isoformat() if end else "—")
 
 
 def classification_text(evaluation: Evaluation, lang: str) -> str:
-    sep = "／" if lang == "ja" else " / "
-    return agenda_text(evaluation, lang) + sep + label(f"redelegation.{evaluation.classification.redelegation}", lang)
+    return agenda_text(evaluation, lang) + phrase("sep.path", lang) + phrase(f"redelegation.{evaluation.classification.redelegation}", lang)
 
 
 def proposal_sheet(
@@ -79,15 +78,15 @@ def proposal_sheet(
 ) -> tuple[Worksheet, str]:
     """A new sheet of checklist `kind` for one proposal, named by its case number (unique within
     the workbook), with its column widths and title row; returns the sheet and its printed title."""
-    base = wbk.sheet_title(f"資料{evaluation.case.number}" if lang == "ja" else f"Case {evaluation.case.number}")
+    base = wbk.sheet_title(phrase("case.number", lang, number=evaluation.case.number))
     name, n = base, 2
     while name in wb.sheetnames:
         name = wbk.sheet_title(f"{base[:27]}({n})")
         n += 1
     ws = wb.create_sheet(name)
     wbk.set_widths(ws, widths)
-    wbk.title_row(ws, label(f"kind.{kind}", lang), columns)
-    return ws, f"{label(f'kind.{kind}', lang)}　{case_line(evaluation, lang)}"
+    wbk.title_row(ws, phrase(f"kind.{kind}", lang), columns)
+    return ws, phrase("checklist.print_title", lang, kind=phrase(f"kind.{kind}", lang), case=case_line(evaluation, lang))
 
 
 def header_block(ws: Worksheet, row: int, pairs: Sequence[tuple[str, Any]], columns: int, label_columns: int = 2) -> int:
@@ -119,7 +118,7 @@ def rule_spec(catalog: Catalog, rule_id: str) -> Rule | None:
 
 def topic_label(catalog: Catalog, topic: str, lang: str) -> str:
     t = catalog.topics.get(topic)
-    return topic if t is None else (t.en if lang == "en" else t.ja)
+    return topic if t is None else t.get(lang)
 
 
 def finish(ws: Worksheet, title: str, header_row: int, columns: int, landscape: bool = True, freeze_column: int = 1) -> None:
@@ -133,8 +132,8 @@ def finish(ws: Worksheet, title: str, header_row: int, columns: int, landscape: 
 
 def exception_text(exception: ExceptionStatus, lang: str) -> str:
     """An exception in one line: rule, what became of it, reason, decision and end date."""
-    parts = [f"{exception.rule_id}: {label(f'exception.{exception.status}', lang)}"]
+    parts = [f"{exception.rule_id}: {phrase(f'exception.{exception.status}', lang)}"]
     parts += [p for p in (exception.reason, exception.decision) if p]
     if exception.until:
-        parts.append(("〜" if lang == "ja" else "until ") + exception.until.isoformat())
+        parts.append(phrase("date.until", lang, date=exception.until.isoformat()))
     return " / ".join(parts)

@@ -19,7 +19,7 @@ from itaku.checklists import workbook as wbk
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
-from itaku.engine.labels import label
+from itaku.engine.wording import phrase
 
 MEASURE_SECTIONS = (
     "vendor", "contract", "system", "application_site", "email", "devices", "lifecycle", "supervision",
@@ -46,7 +46,7 @@ METHODS = ("documents", "interview", "on_site", "screen")
 def measures(evaluation: Evaluation, lang: str) -> Iterator[tuple[str, str, str]]:
     """(field path as rules name it, group label, measure label) of every promised measure, in
     model order; a subcontractor's measure is named `subcontractors.<field>`."""
-    sep = "／"
+    sep = phrase("sep.path", lang)
     for node in schema.walk():
         if node.kind != schema.YESNO or node.path.split(".")[0] not in MEASURE_SECTIONS or node.path in NOT_MEASURES:
             continue
@@ -81,18 +81,18 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     columns = len(WIDTHS)
     ws, title = common.proposal_sheet(wb, evaluation, "inspection", WIDTHS, columns, lang)
     row = common.header_block(ws, 2, [
-        (label("head.case", lang), common.case_line(evaluation, lang)),
-        (label("col.department", lang), evaluation.case.department),
-        (label("head.vendor", lang), common.shown(evaluation, "vendor.name", lang)),
-        (label("head.period", lang), common.period_text(evaluation, lang)),
+        (phrase("head.case", lang), common.case_line(evaluation, lang)),
+        (phrase("col.department", lang), evaluation.case.department),
+        (phrase("head.vendor", lang), common.shown(evaluation, "vendor.name", lang)),
+        (phrase("head.period", lang), common.period_text(evaluation, lang)),
     ], columns)
-    row = common.note_row(ws, row, label("note.inspection", lang), columns)
+    row = common.note_row(ws, row, phrase("note.inspection", lang), columns)
     header = row
-    wbk.header_row(ws, header, [label(f"col.{k}", lang) for k in (
+    wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in (
         "no", "group", "measure", "method", "check_date", "checker", "result", "remarks",
     )])
     found = list(measures(evaluation, lang))
-    prefix = "観点: " if lang == "ja" else "Look at: "
+    prefix = phrase("inspection.viewpoint", lang)
     for number, (path, group, text) in enumerate(found, start=1):
         r = header + number
         viewpoint = _viewpoint(catalog, evaluation, path, lang)
@@ -102,13 +102,13 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         for column in range(4, columns + 1):
             wbk.put(ws, r, column, None)
     if not found:
-        common.note_row(ws, header + 1, label("note.no_measures", lang), columns)
+        common.note_row(ws, header + 1, phrase("note.no_measures", lang), columns)
     else:
         last = header + len(found)
-        wbk.dropdown(ws, f"D{header + 1}:D{last}", [label(f"method.{m}", lang) for m in METHODS], strict=False,
-                     title=label("col.method", lang))
-        wbk.dropdown(ws, f"G{header + 1}:G{last}", [label(f"result.{r}", lang) for r in RESULTS],
-                     title=label("col.result", lang))
+        wbk.dropdown(ws, f"D{header + 1}:D{last}", [phrase(f"method.{m}", lang) for m in METHODS], strict=False,
+                     title=phrase("col.method", lang))
+        wbk.dropdown(ws, f"G{header + 1}:G{last}", [phrase(f"result.{r}", lang) for r in RESULTS],
+                     title=phrase("col.result", lang))
         for r in range(header + 1, last + 1):
             ws.cell(row=r, column=5).number_format = wbk.DATE_FORMAT
     common.finish(ws, title, header, columns)

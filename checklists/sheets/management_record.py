@@ -23,7 +23,7 @@ from itaku.checklists import workbook as wbk
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
-from itaku.engine.labels import label
+from itaku.engine.wording import phrase
 
 EVENTS = ("handover", "inspection", "phone", "report", "deletion")
 WIDTHS = [6, 16, 12, 12, 14, 14, 40, 20]
@@ -66,21 +66,21 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     del catalog  # the record reads only the proposal; the signature is the same for every sheet
     columns = len(WIDTHS)
     ws, title = common.proposal_sheet(wb, evaluation, "management-record", WIDTHS, columns, lang)
-    sep = "、" if lang == "ja" else ", "
+    sep = phrase("sep.list", lang)
     row = common.header_block(ws, 2, [
-        (label("head.case", lang), common.case_line(evaluation, lang)),
-        (label("col.department", lang), evaluation.case.department),
-        (label("head.vendor", lang), common.shown(evaluation, "vendor.name", lang)),
-        (label("head.period", lang), common.period_text(evaluation, lang)),
-        (label("head.data_items", lang), sep.join(evaluation.data_items) or "—"),
-        (label("head.handlers", lang), ""),
+        (phrase("head.case", lang), common.case_line(evaluation, lang)),
+        (phrase("col.department", lang), evaluation.case.department),
+        (phrase("head.vendor", lang), common.shown(evaluation, "vendor.name", lang)),
+        (phrase("head.period", lang), common.period_text(evaluation, lang)),
+        (phrase("head.data_items", lang), sep.join(evaluation.data_items) or "—"),
+        (phrase("head.handlers", lang), ""),
     ], columns)
     # the handlers line is for the department to fill in: the proposal names no persons
     ws.cell(row=row - 1, column=3).value = None
     ws.cell(row=row - 1, column=3).fill = wbk.INPUT_FILL
-    row = common.note_row(ws, row, label("note.planned_rows", lang), columns)
+    row = common.note_row(ws, row, phrase("note.planned_rows", lang), columns)
     header = row
-    wbk.header_row(ws, header, [label(f"col.{k}", lang) for k in (
+    wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in (
         "no", "event", "planned", "done_on", "staff", "counterpart", "content", "evidence",
     )])
     events = planned_events(evaluation)
@@ -89,12 +89,12 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         r = header + number
         event, day = events[number - 1] if number <= len(events) else (None, None)
         wbk.put(ws, r, 1, number, horizontal="center")
-        wbk.put(ws, r, 2, label(f"event.{event}", lang) if event else None)
+        wbk.put(ws, r, 2, phrase(f"event.{event}", lang) if event else None)
         wbk.put(ws, r, 3, day)
         for column in range(4, columns + 1):
             wbk.put(ws, r, column, None)
         for column in (3, 4):
             ws.cell(row=r, column=column).number_format = wbk.DATE_FORMAT
-    wbk.dropdown(ws, f"B{header + 1}:B{header + total}", [label(f"event.{e}", lang) for e in EVENTS],
-                 title=label("col.event", lang))
+    wbk.dropdown(ws, f"B{header + 1}:B{header + total}", [phrase(f"event.{e}", lang) for e in EVENTS],
+                 title=phrase("col.event", lang))
     common.finish(ws, title, header, columns)

@@ -12,7 +12,7 @@ from itaku.checklists import workbook as wbk
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import SEVERITY_RANK, Catalog
 from itaku.engine.evaluation import Evaluation
-from itaku.engine.labels import label
+from itaku.engine.wording import phrase
 from itaku.reports.view import case_sort_key
 
 FILLS = {
@@ -47,31 +47,31 @@ def cell_state(evaluation: Evaluation, topic: str, catalog: Catalog) -> str:
 
 def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: str) -> None:
     """The one sheet of the matrix."""
-    ws = wb.create_sheet(wbk.sheet_title(label("kind.matrix", lang)))
+    ws = wb.create_sheet(wbk.sheet_title(phrase("kind.matrix", lang)))
     ordered = sorted(evaluations, key=case_sort_key)
     columns = 1 + len(ordered)
     wbk.set_widths(ws, [30] + [14] * len(ordered))
-    title = label("kind.matrix", lang)
+    title = phrase("kind.matrix", lang)
     wbk.title_row(ws, title, columns)
     header = 3
-    wbk.put(ws, 2, 1, label("col.title", lang), bold=True, fill=wbk.HEADER_FILL, size=9)
-    wbk.put(ws, header, 1, label("col.topic_id", lang), bold=True, fill=wbk.HEADER_FILL)
+    wbk.put(ws, 2, 1, phrase("col.title", lang), bold=True, fill=wbk.HEADER_FILL, size=9)
+    wbk.put(ws, header, 1, phrase("col.topic_id", lang), bold=True, fill=wbk.HEADER_FILL)
     for i, evaluation in enumerate(ordered, start=2):
-        number = f"資料{evaluation.case.number}" if lang == "ja" else f"Case {evaluation.case.number}"
+        number = phrase("case.number", lang, number=evaluation.case.number)
         wbk.put(ws, 2, i, evaluation.case.title, size=8, fill=wbk.HEADER_FILL)
         wbk.put(ws, header, i, number, bold=True, fill=wbk.HEADER_FILL, horizontal="center")
     row = header + 1
-    wbk.put(ws, row, 1, label("head.verdict", lang), bold=True, fill=wbk.GROUP_FILL)
+    wbk.put(ws, row, 1, phrase("head.verdict", lang), bold=True, fill=wbk.GROUP_FILL)
     for i, evaluation in enumerate(ordered, start=2):
-        wbk.put(ws, row, i, label(f"verdict_short.{evaluation.verdict}", lang), bold=True, horizontal="center")
+        wbk.put(ws, row, i, phrase(f"verdict_short.{evaluation.verdict}", lang), bold=True, horizontal="center")
     for topic in topics(catalog):
         row += 1
         wbk.put(ws, row, 1, common.topic_label(catalog, topic, lang))
         for i, evaluation in enumerate(ordered, start=2):
             state = cell_state(evaluation, topic, catalog)
-            wbk.put(ws, row, i, label(f"matrix.{state}", lang), fill=FILLS[state], horizontal="center")
+            wbk.put(ws, row, i, phrase(f"matrix.{state}", lang), fill=FILLS[state], horizontal="center")
     last = row
-    common.note_row(ws, last + 2, label("matrix.legend", lang), columns)
+    common.note_row(ws, last + 2, phrase("matrix.legend", lang), columns)
     wbk.fit_row_heights(ws, 2, ws.max_row)
     # the case numbers repeat on every printed page; the topic column stays when scrolling right
     wbk.page_setup(ws, title, header, columns, landscape=True, freeze_column=2, title_rows=f"2:{header}")

@@ -8,7 +8,7 @@ from itaku.checklists import workbook as wbk
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
-from itaku.engine.labels import label
+from itaku.engine.wording import phrase
 from itaku.reports.view import agenda_text, case_sort_key
 
 WIDTHS = [9, 34, 14, 9, 70, 44]
@@ -16,13 +16,13 @@ WIDTHS = [9, 34, 14, 9, 70, 44]
 
 def opinion(evaluation: Evaluation, lang: str) -> str:
     """The verdict phrase, then each counted blocker and advice in the advisor's words, numbered."""
-    lines = [label(f"verdict.{evaluation.verdict}", lang)]
+    lines = [phrase(f"verdict.{evaluation.verdict}", lang)]
     items = [f for f in evaluation.findings if f.counts and f.severity in ("blocker", "advice")]
     for i, f in enumerate(items, start=1):
-        mark = label(f"severity.{f.severity}", lang)
-        lines.append(f"（{i}）【{mark}】{f.message.get(lang)}" if lang == "ja" else f"({i}) [{mark}] {f.message.get(lang)}")
-    name = label("col.exception", lang)
-    lines += [f"【{name}】" + common.exception_text(e, lang) for e in evaluation.exceptions]
+        mark = phrase(f"severity.{f.severity}", lang)
+        lines.append(phrase("opinion.item", lang, number=i, mark=mark, text=f.message.get(lang)))
+    name = phrase("col.exception", lang)
+    lines += [phrase("opinion.tagged", lang, name=name, text=common.exception_text(e, lang)) for e in evaluation.exceptions]
     return "\n".join(lines)
 
 
@@ -31,20 +31,22 @@ def responses(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
     out = []
     for topic, text in evaluation.responses.items():
         name = common.topic_label(catalog, topic, lang)
-        out.append(f"【{name}】{text}" if lang == "ja" else f"[{name}] {text}")
+        out.append(phrase("opinion.tagged", lang, name=name, text=text))
     return "\n".join(out)
 
 
 def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: str) -> None:
     """The one sheet of the list."""
-    ws = wb.create_sheet(wbk.sheet_title(label("kind.opinion-list", lang)))
+    ws = wb.create_sheet(wbk.sheet_title(phrase("kind.opinion-list", lang)))
     columns = len(WIDTHS)
     wbk.set_widths(ws, WIDTHS)
     meetings = sorted({e.case.meeting.isoformat() for e in evaluations if e.case.meeting})
-    title = label("kind.opinion-list", lang) + (f"（{'、'.join(meetings)}）" if meetings else "")
+    title = phrase("kind.opinion-list", lang)
+    if meetings:
+        title = phrase("opinion.title_meetings", lang, title=title, meetings=phrase("sep.list", lang).join(meetings))
     wbk.title_row(ws, title, columns)
     header = 2
-    wbk.header_row(ws, header, [label(f"col.{k}", lang) for k in (
+    wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in (
         "case_number", "title", "department", "agenda", "opinion", "response",
     )])
     for number, evaluation in enumerate(sorted(evaluations, key=case_sort_key), start=1):

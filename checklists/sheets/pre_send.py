@@ -13,7 +13,7 @@ from itaku.checklists import workbook as wbk
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
-from itaku.engine.labels import label
+from itaku.engine.wording import phrase
 
 DEFAULT_SENDS = 10
 COLUMNS = ("no", "send_date", "content", "recipient_count", "bcc", "body", "attachment",
@@ -37,7 +37,7 @@ def _mail_measures(evaluation: Evaluation, lang: str) -> str:
     email = schema.by_path().get("email")
     if email is None:
         return "—"
-    sep = "、" if lang == "ja" else ", "
+    sep = phrase("sep.list", lang)
     names = [
         n.label(lang) for n in email.leaves()
         if n.kind == schema.YESNO and common.value_at(evaluation, n.path) is True and n.path != "email.bulk_send"
@@ -52,18 +52,18 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     ws, title = common.proposal_sheet(wb, evaluation, "pre-send", WIDTHS, columns, lang)
     rows, default = planned_rows(evaluation)
     row = common.header_block(ws, 2, [
-        (label("head.case", lang), common.case_line(evaluation, lang)),
-        (label("col.department", lang), evaluation.case.department),
-        (label("head.vendor", lang), common.shown(evaluation, "vendor.name", lang)),
-        (label("head.recipients", lang), common.shown(evaluation, "email.recipients", lang)),
-        (label("head.attachments", lang), common.shown(evaluation, "email.attachments", lang)),
-        (label("head.planned_sends", lang), common.shown(evaluation, "email.planned_sends", lang)),
-        (label("head.measures", lang), _mail_measures(evaluation, lang)),
+        (phrase("head.case", lang), common.case_line(evaluation, lang)),
+        (phrase("col.department", lang), evaluation.case.department),
+        (phrase("head.vendor", lang), common.shown(evaluation, "vendor.name", lang)),
+        (phrase("head.recipients", lang), common.shown(evaluation, "email.recipients", lang)),
+        (phrase("head.attachments", lang), common.shown(evaluation, "email.attachments", lang)),
+        (phrase("head.planned_sends", lang), common.shown(evaluation, "email.planned_sends", lang)),
+        (phrase("head.measures", lang), _mail_measures(evaluation, lang)),
     ], columns, label_columns=3)
     if default:
-        row = common.note_row(ws, row, label("note.default_sends", lang).format(n=rows), columns)
+        row = common.note_row(ws, row, phrase("note.default_sends", lang).format(n=rows), columns)
     header = row
-    wbk.header_row(ws, header, [label(f"col.{k}", lang) for k in COLUMNS])
+    wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in COLUMNS])
     for number in range(1, rows + 1):
         r = header + number
         wbk.put(ws, r, 1, number, horizontal="center")
@@ -72,6 +72,6 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         for column in (2, 10):
             ws.cell(row=r, column=column).number_format = wbk.DATE_FORMAT
     if rows:
-        wbk.dropdown(ws, f"E{header + 1}:G{header + rows}", [label(f"check.{c}", lang) for c in CHECKS],
-                     title=label("col.result", lang))
+        wbk.dropdown(ws, f"E{header + 1}:G{header + rows}", [phrase(f"check.{c}", lang) for c in CHECKS],
+                     title=phrase("col.result", lang))
     common.finish(ws, title, header, columns)

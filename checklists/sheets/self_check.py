@@ -8,7 +8,7 @@ from itaku.checklists import workbook as wbk
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
-from itaku.engine.labels import label
+from itaku.engine.wording import phrase
 
 JUDGEMENTS = ("fit", "action", "advice", "na")
 WIDTHS = [6, 20, 52, 44, 12, 28]
@@ -24,15 +24,15 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     columns = len(WIDTHS)
     ws, title = common.proposal_sheet(wb, evaluation, "self-check", WIDTHS, columns, lang)
     row = common.header_block(ws, 2, [
-        (label("head.case", lang), common.case_line(evaluation, lang)),
-        (label("col.department", lang), evaluation.case.department),
-        (label("head.classification", lang), common.classification_text(evaluation, lang)),
-        (label("head.verdict", lang), label(f"verdict_short.{evaluation.verdict}", lang)),
-        (label("head.as_of", lang), evaluation.as_of.isoformat()),
+        (phrase("head.case", lang), common.case_line(evaluation, lang)),
+        (phrase("col.department", lang), evaluation.case.department),
+        (phrase("head.classification", lang), common.classification_text(evaluation, lang)),
+        (phrase("head.verdict", lang), phrase(f"verdict_short.{evaluation.verdict}", lang)),
+        (phrase("head.as_of", lang), evaluation.as_of.isoformat()),
     ], columns)
-    row = common.note_row(ws, row, label("note.self_check", lang), columns)
+    row = common.note_row(ws, row, phrase("note.self_check", lang), columns)
     header = row
-    wbk.header_row(ws, header, [label(f"col.{k}", lang) for k in ("no", "topic", "check_item", "source", "judgement", "remarks")])
+    wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in ("no", "topic", "check_item", "source", "judgement", "remarks")])
     rows = applicable(evaluation)
     excepted = {e.rule_id: common.exception_text(e, lang) for e in evaluation.exceptions}
     for number, (rule_id, judgement) in enumerate(rows, start=1):
@@ -42,16 +42,16 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         wbk.put(ws, r, 2, common.topic_label(catalog, spec.topic, lang) if spec else "—")
         wbk.put(ws, r, 3, spec.checklist.get(lang) if spec else rule_id)
         wbk.put(ws, r, 4, spec.source if spec else "")
-        wbk.put(ws, r, 5, label(f"judgement.{judgement}", lang), horizontal="center")
+        wbk.put(ws, r, 5, phrase(f"judgement.{judgement}", lang), horizontal="center")
         wbk.put(ws, r, 6, excepted.pop(rule_id, None))
     if not rows:
-        common.note_row(ws, header + 1, label("note.no_rules", lang), columns)
+        common.note_row(ws, header + 1, phrase("note.no_rules", lang), columns)
     # every exception appears: those of rules without a row here go below the table
     for offset, text in enumerate(excepted.values(), start=max(len(rows), 1) + 2):
         common.note_row(ws, header + offset, text, columns)
     else:
         wbk.dropdown(
-            ws, f"E{header + 1}:E{header + len(rows)}", [label(f"judgement.{j}", lang) for j in JUDGEMENTS],
-            title=label("col.judgement", lang),
+            ws, f"E{header + 1}:E{header + len(rows)}", [phrase(f"judgement.{j}", lang) for j in JUDGEMENTS],
+            title=phrase("col.judgement", lang),
         )
     common.finish(ws, title, header, columns)

@@ -13,10 +13,10 @@ from pathlib import Path
 import click
 
 from itaku.checklists.kinds import KINDS
-from itaku.checklists.messages import fmsg
 from itaku.cli.common import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
 from itaku.engine.catalog import default_catalog
 from itaku.engine.errors import InputError
+from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
 from itaku.files.writing import check_target, write_bytes_atomic
 
@@ -28,7 +28,7 @@ OUTPUT = click.option(
 
 def _check_suffix(output: Path) -> None:
     if output.suffix.lower() != ".xlsx":
-        raise InputError(str(output), None, fmsg("output_suffix"))
+        raise InputError(str(output), None, phrase("excel.output_suffix"))
 
 
 def _done(output: Path, started: float, verbose: bool) -> None:
@@ -98,10 +98,10 @@ def checklist(
     if kind == "pre-send":
         for evaluation in evaluations:
             if not sends_bulk_mail(evaluation):
-                click.echo(f"itaku: {evaluation.source}: {fmsg('skipped_no_bulk_send')}", err=True)
+                click.echo(f"itaku: {evaluation.source}: {phrase('excel.skipped_no_bulk_send')}", err=True)
         evaluations = [e for e in evaluations if sends_bulk_mail(e)]
         if not evaluations:
-            raise InputError(", ".join(str(f) for f in files), None, fmsg("no_bulk_send"))
+            raise InputError(", ".join(str(f) for f in files), None, phrase("excel.no_bulk_send"))
     wb = build_checklist(kind, evaluations, catalog, lang)
     write_bytes_atomic(output, wbk.workbook_bytes(wb), inputs)
     _done(output, started, verbose)

@@ -15,9 +15,9 @@ import click
 from itaku.engine.catalog import Catalog, default_catalog
 from itaku.engine.errors import ItakuError
 from itaku.engine.evaluation import Evaluation, Evaluator
-from itaku.engine.messages import language
 from itaku.engine.safe_text import inert
 from itaku.engine.waivers import Register
+from itaku.engine.wording import language
 from itaku.files.reading import load_proposal, load_register
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -14,6 +14,7 @@ from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.lint import lint
 from itaku.engine.rule_examples import run_examples
+from itaku.engine.wording import phrase
 
 
 def _summary(c: Compiled) -> dict[str, object]:
@@ -83,34 +84,33 @@ def explain(rule_id: str, lang: str) -> None:
     if c is None:
         raise InputError(rule_id, None, "unknown rule id (see `itaku rules list`)")
     spec = c.spec
-    en = lang == "en"
     out = [f"{c.id}  ({c.file}:{c.line})"]
     if isinstance(spec, Rule):
         topic = catalog.topics[spec.topic]
         out += [
-            f"{'Title' if en else '題名'}: {spec.title.get(lang)}",
-            f"{'Topic' if en else '区分'}: {topic.en if en else topic.ja} [{spec.topic}]",
-            f"{'Severity' if en else '重要度'}: {spec.severity}",
-            f"{'Message' if en else '意見'}: {spec.message.get(lang).strip()}",
-            f"{'Checklist' if en else '確認項目'}: {spec.checklist.get(lang)}",
-            f"{'Ask the vendor' if en else '確認事項'}: {spec.ask.get(lang)}",
-            f"{'Sample clause' if en else '追記例'}: {spec.clause.get(lang)}",
+            f"{phrase('explain.title', lang)}: {spec.title.get(lang)}",
+            f"{phrase('explain.topic', lang)}: {topic.get(lang)} [{spec.topic}]",
+            f"{phrase('explain.severity', lang)}: {spec.severity}",
+            f"{phrase('explain.message', lang)}: {spec.message.get(lang).strip()}",
+            f"{phrase('explain.checklist', lang)}: {spec.checklist.get(lang)}",
+            f"{phrase('explain.ask', lang)}: {spec.ask.get(lang)}",
+            f"{phrase('explain.clause', lang)}: {spec.clause.get(lang)}",
         ]
         if spec.unstated:
-            out.append(f"{'Not stated' if en else '未記載の扱い'}: {spec.unstated}")
+            out.append(f"{phrase('explain.unstated', lang)}: {spec.unstated}")
         if not spec.waivable:
             out.append("waivable: false")
         for name, param in spec.parameters.items():
-            out.append(f"{'Parameter' if en else 'パラメータ'} {name} = {c.params[name]} "
+            out.append(f"{phrase('explain.parameter', lang)} {name} = {c.params[name]} "
                        f"({', '.join(param.choices)}): {param.about.get(lang)}")
         if spec.response:
-            out.append(f"{'A response closes it when it mentions' if en else '回答が指摘に対応する条件'}: "
+            out.append(f"{phrase('explain.response', lang)}: "
                        f"{' / '.join(spec.response.must_mention)}")
     else:
-        out += [f"derive: {spec.derive}", f"{'Note' if en else '説明'}: {spec.note.get(lang)}"]
+        out += [f"derive: {spec.derive}", f"{phrase('explain.note', lang)}: {spec.note.get(lang)}"]
     eff = spec.effective
-    out.append(f"{'In force' if en else '適用期間'}: {eff.from_ or '—'} .. {eff.until or '—'}")
-    out.append(f"{'Source' if en else '根拠'}: {spec.source}")
+    out.append(f"{phrase('explain.in_force', lang)}: {eff.from_ or '—'} .. {eff.until or '—'}")
+    out.append(f"{phrase('explain.source', lang)}: {spec.source}")
     if spec.applies:
         out.append(f"applies: {json.dumps(spec.applies, ensure_ascii=False, default=str)}")
     if spec.when:

@@ -14,9 +14,9 @@ import click
 
 from itaku.engine.errors import InputError
 from itaku.engine.loader import parse_proposal
-from itaku.engine.messages import msg
 from itaku.engine.models import Proposal
 from itaku.engine.waivers import Register, parse_register
+from itaku.engine.wording import phrase
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
@@ -33,43 +33,43 @@ def warn_on_stderr(text: str) -> None:
 def read_text(path: Path) -> str:
     """The file's text as UTF-8 (a byte-order mark is accepted); refuses other encodings by name."""
     if path.is_dir():
-        raise InputError(str(path), None, msg("is_directory"))
+        raise InputError(str(path), None, phrase("error.is_directory"))
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InputError(str(path), None, msg("too_large", size=size, limit=MAX_FILE_BYTES))
+            raise InputError(str(path), None, phrase("error.too_large", size=size, limit=MAX_FILE_BYTES))
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(str(path), None, msg("not_found")) from None
+        raise InputError(str(path), None, phrase("error.not_found")) from None
     except OSError as exc:
-        raise InputError(str(path), None, msg("unreadable", error=exc.strerror or str(exc))) from None
+        raise InputError(str(path), None, phrase("error.unreadable", error=exc.strerror or str(exc))) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and raw[1:2] == b"\x00" and raw[0:1] != b"\x00"):
-        raise InputError(str(path), None, msg("encoding", encoding="UTF-16"))
+        raise InputError(str(path), None, phrase("error.encoding", encoding="UTF-16"))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw:
-        raise InputError(str(path), None, msg("binary"))
+        raise InputError(str(path), None, phrase("error.binary"))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         try:
             raw.decode("cp932")
         except UnicodeDecodeError:
-            raise InputError(str(path), None, msg("encoding", encoding="?")) from None
-        raise InputError(str(path), None, msg("encoding", encoding="Shift_JIS")) from None
+            raise InputError(str(path), None, phrase("error.encoding", encoding="?")) from None
+        raise InputError(str(path), None, phrase("error.encoding", encoding="Shift_JIS")) from None
 
 
 def load_proposal(path: Path, warn: Callable[[str], None] = warn_on_stderr) -> Proposal:
     """Read and validate one proposal file, whatever its kind (by suffix)."""
     if path.is_dir():
-        raise InputError(str(path), None, msg("is_directory"))
+        raise InputError(str(path), None, phrase("error.is_directory"))
     suffix = path.suffix.lower()
     if suffix in FORM_SUFFIXES:
         from itaku.checklists.form_reader import read_form  # openpyxl only when a form is read
 
         return read_form(path, warn)
     if suffix not in SUFFIXES:
-        raise InputError(str(path), None, msg("bad_suffix", suffixes=", ".join(sorted(SUFFIXES))))
+        raise InputError(str(path), None, phrase("error.bad_suffix", suffixes=", ".join(sorted(SUFFIXES))))
     return parse_proposal(read_text(path), str(path), suffix)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from itaku.engine.errors import InputError
-from itaku.engine.messages import msg
+from itaku.engine.wording import phrase
 
 
 def check_target(target: Path, inputs: Iterable[Path]) -> None:
@@ -16,9 +16,9 @@ def check_target(target: Path, inputs: Iterable[Path]) -> None:
     resolved = target.resolve()
     for source in inputs:
         if source.resolve() == resolved:
-            raise InputError(str(target), None, msg("output_is_input"))
+            raise InputError(str(target), None, phrase("error.output_is_input"))
     if target.is_dir():
-        raise InputError(str(target), None, msg("output_is_directory"))
+        raise InputError(str(target), None, phrase("error.output_is_directory"))
 
 
 def write_atomic(target: Path, write: Callable[[Path], None], inputs: Iterable[Path] = ()) -> None:
@@ -29,7 +29,7 @@ def write_atomic(target: Path, write: Callable[[Path], None], inputs: Iterable[P
     check_target(target, inputs)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise InputError(str(target), None, msg("output_dir_missing"))
+        raise InputError(str(target), None, phrase("error.output_dir_missing"))
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     os.close(fd)
     tmp = Path(tmp_name)

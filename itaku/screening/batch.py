@@ -165,7 +165,7 @@ def init_worker(settings: Settings) -> None:
     global _worker
     from itaku.engine.catalog import default_catalog
     from itaku.engine.evaluation import Evaluator
-    from itaku.engine.messages import language
+    from itaku.engine.wording import language
     from itaku.files.reading import load_register
 
     language.set(settings.lang)
