@@ -3,7 +3,8 @@
 A rule file is a mapping with `rules:` (findings) and/or `derivations:` (classification facts
 derived for other rules). Loading is all or nothing: the first broken rule stops it with its file,
 line and id. What is checked: the schema of each rule, topics against rules/topics.yaml, unique ids,
-every field path and operand against the proposal model, parameters against rules/parameters.yaml.
+every field path and operand against the proposal model, parameters against rules/parameters.yaml,
+and every `{scope: NAME}` against the shared conditions of rules/scopes.yaml.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ RULES_DIR = Path(str(resources.files("itaku.rules")))
 TOPICS_FILE = "topics.yaml"
 PARAMETERS_FILE = "parameters.yaml"
 DIGEST_FILE = "digest.yaml"
-NON_RULE_FILES = {TOPICS_FILE, PARAMETERS_FILE, DIGEST_FILE}
+SCOPES_FILE = "scopes.yaml"
+NON_RULE_FILES = {TOPICS_FILE, PARAMETERS_FILE, DIGEST_FILE, SCOPES_FILE}
 
 Severity = Literal["blocker", "advice", "info"]
 SEVERITY_RANK = {"info": 0, "advice": 1, "blocker": 2}
@@ -129,6 +131,16 @@ class Topic(_Strict):
     ja: str
     en: str
     about: str
+    # The topic's controls apply to outsourcing in general, whatever the kind of work: some rule of it
+    # must be able to fire for a plain data-processing outsourcing at the vendor's site (coverage checks).
+    general: bool = False
+
+
+class SharedCondition(_Strict):
+    """A condition several rules share, named in rules/scopes.yaml and used as `{scope: NAME}`."""
+
+    about: str = Field(min_length=1)
+    condition: dict[str, Any] = Field(min_length=1)
 
     def get(self, lang: str) -> str:
         """The topic's label in `lang` (ja or en)."""
@@ -165,6 +177,7 @@ class Catalog:
     derivations: tuple[Compiled, ...]
     topics: dict[str, Topic]
     directory: Path
+    scopes: dict[str, SharedCondition] = field(default_factory=dict)
     # What engines compile from this catalog, kept as long as the catalog lives (see matching.py).
     compiled_forms: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -213,21 +226,49 @@ def load_topics(directory: Path) -> dict[str, Topic]:
     return topics
 
 
-def _substitute(raw: Any, rule: Rule, chosen: dict[str, str]) -> Any:
-    """Replace `{param: NAME}` by the condition of the chosen value of parameter NAME."""
+def load_scopes(directory: Path) -> dict[str, SharedCondition]:
+    """The shared conditions rules name with `{scope: NAME}` (none when the file is absent)."""
+    path = directory / SCOPES_FILE
+    if not path.exists():
+        return {}
+    data, lines = _load_file(path)
+    if not isinstance(data, dict) or not set(data) <= {"scopes"}:
+        raise CatalogError(_display(path), 1, None, "a scopes file is a mapping with 'scopes:'")
+    scopes: dict[str, SharedCondition] = {}
+    for name, raw in (data.get("scopes") or {}).items():
+        try:
+            scopes[name] = SharedCondition.model_validate(raw)
+            cond.parse(scopes[name].condition)
+        except ValidationError as exc:
+            raise CatalogError(_display(path), lines.get(("scopes", name)), None, f"{name}: {_validation_message(exc)[1]}") from None
+        except cond.ConditionError as exc:
+            raise CatalogError(_display(path), lines.get(("scopes", name)), None, f"{name}: {exc}") from None
+    return scopes
+
+
+def _substitute(raw: Any, rule: Rule | Derivation, chosen: dict[str, str], scopes: dict[str, SharedCondition]) -> Any:
+    """Replace `{param: NAME}` by the condition of the chosen value of parameter NAME, and
+    `{scope: NAME}` by the shared condition NAME."""
     if isinstance(raw, dict):
         if set(raw) == {"param"}:
             name = raw["param"]
-            if name not in rule.parameters:
+            if not isinstance(rule, Rule) or name not in rule.parameters:
                 raise cond.ConditionError(f"'param: {name}' names no parameter of this rule")
             return rule.parameters[name].choices[chosen[name]]
-        return {k: _substitute(v, rule, chosen) for k, v in raw.items()}
+        if set(raw) == {"scope"}:
+            name = raw["scope"]
+            if not isinstance(name, str) or name not in scopes:
+                raise cond.ConditionError(f"'scope: {name}' names no shared condition in {SCOPES_FILE}")
+            return scopes[name].condition
+        return {k: _substitute(v, rule, chosen, scopes) for k, v in raw.items()}
     if isinstance(raw, list):
-        return [_substitute(v, rule, chosen) for v in raw]
+        return [_substitute(v, rule, chosen, scopes) for v in raw]
     return raw
 
 
-def _compile(spec: Rule | Derivation, file: str, line: int | None, settings: dict[str, Any]) -> Compiled:
+def _compile(
+    spec: Rule | Derivation, file: str, line: int | None, settings: dict[str, Any], scopes: dict[str, SharedCondition]
+) -> Compiled:
     chosen: dict[str, str] = {}
     if isinstance(spec, Rule):
         own = settings.get(spec.id, {}) or {}
@@ -242,8 +283,8 @@ def _compile(spec: Rule | Derivation, file: str, line: int | None, settings: dic
                 )
             chosen[name] = value
     try:
-        applies = cond.parse(_substitute(spec.applies, spec, chosen)) if spec.applies else None
-        when = cond.parse(_substitute(spec.when, spec, chosen)) if spec.when else None
+        applies = cond.parse(_substitute(spec.applies, spec, chosen, scopes)) if spec.applies else None
+        when = cond.parse(_substitute(spec.when, spec, chosen, scopes)) if spec.when else None
     except cond.ConditionError as exc:
         raise CatalogError(file, line, spec.id, str(exc)) from None
     parts = [n for n in (applies, when) if n is not None]
@@ -258,12 +299,17 @@ def _compile(spec: Rule | Derivation, file: str, line: int | None, settings: dic
         if value not in allowed:
             raise CatalogError(file, line, spec.id, f"derive value '{value}' is not one of {', '.join(allowed)}")
     paths = tuple(dict.fromkeys(leaf.path for leaf in cond.leaves(condition)))
-    return Compiled(spec, file, line, condition, applies, cond.normal_form(condition), paths, chosen)
+    try:
+        conjuncts = cond.normal_form(condition)
+    except cond.ConditionError as exc:
+        raise CatalogError(file, line, spec.id, str(exc)) from None
+    return Compiled(spec, file, line, condition, applies, conjuncts, paths, chosen)
 
 
 def load_catalog(directory: Path = RULES_DIR) -> Catalog:
     """Load, check and compile every rule file in `directory`; raise CatalogError on the first fault."""
     topics = load_topics(directory)
+    scopes = load_scopes(directory)
     settings_path = directory / PARAMETERS_FILE
     settings = (_load_file(settings_path)[0] or {}) if settings_path.exists() else {}
     rules: list[Compiled] = []
@@ -291,11 +337,11 @@ def load_catalog(directory: Path = RULES_DIR) -> Catalog:
                 seen[spec.id] = rel
                 if isinstance(spec, Rule) and spec.topic not in topics:
                     raise CatalogError(rel, lines.get((key, i, "topic"), line), spec.id, f"unknown topic '{spec.topic}'")
-                out.append(_compile(spec, rel, line, settings))
+                out.append(_compile(spec, rel, line, settings, scopes))
     unknown_ids = set(settings) - set(seen)
     if unknown_ids:
         raise CatalogError(f"rules/{PARAMETERS_FILE}", None, None, f"settings for unknown rules {sorted(unknown_ids)}")
-    return Catalog(tuple(rules), tuple(derivations), topics, directory)
+    return Catalog(tuple(rules), tuple(derivations), topics, directory, scopes)
 
 
 @functools.lru_cache(maxsize=1)

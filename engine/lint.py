@@ -96,8 +96,13 @@ def _world(sections: set[str], leaves: list[cond.Leaf], negative: tuple[cond.Non
 
 def worlds(rule: Compiled) -> list[World]:
     """Every alternative way the rule's condition can hold."""
+    return worlds_of(rule.conjuncts)
+
+
+def worlds_of(conjuncts: list[cond.Conjunct]) -> list[World]:
+    """Every alternative way a condition in normal form can hold."""
     out = []
-    for conjunct in rule.conjuncts:
+    for conjunct in conjuncts:
         per_section = [_leaf_alternatives(expr) for _, expr in conjunct.positive]
         sections = {s for s, _ in conjunct.positive}
         for combo in itertools.product(*per_section):

@@ -129,6 +129,7 @@ class DurableRuleset:
         # "id" right after "sid": a firing names its facts as '"alias":{"sid":"..","id":".."' (see _firings)
         self.keys = {section: ("id", *sorted(keys - {"", "id"})) for section, keys in read.items()}
         self.ints = {section: cond.int_fields(section) for section in read}
+        self.flags = {section: cond.enum_list_fields(section) for section in read}
         self.markers = {
             phase: [
                 {"id": f"__phase{phase}.{shard}__", "section": cond.PHASE_SECTION, "n": phase, "shard": shard}
@@ -208,7 +209,7 @@ class DurableMatcher:
         rs = self._ruleset
         self._handle, self._ruleset_name = rs.handle, rs.name
         self._rule_of, self._rank, self._arity = rs.rule_of, rs.rank, rs.arity
-        self._keys, self._ints, self._markers = rs.keys, rs.ints, rs.markers
+        self._keys, self._ints, self._flags, self._markers = rs.keys, rs.ints, rs.flags, rs.markers
         self._session_box: list[str | None] = [None]  # shared with the finalizer that frees it
         self._uses = 0
         self._asserted: list[str] = []  # this proposal's stored facts, as sent
@@ -286,8 +287,12 @@ class DurableMatcher:
         section = fact["section"]
         keys = self._keys.get(section)
         # walk the (few) keys patterns read, not the (many) keys a fact has
-        sent = {k: fact[k] for k in keys if k in fact} if keys is not None else fact
-        return _encode(cond.durable_fact(sent, self._ints.get(section, frozenset())))
+        # a field the root fact leaves out is "not stated" (encoded as NULL), as the reference reads it;
+        # a size key stays absent, as `$nex` tests expect
+        sent = (
+            {k: fact.get(k) for k in keys if k in fact or not k.endswith(cond.LIST_SUFFIX)} if keys is not None else fact
+        )
+        return _encode(cond.durable_fact(sent, self._ints.get(section, frozenset()), flags=self._flags.get(section)))
 
     def _mark(self, source: str, head: str, phase: int, sink: Sink) -> None:
         """Assert the phase's markers, one per shard: the phase's rules fire now."""

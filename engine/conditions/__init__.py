@@ -31,7 +31,7 @@ checked tree), `normal_form` (DNF across sections), `evaluate` (plain Python) an
 (durable_rules patterns). Everything public is re-exported here: `from itaku.engine import conditions as cond`.
 """
 
-from itaku.engine.conditions.durable import END, NULL, PHASE_SECTION, RULES_PER_SHARD, Test, durable_fact, to_durable
+from itaku.engine.conditions.durable import END, FLAG, NULL, PHASE_SECTION, RULES_PER_SHARD, Test, durable_fact, to_durable
 from itaku.engine.conditions.evaluate import Bindings, Facts, Predicate, compile_match, predicate, value_at
 from itaku.engine.conditions.normal_form import Conjunct, normal_form
 from itaku.engine.conditions.parser import COMPARISONS, OPERATORS, parse
@@ -42,6 +42,7 @@ from itaku.engine.conditions.paths import (
     LIST_SUFFIX,
     ROOT,
     FieldSpec,
+    enum_list_fields,
     int_fields,
     resolve,
     section_names,
@@ -49,9 +50,9 @@ from itaku.engine.conditions.paths import (
 from itaku.engine.conditions.tree import And, ConditionError, Exists, Leaf, Node, NoneOf, Or, has_negation, leaves, sections_used
 
 __all__ = [
-    "CLASSIFICATION_FIELDS", "COMPARISONS", "DATA_ITEM_FIELDS", "END", "LIST_SECTIONS", "LIST_SUFFIX", "NULL",
+    "CLASSIFICATION_FIELDS", "COMPARISONS", "DATA_ITEM_FIELDS", "END", "FLAG", "LIST_SECTIONS", "LIST_SUFFIX", "NULL",
     "OPERATORS", "PHASE_SECTION", "ROOT", "RULES_PER_SHARD", "And", "Bindings", "ConditionError", "Conjunct",
     "Exists", "Facts", "FieldSpec", "Leaf", "Node", "NoneOf", "Or", "Predicate", "Test", "compile_match",
-    "durable_fact", "has_negation", "int_fields", "leaves", "normal_form", "parse", "predicate", "resolve",
+    "durable_fact", "enum_list_fields", "has_negation", "int_fields", "leaves", "normal_form", "parse", "predicate", "resolve",
     "section_names", "sections_used", "to_durable", "value_at",
 ]

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from itaku.engine.conditions.normal_form import Conjunct
-from itaku.engine.conditions.paths import LIST_SUFFIX
+from itaku.engine.conditions.paths import LIST_SUFFIX, resolve
 from itaku.engine.conditions.tree import And, Exists, Leaf, Node, Or
 
 PHASE_SECTION = "__phase__"
@@ -29,6 +29,12 @@ Test = dict[str, Any]
 # down. Numbers keep a real null: durable's `$gte` would hold between a string and a number.
 NULL = "\u0000null\u0000"
 END = "\u0000end\u0000"
+# A list of enum values also carries one flag per choice, `<field>__has__<choice>` = 1 or 0, and
+# `contains`, `contains_any` and `contains_none` test those flags. durable_rules never shares an
+# `$iany`/`$iall` alpha node between rules, and a fact may pass through at most 64 matching sibling
+# alpha nodes (error 303, or a crash): dozens of rules testing `case.kinds` overflowed it. Equality
+# tests on flags are shared, so the number of rules reading a list no longer matters.
+FLAG = "__has__"
 
 
 def _enc(value: Any) -> Any:
@@ -61,6 +67,11 @@ def _leaf_alternatives(leaf: Leaf) -> list[Test]:
     if op == "not_in":
         tests = [{"$neq": {f: _enc(x)}} for x in v]
         return [tests[0] if len(tests) == 1 else {"$and": tests}]
+    if op in ("contains", "contains_any", "contains_none") and resolve(leaf.path)[2].choices:
+        values = (v,) if op == "contains" else v
+        if op == "contains_none":
+            return [{"$and": [{f + FLAG + x: 0} for x in values]} if len(values) > 1 else {f + FLAG + values[0]: 0}]
+        return [{f + FLAG + x: 1} for x in values]
     if op == "contains":
         return [{"$iany": {f: {"$i": v}}}]
     if op == "contains_any":
@@ -72,8 +83,11 @@ def _leaf_alternatives(leaf: Leaf) -> list[Test]:
     raise AssertionError(op)  # pragma: no cover
 
 
-def durable_fact(fact: dict[str, Any], ints: frozenset[str], prefix: str = "") -> dict[str, Any]:
-    """A fact as the durable patterns expect it: null as NULL (numbers aside), lists ending in END."""
+def durable_fact(
+    fact: dict[str, Any], ints: frozenset[str], prefix: str = "", flags: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, Any]:
+    """A fact as the durable patterns expect it: null as NULL (numbers aside), lists ending in END,
+    enum lists (`flags`: field -> choices) with a 1/0 flag per choice (a null list gets none)."""
     out = dict(fact)
     for key, value in fact.items():
         if value is None:
@@ -81,8 +95,10 @@ def durable_fact(fact: dict[str, Any], ints: frozenset[str], prefix: str = "") -
                 out[key] = NULL
         elif type(value) is list:
             out[key] = [*value, END]
+            for choice in (flags or {}).get(prefix + key, ()):
+                out[key + FLAG + choice] = 1 if choice in value else 0
         elif type(value) is dict:
-            out[key] = durable_fact(value, ints, prefix + key + ".")
+            out[key] = durable_fact(value, ints, prefix + key + ".", flags)
     return out
 
 

@@ -119,21 +119,35 @@ def section_names() -> set[str]:
     return {n for n, s in _SECTIONS.items() if not isinstance(s, FieldSpec)} | {"data_items", "classification"}
 
 
-def int_fields(section: str) -> frozenset[str]:
-    """The number fields of a section (dotted, within its fact): their null stays null."""
+def _walk(section: str) -> dict[str, FieldSpec]:
+    """Every plain field of a section's fact (dotted within the fact) with its spec."""
+    if section == "classification":
+        return {name: FieldSpec(kind, choices) for name, (kind, choices) in CLASSIFICATION_FIELDS.items()}
+    if section == ROOT:
+        return {name: spec for name, spec in _SECTIONS.items() if isinstance(spec, FieldSpec)}
     top = _SECTIONS.get(section)
     if not (isinstance(top, type) and issubclass(top, BaseModel)):
-        return frozenset()
-    out: set[str] = set()
+        return {}
+    out: dict[str, FieldSpec] = {}
 
     def walk(model: type[BaseModel], prefix: str) -> None:
         for name, info in model.model_fields.items():
             spec = _spec_of(info.annotation)
             if isinstance(spec, FieldSpec):
-                if spec.kind == "int":
-                    out.add(prefix + name)
+                out[prefix + name] = spec
             else:
                 walk(spec, prefix + name + ".")
 
     walk(top, "")
-    return frozenset(out)
+    return out
+
+
+def int_fields(section: str) -> frozenset[str]:
+    """The number fields of a section (dotted, within its fact): their null stays null."""
+    return frozenset(name for name, spec in _walk(section).items() if spec.kind == "int")
+
+
+def enum_list_fields(section: str) -> dict[str, tuple[str, ...]]:
+    """The lists of enum values of a section (dotted, within its fact) with their choices: durable
+    facts carry a flag per choice for them (see durable.FLAG)."""
+    return {name: spec.choices for name, spec in _walk(section).items() if spec.kind == "list" and spec.choices}
