@@ -9,7 +9,7 @@ import click
 
 from itaku.cli.common import handles_errors
 from itaku.engine.catalog import Compiled, Derivation, Rule, default_catalog
-from itaku.engine.coverage import coverage, markdown_table
+from itaku.engine.coverage import coverage, markdown_table, scope_table
 from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.lint import lint
@@ -125,24 +125,24 @@ def explain(rule_id: str, lang: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True)
 @handles_errors
 def coverage_command(fmt: str) -> None:
-    """Rules and example counts per topic; guideline statements without a rule (exit 1 if any)."""
+    """Rules, example counts and scope (kinds of work, data locations) per topic; guideline statements
+    without a rule, and general topics that cannot fire for data processing at the vendor's site (exit 1 if any)."""
     catalog = default_catalog()
     cov = coverage(catalog)
     if fmt == "md":
         click.echo(markdown_table(cov))
     else:
-        for topic, ids in cov.topics.items():
-            counts = [
-                f"{i}({len(catalog.rule(i).spec.examples.fires)}/{len(catalog.rule(i).spec.examples.passes)})"  # type: ignore[union-attr]
-                for i in ids
-            ]
-            click.echo(f"{topic:<32} {len(ids):>2}  {' '.join(counts) or '-'}")
-        click.echo(f"statements: {len(cov.statements)}, without a rule: {len(cov.uncovered)}")
+        for line in scope_table(cov, catalog):
+            click.echo(line)
+        click.echo(f"statements: {len(cov.statements)}, without a rule: {len(cov.uncovered)}; "
+                   f"general topics that cannot fire for data processing at the vendor's site: {len(cov.general_gaps)}")
     for s in cov.uncovered:
         click.echo(f"NO RULE {s.id}: {s.text}")
     for statement_id, rule_id in cov.unknown:
         click.echo(f"UNKNOWN RULE {rule_id} in {statement_id}")
-    if cov.uncovered or cov.unknown:
+    for topic in cov.general_gaps:
+        click.echo(f"GENERAL TOPIC {topic} cannot fire for data processing at the vendor's site")
+    if cov.uncovered or cov.unknown or cov.general_gaps:
         sys.exit(1)
 
 
