@@ -171,7 +171,7 @@ def test_deletion_verified_or_not(
         ({"real_data_verification_by": "vendor"}, "real-data-by-staff"),
     ],
 )
-@pytest.mark.parametrize("kinds", [["outsourcing"], ["outsourcing", "redelegation"], ["delegation"]])
+@pytest.mark.parametrize("kinds", [["outsourcing"], ["outsourcing", "redelegation"], ["delegation"], ["system_change"]])
 @pytest.mark.parametrize("development", [True, False, None])
 def test_development_controls_apply_to_every_kind_of_work(
     system: dict[str, Any], topic: str, kinds: list[str], development: bool | None, engine: str, request: pytest.FixtureRequest
