@@ -135,16 +135,16 @@ class Topic(_Strict):
     # must be able to fire for a plain data-processing outsourcing at the vendor's site (coverage checks).
     general: bool = False
 
+    def get(self, lang: str) -> str:
+        """The topic's label in `lang` (ja or en)."""
+        return getattr(self, lang) if lang in ("ja", "en") else self.ja
+
 
 class SharedCondition(_Strict):
     """A condition several rules share, named in rules/scopes.yaml and used as `{scope: NAME}`."""
 
     about: str = Field(min_length=1)
     condition: dict[str, Any] = Field(min_length=1)
-
-    def get(self, lang: str) -> str:
-        """The topic's label in `lang` (ja or en)."""
-        return getattr(self, lang) if lang in ("ja", "en") else self.ja
 
 
 @dataclass(frozen=True)
