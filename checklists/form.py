@@ -7,7 +7,9 @@ Layout (the reader in form_reader.py relies on it):
 - One sheet per list of records (再委託先等, 例外) and per mapping (担当課の対応): row 2 the labels,
   row 3 the keys (A3 the list's path, then one field name per column), records from row 4.
 - 記入方法 (instructions) and a hidden 選択肢 sheet holding the dropdown lists.
-- The defined name `itaku_form_version` tells the reader which layout it is reading.
+- The defined name `itaku_form_version` tells the reader which layout it is reading; each sheet
+  carries a hidden sheet-level name `itaku_role_<role>` pointing at its key row, by which the reader
+  finds it whatever its title, position, or the rows inserted above.
 Every sheet is protected without a password; only input cells are unlocked.
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -29,8 +31,11 @@ from itaku.engine.errors import InputError
 from itaku.engine.models import FORMAT_ID, Proposal
 from itaku.engine.wording import phrase
 
-FORM_VERSION = f"{FORMAT_ID} form 1"
+FORM_VERSION = f"{FORMAT_ID} form 2"
 VERSION_NAME = "itaku_form_version"
+ROLE_PREFIX = "itaku_role_"
+MAIN_ROLE = "form"  # the main sheet; a record sheet's role is its list's path (subcontractors, ...)
+UNREAD_ROLES = frozenset({"instructions", "choices"})  # the form's own sheets that hold no input
 HEADER_ROW = 3  # the header row of the main sheet and the key row of record sheets
 FIRST_ROW = 4
 BLANK_RECORDS = 10  # empty rows offered on each record sheet beyond the pre-filled ones
@@ -179,6 +184,12 @@ class FormBuilder:
         self._instructions_sheet()
         self._add_validations()
         self.wb.defined_names[VERSION_NAME] = DefinedName(VERSION_NAME, attr_text=f'"{FORM_VERSION}"')
+        _mark(self.main, MAIN_ROLE, HEADER_ROW, MAIN_COLUMNS)
+        for node in self.record_nodes:
+            ws = self.record_sheets[node.path]
+            _mark(ws, node.path, HEADER_ROW, ws.max_column)
+        _mark(self.instructions, "instructions", 1, 2)
+        _mark(self.choices.ws, "choices", 1, 1)
         self.wb.active = 0
         return self.wb
 
@@ -307,6 +318,13 @@ def _topic_name(topic_id: str, topics: dict[str, Any], lang: str) -> str:
 
 def _width(node: Node) -> float:
     return {schema.YESNO: 12, schema.INT: 9, schema.DATE: 13, schema.ENUM: 20}.get(node.kind, 28)
+
+
+def _mark(ws: Worksheet, role: str, row: int, columns: int) -> None:
+    """The sheet's hidden key: a sheet-level name for its role, pointing at its key row (a
+    spreadsheet moves the reference when rows are inserted above, and copies it with the sheet)."""
+    ref = f"{quote_sheetname(ws.title)}!$A${row}:${get_column_letter(max(columns, 1))}${row}"
+    ws.defined_names.add(DefinedName(f"{ROLE_PREFIX}{role}", attr_text=ref, hidden=True))
 
 
 def _protect(ws: Worksheet) -> None:

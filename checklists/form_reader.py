@@ -3,77 +3,97 @@
 The same model validates a form and a YAML file, so `itaku check FORM.xlsx` gives what
 `itaku check PROPOSAL.yaml` gives. Every error names the sheet and cell (`申請様式!C14`).
 
-Hostile files: the file is checked before openpyxl touches it (xlsx_guard: not a workbook,
-encrypted, zip bomb by declared sizes); openpyxl parses XML through defusedxml (installed and
-pinned); macros are never loaded (keep_vba=False) and a macro-enabled workbook is read for its
-values with a warning; a formula in an input cell gives its saved result, or an error naming the
-cell when there is none; merged input cells are refused.
+The form is read as the clerk sees it: by its visible sheets, each found by a hidden key (a
+sheet-level defined name `itaku_role_<role>` pointing at the sheet's key row), never by position or
+title. The key survives renaming the sheet and inserting rows above the key row (the spreadsheet
+moves the reference); a copied sheet carries it too, so two visible sheets claiming one role, a
+missing sheet, or a role kept only on a hidden sheet are refused naming the sheet. A hidden sheet,
+row or column that carries values, and a sheet that is not part of the form, are warned about.
+
+Hostile files: the bytes are checked before openpyxl touches them (xlsx_guard: not a workbook,
+encrypted, zip bomb by declared sizes, too many sheets); openpyxl parses XML through defusedxml
+(installed and pinned); the workbook is loaded once; macros are never loaded (keep_vba=False) and a
+macro-enabled workbook is read for its values with a warning; a formula or an error value (#N/A) in
+an input cell is refused naming the cell (a saved formula result is not what the clerk would see
+after the next recalculation); merged input cells are refused.
 """
 
 from __future__ import annotations
 
+import io
+import re
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from itaku.checklists import schema
-from itaku.checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, INPUT_COLUMN, VERSION_NAME
+from itaku.checklists.form import FORM_VERSION, INPUT_COLUMN, MAIN_ROLE, ROLE_PREFIX, UNREAD_ROLES, VERSION_NAME
 from itaku.checklists.schema import Node
 from itaku.checklists.values import CellProblem, is_blank, key, read_cell, read_text, read_yesno
+from itaku.checklists.workbook import unescape
 from itaku.checklists.xlsx_guard import inspect_workbook
 from itaku.engine.catalog import default_catalog
 from itaku.engine.errors import InputError
 from itaku.engine.loader import MAX_LIST_ITEMS, describe_validation
 from itaku.engine.models import Proposal
-from itaku.engine.wording import LANGUAGES, phrase
+from itaku.engine.wording import language, phrase
 
 MAX_ROWS = 5000  # rows of any one sheet that the reader will look at
 Warn = Callable[[str], None]
 Loc = tuple[Any, ...]
+_ERROR_VALUES = re.compile(r"^#(?:N/A|NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|GETTING_DATA|SPILL!|CALC!)$")
 
 
-def read_form(path: Path, warn: Warn) -> Proposal:
-    """Read and validate a filled proposal form; raise InputError naming sheet and cell.
-    `warn` receives what the reader wants the person to know (a hidden cell, macros ignored)."""
-    return FormReader(path, warn).read()
+def read_form(data: bytes, file: str, warn: Warn) -> Proposal:
+    """Read and validate a filled proposal form given as the bytes of its file (`file` names it);
+    raise InputError naming sheet and cell. `warn` receives what the reader wants the person to
+    know (a hidden cell or sheet, macros ignored)."""
+    return FormReader(data, file, warn).read()
 
 
-def _load(path: Path, data_only: bool) -> Workbook:
+def _load(data: bytes, file: str) -> Workbook:
     try:
         with warnings.catch_warnings():
             # openpyxl warns about parts it drops (extensions, unknown styles): nothing for the user
             warnings.simplefilter("ignore")
-            return load_workbook(path, read_only=False, data_only=data_only, keep_vba=False, keep_links=False)
+            return load_workbook(
+                io.BytesIO(data), read_only=False, data_only=False, keep_vba=False, keep_links=False, rich_text=False
+            )
     except Exception as exc:  # any failure to parse a hostile or broken file is "not a workbook" (exit 2)
-        raise InputError(str(path), None, f"{phrase('excel.not_workbook')} ({type(exc).__name__})") from None
+        raise InputError(file, None, f"{phrase('excel.not_workbook')} ({type(exc).__name__})") from None
+
+
+def _has_values(ws: Worksheet) -> bool:
+    return any(not is_blank(cell.value) for row in ws.iter_rows() for cell in row)
 
 
 class FormReader:
     """One reading of one form file."""
 
-    def __init__(self, path: Path, warn: Warn) -> None:
-        self.path = path
-        self.file = str(path)
+    def __init__(self, data: bytes, file: str, warn: Warn) -> None:
+        self.data = data
+        self.file = file
         self.warn = warn
         self.places: dict[Loc, str] = {}  # model location -> "Sheet!C14", for pydantic errors
-        self._values_wb: Workbook | None = None
+        self.sheets: dict[str, tuple[Worksheet, int]] = {}  # role -> (sheet, key row)
 
     # ------------------------------------------------------------ entry
 
     def read(self) -> Proposal:
-        found = inspect_workbook(self.path)
+        found = inspect_workbook(self.data, self.file)
         if found.has_macros:
             self.warn(f"{self.file}: {phrase('excel.macros_ignored')}")
-        self.wb = _load(self.path, data_only=False)
+        self.wb = _load(self.data, self.file)
         self._check_version()
-        main = self._main_sheet()
-        self.places[()] = f"{main.title}!A1"
-        leaves, markers = self._read_main(main)
+        self._find_sheets()
+        main, key_row = self.sheets[MAIN_ROLE]
+        self.places[()] = f"{main.title}!A{key_row}"
+        leaves, markers = self._read_main(main, key_row)
         records = self._read_records()
         data = self._assemble(schema.proposal_fields(), leaves, markers, records)
         try:
@@ -101,36 +121,81 @@ class FormReader:
         if found != FORM_VERSION:
             raise self._fail(None, phrase("excel.wrong_version", found=found[:60], expected=FORM_VERSION))
 
-    def _main_sheet(self) -> Worksheet:
-        names = {phrase("sheet.form", lang) for lang in LANGUAGES}
+    def _role(self, ws: Worksheet) -> tuple[str, int] | None:
+        """(role, key row) from the sheet's hidden key, or None for a sheet that is not the form's."""
+        keys = [name for name in ws.defined_names if name.startswith(ROLE_PREFIX)]
+        if not keys:
+            return None
+        if len(keys) > 1:
+            raise self._fail(f"{ws.title}!A1", phrase("excel.sheet_key_broken", sheet=ws.title))
+        role = keys[0][len(ROLE_PREFIX):]
+        try:
+            [(title, ref)] = list(ws.defined_names[keys[0]].destinations)
+            _, row, _, _ = range_boundaries(ref)
+        except (ValueError, TypeError):
+            raise self._fail(f"{ws.title}!A1", phrase("excel.sheet_key_broken", sheet=ws.title)) from None
+        if title != ws.title or row is None:
+            raise self._fail(f"{ws.title}!A1", phrase("excel.sheet_key_broken", sheet=ws.title))
+        return role, row
+
+    def _find_sheets(self) -> None:
+        """Which visible sheet plays each role; refuse duplicates and gaps, warn about the rest."""
+        claims: dict[str, list[tuple[Worksheet, int]]] = {}
         for ws in self.wb.worksheets:
-            if ws.title in names:
-                return ws
-        raise self._fail(None, phrase("excel.no_sheet", sheet=phrase("sheet.form", "ja")))
+            found = self._role(ws)
+            if found is None:
+                if _has_values(ws):
+                    self.warn(f"{self.file}: {phrase('excel.sheet_not_form', sheet=ws.title)}")
+                continue
+            claims.setdefault(found[0], []).append((ws, found[1]))
+        needed = [MAIN_ROLE, *(n.path for n in schema.walk() if n.kind in (schema.TABLE, schema.MAPPING))]
+        for role, sheets in claims.items():
+            if role not in needed and role not in UNREAD_ROLES:
+                raise self._fail(f"{sheets[0][0].title}!A1", phrase("excel.sheet_key_broken", sheet=sheets[0][0].title))
+        for role in needed:
+            sheets = claims.get(role, [])
+            visible = [(ws, row) for ws, row in sheets if ws.sheet_state == "visible"]
+            hidden = [ws for ws, _ in sheets if ws.sheet_state != "visible"]
+            if len(visible) > 1:
+                first, second = visible[0][0].title, visible[1][0].title
+                raise self._fail(f"{second}!A1", phrase("excel.sheet_twice", first=first, second=second))
+            if not visible:
+                if hidden:
+                    raise self._fail(f"{hidden[0].title}!A1", phrase("excel.sheet_hidden", sheet=hidden[0].title))
+                raise self._fail(None, phrase("excel.no_sheet", sheet=self._role_title(role)))
+            for ws in hidden:
+                self.warn(f"{self.file}: {phrase('excel.hidden_sheet_ignored', sheet=ws.title, used=visible[0][0].title)}")
+            self.sheets[role] = visible[0]
 
-    def _rows(self, ws: Worksheet) -> range:
-        if ws.max_row > MAX_ROWS:
-            raise self._fail(f"{ws.title}!A{MAX_ROWS + 1}", phrase("excel.too_many_rows", rows=ws.max_row, limit=MAX_ROWS))
-        return range(FIRST_ROW, ws.max_row + 1)
+    @staticmethod
+    def _role_title(role: str) -> str:
+        if role == MAIN_ROLE:
+            return phrase("sheet.form")
+        node = schema.by_path().get(role)
+        return node.label(language.get()) if node is not None else role
 
-    def _refuse_merged_inputs(self, ws: Worksheet, first_column: int) -> None:
+    def _rows(self, ws: Worksheet, key_row: int) -> range:
+        if ws.max_row - key_row > MAX_ROWS:
+            limit_row = key_row + MAX_ROWS + 1
+            raise self._fail(f"{ws.title}!A{limit_row}", phrase("excel.too_many_rows", rows=ws.max_row, limit=MAX_ROWS))
+        return range(key_row + 1, ws.max_row + 1)
+
+    def _refuse_merged_inputs(self, ws: Worksheet, first_column: int, key_row: int) -> None:
         for merged in sorted(ws.merged_cells.ranges, key=str):
-            if merged.max_row >= FIRST_ROW and merged.max_col >= first_column:
+            if merged.max_row > key_row and merged.max_col >= first_column:
                 raise self._fail(f"{ws.title}!{merged.coord}", phrase("excel.merged_input", range=merged.coord))
 
     def _value(self, ws: Worksheet, row: int, column: int) -> Any:
-        """A cell's value; for a formula, its saved result (or an error naming the cell)."""
+        """A cell's value as typed; a formula or an error value is refused naming the cell."""
         cell = ws.cell(row=row, column=column)
-        if cell.data_type != "f":
-            return cell.value
-        if self._values_wb is None:
-            self._values_wb = _load(self.path, data_only=True)
-        cached = self._values_wb[ws.title].cell(row=row, column=column).value
-        where = f"{ws.title}!{cell.coordinate}"
-        if cached is None:
-            raise self._fail(where, phrase("excel.formula_no_value"))
-        self.warn(f"{self.file}: {where}: {phrase('excel.formula_used', value=cached)}")
-        return cached
+        value = cell.value
+        if cell.data_type == "f":
+            raise self._fail(f"{ws.title}!{cell.coordinate}", phrase("excel.formula_refused"))
+        if cell.data_type == "e" or (isinstance(value, str) and _ERROR_VALUES.match(value.strip())):
+            raise self._fail(f"{ws.title}!{cell.coordinate}", phrase("excel.error_value", value=str(value)[:20]))
+        if isinstance(value, str) and "_x" in value:
+            value = unescape(value)
+        return value
 
     def _read(self, node: Node, ws: Worksheet, row: int, column: int) -> Any:
         raw = self._value(ws, row, column)
@@ -148,20 +213,20 @@ class FormReader:
 
     # ------------------------------------------------------------ the main sheet
 
-    def _read_main(self, ws: Worksheet) -> tuple[dict[str, Any], dict[str, bool | None]]:
+    def _read_main(self, ws: Worksheet, key_row: int) -> tuple[dict[str, Any], dict[str, bool | None]]:
         index = schema.by_path()
         leaves: dict[str, Any] = {}
         markers: dict[str, bool | None] = {}
         seen: dict[str, str] = {}
-        self._refuse_merged_inputs(ws, INPUT_COLUMN)
-        for row in self._rows(ws):
+        self._refuse_merged_inputs(ws, INPUT_COLUMN, key_row)
+        for row in self._rows(ws, key_row):
             path = ws.cell(row=row, column=2).value
             if is_blank(path):
                 continue
             path = str(path).strip()
             node = index.get(path)
             if node is None or node.kind == schema.CONST:
-                raise self._fail(f"{ws.title}!B{row}", phrase("error.unknown_field", name=path))
+                raise self._fail(f"{ws.title}!B{row}", phrase("error.unknown_field", name=path[:60]))
             where = f"{ws.title}!C{row}"
             if path in seen:
                 raise self._fail(f"{ws.title}!B{row}", phrase("excel.duplicate_key", value=path, other=seen[path]))
@@ -181,39 +246,39 @@ class FormReader:
 
     def _read_records(self) -> dict[str, tuple[Worksheet, list[tuple[int, Any]]]]:
         """Records of every list and mapping sheet, by path: (sheet, [(row, record)])."""
-        nodes = {n.path: n for n in schema.walk() if n.kind in (schema.TABLE, schema.MAPPING)}
         out: dict[str, tuple[Worksheet, list[tuple[int, Any]]]] = {}
-        for ws in self.wb.worksheets:
-            path = ws.cell(row=HEADER_ROW, column=1).value
-            if not isinstance(path, str) or path not in nodes or path in out:
+        for node in schema.walk():
+            if node.kind not in (schema.TABLE, schema.MAPPING):
                 continue
-            node = nodes[path]
-            self.places[(path,)] = self.places.get((path,), f"{ws.title}!A{HEADER_ROW}")
+            ws, key_row = self.sheets[node.path]
+            if str(ws.cell(row=key_row, column=1).value or "").strip() != node.path:
+                raise self._fail(f"{ws.title}!A{key_row}", phrase("excel.sheet_key_broken", sheet=ws.title))
+            self.places[(node.path,)] = self.places.get((node.path,), f"{ws.title}!A{key_row}")
             if node.kind == schema.TABLE:
-                out[path] = (ws, self._read_table(ws, node))
+                out[node.path] = (ws, self._read_table(ws, node, key_row))
             else:
-                out[path] = (ws, self._read_mapping(ws, node))
+                out[node.path] = (ws, self._read_mapping(ws, node, key_row))
         return out
 
-    def _columns(self, ws: Worksheet, node: Node) -> list[tuple[int, Node]]:
+    def _columns(self, ws: Worksheet, node: Node, key_row: int) -> list[tuple[int, Node]]:
         children = {c.name: c for c in node.children}
         columns = []
         for column in range(2, min(ws.max_column, 200) + 1):
-            name = ws.cell(row=HEADER_ROW, column=column).value
+            name = ws.cell(row=key_row, column=column).value
             if is_blank(name):
                 continue
             child = children.get(str(name).strip())
             if child is None:
-                where = f"{ws.title}!{ws.cell(row=HEADER_ROW, column=column).coordinate}"
-                raise self._fail(where, phrase("error.unknown_field", name=name))
+                where = f"{ws.title}!{ws.cell(row=key_row, column=column).coordinate}"
+                raise self._fail(where, phrase("error.unknown_field", name=str(name)[:60]))
             columns.append((column, child))
         return columns
 
-    def _read_table(self, ws: Worksheet, node: Node) -> list[tuple[int, Any]]:
-        columns = self._columns(ws, node)
-        self._refuse_merged_inputs(ws, 2)
+    def _read_table(self, ws: Worksheet, node: Node, key_row: int) -> list[tuple[int, Any]]:
+        columns = self._columns(ws, node, key_row)
+        self._refuse_merged_inputs(ws, 2, key_row)
         records: list[tuple[int, Any]] = []
-        for row in self._rows(ws):
+        for row in self._rows(ws, key_row):
             raws = {column: self._value(ws, row, column) for column, _ in columns}
             if all(is_blank(v) for v in raws.values()):
                 continue
@@ -230,8 +295,8 @@ class FormReader:
             records.append((row, record))
         return records
 
-    def _read_mapping(self, ws: Worksheet, node: Node) -> list[tuple[int, Any]]:
-        self._refuse_merged_inputs(ws, 2)
+    def _read_mapping(self, ws: Worksheet, node: Node, key_row: int) -> list[tuple[int, Any]]:
+        self._refuse_merged_inputs(ws, 2, key_row)
         topics = default_catalog().topics if node.path == "responses" else None
         names: dict[str, str] = {}
         if topics is not None:
@@ -240,7 +305,7 @@ class FormReader:
                     names.setdefault(key(text), t.id)
         seen: dict[str, str] = {}
         pairs: list[tuple[int, Any]] = []
-        for row in self._rows(ws):
+        for row in self._rows(ws, key_row):
             raw_key, raw_text = self._value(ws, row, 2), self._value(ws, row, 3)
             if is_blank(raw_key) and is_blank(raw_text):
                 continue

@@ -32,6 +32,7 @@ _LIST_SPLIT = re.compile("[" + "".join(re.escape(s) for s in _SEPARATORS) + r"\n
 _INT = re.compile(r"^([+-]?\d+)(?:\.0+)?\s*(?:" + "|".join(map(re.escape, words("read.count_units"))) + r")?$")
 # Excel's serial-date range (1900-01-01 .. 9999-12-31).
 _SERIAL_RANGE = (1, 2958465)
+_MAX_DIGITS = 20  # as in YAML and JSON: a longer number means nothing in a proposal
 
 
 class CellProblem(ValueError):
@@ -178,14 +179,14 @@ def read_int(node: Node, raw: Any) -> int | None:
         value = None
     elif isinstance(raw, int):
         value = raw
-    elif isinstance(raw, float) and raw.is_integer():
+    elif isinstance(raw, float) and raw.is_integer() and abs(raw) < 10.0**_MAX_DIGITS:
         value = int(raw)
     elif isinstance(raw, str):
         text = unicodedata.normalize("NFKC", raw).strip().replace(",", "").replace(" ", "")
         if key(text) in _NOT_STATED:
             return None
         match = _INT.match(text)
-        value = int(match.group(1)) if match else None
+        value = int(match.group(1)) if match and len(match.group(1).lstrip("+-")) <= _MAX_DIGITS else None
     if value is None:
         raise CellProblem(expected(_int_expectation(node), raw))
     if (node.minimum is not None and value < node.minimum) or (node.maximum is not None and value > node.maximum):

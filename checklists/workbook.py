@@ -37,7 +37,10 @@ FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 # Workbook timestamps and zip entry times are fixed so that the same input gives the same bytes.
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML 1.0 (and so xlsx) cannot hold
+# Characters an XML parser drops or changes (CR becomes LF), written as spreadsheets write them:
+# `_x000D_`; a typed `_x0041_` keeps its meaning by escaping its underscore (`_x005F_x0041_`).
+_OOXML_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
@@ -60,13 +63,21 @@ def new_workbook(title: str) -> Workbook:
 
 
 def clean(text: str, data: bool = False) -> str:
-    """Text made writable and inert. Display text (checklists) goes through reports.view.inert:
+    """Text made writable and inert. Display text (checklists) goes through safe_text.inert:
     control characters and bidirectional overrides become visible escapes. Data text (the form,
-    read back later) keeps tabs, CR and line breaks and only loses what xlsx cannot store."""
-    out = _ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if data else inert(text)
+    read back later) is kept exactly: what XML would lose (CR, other controls) is written as a
+    `_xHHHH_` escape, which `unescape` decodes on reading."""
+    if data:  # its length was checked by the form against EXCEL_CELL_LIMIT: never cut
+        return _OOXML_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    out = inert(text)
     if len(out) > EXCEL_CELL_LIMIT:
         out = out[: EXCEL_CELL_LIMIT - 1] + "…"
     return out
+
+
+def unescape(text: str) -> str:
+    """A cell's text as typed: the `_xHHHH_` escapes spreadsheets write (CR as `_x000D_`) decoded."""
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def sheet_title(text: str) -> str:

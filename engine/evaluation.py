@@ -19,6 +19,7 @@ from itaku.engine.errors import EngineError, InputError
 from itaku.engine.facts import build_facts
 from itaku.engine.matching import Match, make_matcher
 from itaku.engine.models import ExceptionEntry, Proposal
+from itaku.engine.safe_text import shorten
 from itaku.engine.waivers import ExceptionStatus, Waivers
 
 Verdict = Literal["sufficient", "advice", "insufficient"]
@@ -131,7 +132,17 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-_templates = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+QUOTE_LIMIT = 100  # characters of a proposal's value quoted inside a message
+SHOWN_LIMIT = 200  # characters of an item's name or an evidence value kept in a finding
+
+
+def _quoted(value: Any) -> Any:
+    return shorten(value, QUOTE_LIMIT) if isinstance(value, str) else value
+
+
+_templates = SandboxedEnvironment(
+    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, finalize=_quoted
+)
 
 
 class Evaluator:
@@ -269,7 +280,7 @@ class Evaluator:
                 checklist=spec.checklist,
                 ask=spec.ask,
                 clause=spec.clause,
-                item=item,
+                item=shorten(item, SHOWN_LIMIT) if isinstance(item, str) else item,
                 evidence=self._evidence(rule, facts, binding),
                 fingerprint=_fingerprint(rule_id, proposal.case.number, item, occurrence),
                 exception=exception,
@@ -316,6 +327,10 @@ class Evaluator:
                 continue
             shown = path if section not in cond.LIST_SECTIONS else f"{fact['id']}.{field}"
             value = cond.value_at(fact, field)
+            if isinstance(value, str):
+                value = shorten(value, SHOWN_LIMIT)
+            elif isinstance(value, list):
+                value = [shorten(v, SHOWN_LIMIT) if isinstance(v, str) else v for v in value]
             out.append(Evidence(path=shown, value=value))
         return tuple(out)
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import Strict as NoCoercion  # the name Strict is this module's base model
+from pydantic_core import PydanticCustomError
 
 FORMAT_ID = "itaku/v1"
 
@@ -29,7 +31,27 @@ def label(ja: str, en: str) -> Any:
     return {"ja": ja, "en": en}
 
 
-YesNo = bool | None
+# Yes/no is true, false or null only: strict, so that 0/1, "yes", "off" are refused rather than guessed.
+YesNo = Annotated[bool | None, NoCoercion()]
+
+# Bounds where a value has no sensible meaning beyond one; they also keep every date a checklist
+# schedules (a contract period plus its inspections and calls) inside what dates can hold.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2100, 12, 31)
+MAX_SUBJECTS = 1_000_000_000
+MAX_TIER = 10
+MAX_INSPECTIONS_PER_YEAR = 52  # weekly; more is residence, not inspection
+
+
+def _in_range(value: dt.date | None) -> dt.date | None:
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        raise PydanticCustomError(
+            "date_range", "date out of range", {"ge": FIRST_DAY.isoformat(), "le": LAST_DAY.isoformat()}
+        )
+    return value
+
+
+Day = Annotated[dt.date | None, AfterValidator(_in_range)]
 
 
 class Kind(str, Enum):
@@ -177,7 +199,7 @@ class Case(Strict):
     number: str = Field(min_length=1, json_schema_extra=label("資料番号", "Case number"))
     title: str = Field(min_length=1, json_schema_extra=label("件名", "Title"))
     department: str = Field(min_length=1, json_schema_extra=label("担当課", "Department"))
-    meeting: dt.date | None = Field(None, json_schema_extra=label("審議会の開催日", "Meeting date"))
+    meeting: Day = Field(None, json_schema_extra=label("審議会の開催日", "Meeting date"))
     kinds: list[Kind] = Field(min_length=1, json_schema_extra=label("区分", "Kinds"))
     scope: Scope = Field(Scope.individual_case, json_schema_extra=label("範囲", "Scope"))
     previous_approval: PreviousApproval | None = None
@@ -192,7 +214,7 @@ class Case(Strict):
 class Business(Strict):
     purpose: str | None = Field(None, json_schema_extra=label("目的", "Purpose"))
     subjects: str | None = Field(None, json_schema_extra=label("対象者", "Data subjects"))
-    subject_count: int | None = Field(None, ge=0, json_schema_extra=label("対象者数", "Subjects"))
+    subject_count: int | None = Field(None, ge=0, le=MAX_SUBJECTS, json_schema_extra=label("対象者数", "Subjects"))
 
 
 class Data(Strict):
@@ -223,8 +245,8 @@ class Vendor(Strict):
 
 
 class Period(Strict):
-    start: dt.date | None = Field(None, json_schema_extra=label("開始日", "Start"))
-    end: dt.date | None = Field(None, json_schema_extra=label("終了日", "End"))
+    start: Day = Field(None, json_schema_extra=label("開始日", "Start"))
+    end: Day = Field(None, json_schema_extra=label("終了日", "End"))
 
 
 class Contract(Strict):
@@ -250,7 +272,7 @@ class Subcontractor(Strict):
         None, json_schema_extra=label("委託先を通じたセキュリティ確認", "Security confirmed")
     )
     country: str | None = Field(None, json_schema_extra=label("所在国", "Country"))
-    tier: int = Field(1, ge=1, json_schema_extra=label("階層", "Tier"))
+    tier: int = Field(1, ge=1, le=MAX_TIER, json_schema_extra=label("階層", "Tier"))
 
 
 class Antivirus(Strict):
@@ -425,7 +447,7 @@ class Lifecycle(Strict):
 class Supervision(Strict):
     on_site_inspection: YesNo = Field(None, json_schema_extra=label("立入り調査", "On-site inspection"))
     inspections_per_year: int | None = Field(
-        None, ge=0, json_schema_extra=label("年間の立入り調査回数", "Inspections per year")
+        None, ge=0, le=MAX_INSPECTIONS_PER_YEAR, json_schema_extra=label("年間の立入り調査回数", "Inspections per year")
     )
     inspection_checklist: YesNo = Field(
         None, json_schema_extra=label("調査チェックシート", "Inspection checklist")
@@ -448,7 +470,7 @@ class ExceptionEntry(Strict):
     compensating: str | None = Field(None, json_schema_extra=label("代替措置", "Compensating"))
     approved_by: str | None = Field(None, json_schema_extra=label("承認者", "Approved by"))
     decision: str | None = Field(None, json_schema_extra=label("決定（会議名・日付）", "Decision"))
-    until: dt.date | None = Field(None, json_schema_extra=label("期限", "Until"))
+    until: Day = Field(None, json_schema_extra=label("期限", "Until"))
 
 
 class Proposal(Strict):

@@ -1,6 +1,6 @@
 """Exceptions (waivers): the register kept apart from proposals, and which exception applies.
 
-The register (`--waivers FILE`) is a YAML list of entries, each an exception (rule, reason,
+The register (`--waivers FILE`) is a YAML (or JSON) list of entries, each an exception (rule, reason,
 compensating, approved_by, decision, until) plus `case`, the case number it belongs to. A proposal
 may carry exceptions of its own. When several exceptions name the same rule (an expired waiver in
 the proposal and its renewal in the register, say), the newest decision in force applies: an
@@ -18,10 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from itaku.engine.catalog import Catalog, Rule
 from itaku.engine.errors import InputError
-from itaku.engine.loader import describe_validation, where
+from itaku.engine.loader import check_tree, describe_validation, parse_data, where
 from itaku.engine.models import ExceptionEntry
 from itaku.engine.wording import phrase
-from itaku.engine.yamlio import YamlProblem, load_yaml
 
 Register = dict[str, tuple[tuple[str, int, ExceptionEntry], ...]]
 Origin = Literal["proposal", "register"]
@@ -48,16 +47,13 @@ class RegisterEntry(ExceptionEntry):
     case: str = Field(min_length=1)
 
 
-def parse_register(text: str, file: str) -> Register:
-    """Entries by case number, each with the file and index it came from."""
-    if not text.strip():
-        raise InputError(file, None, phrase("error.empty"))
-    try:
-        data, lines = load_yaml(text)
-    except YamlProblem as exc:
-        raise InputError(file, f"{phrase('error.line')} {exc.line}" if exc.line else None, str(exc)) from None
+def parse_register(text: str, file: str, suffix: str = ".yaml") -> Register:
+    """Entries by case number, each with the file and index it came from. The register is held to
+    the limits of a proposal (list length, nesting, values); JSON when `suffix` is `.json`."""
+    data, lines = parse_data(text, file, suffix)
     if not isinstance(data, list):
         raise InputError(file, None, phrase("error.register_not_list"))
+    check_tree(data, file, lines)
     out: dict[str, list[tuple[str, int, ExceptionEntry]]] = {}
     for i, raw in enumerate(data):
         if isinstance(raw, dict) and isinstance(raw.get("case"), int):

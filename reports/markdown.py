@@ -18,7 +18,11 @@ class Md(str):
 
 # Characters with a meaning anywhere in a line (CommonMark, and GitHub's extensions: tables,
 # strikethrough, math). Escaping `[` also defuses links and images, `<` raw HTML and autolinks.
-_INLINE = re.compile(r"([\\`*\[\]<>|&~#$])")
+_INLINE = re.compile(r"([\\`*\[\]<>|&~#$@])")
+# GitHub-flavoured Markdown links bare URLs (`https://…`, `www.…`) and e-mail addresses (`a@b.jp`,
+# hence `@` above): an escaped `:` or `.` breaks the trigger, and the text still reads as written.
+_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):(?=//)")
+_WWW = re.compile(r"(?i)\b(www)\.")
 # `_` emphasises only at a word boundary (a letter or digit on neither side); inside a word
 # (`bulk_send`, 旧氏_追加) it is left as written, so field names stay readable as plain text.
 _UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
@@ -37,6 +41,7 @@ def md_escape(value: Any) -> Md:
         return Md("")
     text = _LINE_BREAKS.sub(" ", str(value)).strip(" \t")
     text = _INLINE.sub(r"\\\1", inert(text))
+    text = _WWW.sub(r"\1\\.", _SCHEME.sub(r"\1\\:", text))
     text = _UNDERSCORE.sub(r"\\_", text)
     text = _NUMBERED.sub(r"\1\\\2", _BULLET.sub(r"\\\1", text))
     return Md(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
-from itaku.engine.safe_text import inert
+from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
 from itaku.reports.view import agenda_text, grouped_by_topic
 
@@ -13,29 +13,30 @@ def render_text(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
     """One proposal's review as plain text (control characters from the proposal escaped)."""
     c = evaluation.case
     lines = [
-        f"== {inert(c.number)} {inert(c.title)} ({inert(c.department)})",
-        f"   {phrase('text.source', lang)}: {inert(evaluation.source)}",
+        f"== {inert_line(c.number)} {inert_line(c.title)} ({inert_line(c.department)})",
+        f"   {phrase('text.source', lang)}: {inert_line(evaluation.source)}",
         f"   {phrase('text.agenda', lang)}: {agenda_text(evaluation, lang)} / "
         f"{phrase('redelegation.' + evaluation.classification.redelegation, lang)}",
     ]
     if evaluation.changes.added_items or evaluation.changes.changes:
         changed = [*evaluation.changes.changes, *(f"+{i}" for i in evaluation.changes.added_items)]
-        lines.append(f"   {phrase('text.changes', lang)}: " + ", ".join(inert(x) for x in changed))
+        lines.append(f"   {phrase('text.changes', lang)}: " + ", ".join(inert_line(x) for x in changed))
     if not evaluation.findings:
         lines.append(f"   {phrase('no_findings', lang)}")
     for group in grouped_by_topic(evaluation, catalog, lang):
         lines.append(f"-- {group['label']} [{group['topic']}]")
         for f in group["findings"]:
-            lines.append(f"   [{f['severity_label']}] {f['rule_id']}: {inert(f['message'])}")
+            lines.append(f"   [{f['severity_label']}] {f['rule_id']}: {inert_line(f['message'])}")
             if f["item"]:
-                lines.append(f"      {phrase('text.item', lang)}: {inert(f['item'])}")
+                lines.append(f"      {phrase('text.item', lang)}: {inert_line(f['item'])}")
             lines.append(f"      {phrase('text.source_ref', lang)}: {f['source']}")
             if f["exception"]:
                 e = f["exception"]
-                lines.append(f"      {phrase('text.exception', lang)}: {e['status_label']} — {inert(e['reason'] or '')}")
+                lines.append(f"      {phrase('text.exception', lang)}: {e['status_label']} — {inert_line(e['reason'] or '')}")
             if f["response"]:
                 r = f["response"]
-                lines.append(f"      {phrase('text.response', lang)}: {inert(r['text'])}")
+                if r["text"] is not None:  # once per topic, at its first finding
+                    lines.append(f"      {phrase('text.response', lang)}: {inert_line(r['text'])}")
                 lines.append(f"      → {r['status_label']}" + (f": {r['explain']}" if r["explain"] else ""))
     for e in evaluation.exceptions:
         if e.status == "unused":

@@ -27,8 +27,10 @@ def agenda_text(evaluation: Evaluation, lang: str) -> str:
     return phrase("sep.and", lang).join(phrase(f"agenda.{a}", lang) for a in evaluation.classification.agenda) or "—"
 
 
-def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
-    """One finding in one language, for JSON and templates."""
+def finding_dict(finding: Finding, lang: str, response_text: bool = False) -> dict[str, Any]:
+    """One finding in one language, for JSON and templates. The department's answer is judged per
+    finding, but its text is given only where `response_text` says (once per topic in a report;
+    never in JSON, where `responses` holds it): a long answer is not repeated per finding."""
     out: dict[str, Any] = {
         "rule_id": finding.rule_id,
         "topic": finding.topic,
@@ -56,7 +58,7 @@ def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
         r = finding.response
         state = "unjudged" if r.closes is None else "closes" if r.closes else "open"
         out["response"] = {
-            "text": r.text,
+            "text": r.text if response_text else None,
             "closes": r.closes,
             "status_label": phrase(f"response.{state}", lang),
             "explain": r.explain.get(lang) if r.explain else None,
@@ -109,10 +111,11 @@ def grouped_by_topic(evaluation: Evaluation, catalog: Catalog, lang: str) -> lis
     out = []
     for topic, items in groups.items():
         t = catalog.topics[topic]
+        answered = next((i for i, f in enumerate(items) if f.response is not None), None)
         out.append({
             "topic": topic,
             "label": t.get(lang),
-            "findings": [finding_dict(f, lang) for f in items],
+            "findings": [finding_dict(f, lang, response_text=i == answered) for i, f in enumerate(items)],
         })
     return out
 

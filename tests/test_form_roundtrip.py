@@ -11,7 +11,6 @@ import pytest
 
 from conftest import EXAMPLES
 from itaku.checklists.form import build_form
-from itaku.checklists.form_reader import read_form
 from itaku.checklists.workbook import workbook_bytes
 from itaku.engine.catalog import Catalog
 from itaku.engine.errors import InputError
@@ -65,4 +64,4 @@ def test_form_reads_back_into_the_same_model(example: Path, catalog: Catalog, tm
         pytest.skip("not a proposal")
     form = tmp_path / "form.xlsx"
     form.write_bytes(workbook_bytes(build_form(catalog, "ja", proposal, str(example))))
-    assert read_form(form, [].append) == proposal
+    assert load_proposal(form, [].append) == proposal

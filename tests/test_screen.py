@@ -46,7 +46,7 @@ def test_folders_are_walked_recursively_with_deterministic_names(cli, tree: Path
     names = sorted(_results(out))
     expected = sorted([p.name + ".json" for p in SEED[:3]] + ["sub__deeper__x.yml.json", "sub__y.json.json"])
     assert names == expected
-    assert not list(out.glob(".*")), "no temporary files left behind"
+    assert [p.name for p in out.glob(".*")] == [sc.MANIFEST_NAME], "no temporary files left behind"
     summary = json.loads((out / sc.SUMMARY_NAME).read_text(encoding="utf-8"))
     assert summary["inputs"] == summary["screened"] == 5
 
@@ -95,7 +95,7 @@ def test_results_are_identical_whatever_the_number_of_jobs(cli, tree: Path, tmp_
         assert result.exit_code == 0, result.stderr
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert outputs[0] == outputs[1]
-    assert len(outputs[0]) == 5 + len(SEED[3:]) + 2  # results, summary.json, opinion-list.xlsx
+    assert len(outputs[0]) == 5 + len(SEED[3:]) + 3  # results, summary.json, opinion-list.xlsx, the manifest
 
 
 def test_the_opinion_list_has_a_row_per_screened_proposal(cli, tmp_path: Path) -> None:
@@ -175,18 +175,20 @@ def test_an_engine_error_is_recorded_and_the_rest_screened(cli, tmp_path: Path, 
     assert not (out / f"{SEED[0].name}.json").exists()
 
 
-def test_outputs_are_written_atomically(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rerun_that_cannot_write_leaves_nothing_stale_or_partial(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     assert cli("screen", *SEED[:2], "-o", out, "--jobs", "1", "--fail-on", "never").exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert (out / sc.SUMMARY_NAME).exists()
 
     def refuse(src: str, dst: str) -> None:
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("itaku.files.writing.os.replace", refuse)
     result = cli("screen", *SEED[:2], "-o", out, "--jobs", "1", "--fail-on", "never", "--lang", "en")
-    assert result.exit_code != 0
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "old results untouched, no temporary files"
+    assert result.exit_code == 2
+    assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
+    # the earlier run's results and summary are gone (never left looking current), nothing half-written
+    assert [p.name for p in out.iterdir()] == [sc.MANIFEST_NAME]
 
 
 def test_output_folder_inside_an_input_folder_is_not_screened(cli, tree: Path) -> None:

@@ -21,7 +21,7 @@ from itaku.files.reading import load_proposal
 from itaku.files.writing import check_target, write_bytes_atomic
 
 OUTPUT = click.option(
-    "-o", "--output", "output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+    "-o", "--output", "output", required=True, type=click.Path(path_type=Path),
     help="The .xlsx file to write (replaced atomically; never one of the inputs).",
 )
 
@@ -39,7 +39,7 @@ def _done(output: Path, started: float, verbose: bool) -> None:
 @click.command()
 @OUTPUT
 @click.option(
-    "--from", "source", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    "--from", "source", type=click.Path(path_type=Path), default=None,
     help="Pre-fill the form from this proposal (YAML, JSON or a filled form).",
 )
 @LANG
@@ -55,6 +55,7 @@ def template(output: Path, source: Path | None, lang: str, verbose: bool) -> Non
 
     started = time.perf_counter()
     _check_suffix(output)
+    check_target(output, [source] if source is not None else [])  # refuse a bad target before any work
     proposal = load_proposal(source) if source is not None else None
     wb = build_form(default_catalog(), lang, proposal, str(source or ""))
     write_bytes_atomic(output, wbk.workbook_bytes(wb), [source] if source is not None else [])

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,9 +18,9 @@ import click
 from itaku.engine.catalog import Catalog, default_catalog
 from itaku.engine.errors import ItakuError
 from itaku.engine.evaluation import Evaluation, Evaluator
-from itaku.engine.safe_text import inert
+from itaku.engine.safe_text import inert_line
 from itaku.engine.waivers import Register
-from itaku.engine.wording import language
+from itaku.engine.wording import language, phrase
 from itaku.files.reading import load_proposal, load_register
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,8 +41,51 @@ AS_OF = click.option(
     help="Rules in force on this date (default: each proposal's case.meeting).",
 )
 WAIVERS = click.option(
-    "--waivers", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Exception register (YAML list)."
+    "--waivers", type=click.Path(path_type=Path), default=None, help="Exception register (YAML list)."
 )
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that every `finally` runs (temporary files are
+    removed, worker processes stopped) before the command exits 143. A BaseException, like
+    KeyboardInterrupt, so that no `except Exception` swallows it."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def stops_cleanly() -> Iterator[None]:
+    """Run a command so that it ends cleanly: Ctrl-C exits 130 and SIGTERM 143 with one line, a
+    closed pipe on standard output (`itaku rules list | head -1`) ends quietly with 141."""
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main else None
+    try:
+        yield
+        sys.stdout.flush()  # a closed pipe shows here, not as a complaint at interpreter exit
+    except KeyboardInterrupt:
+        click.echo(f"itaku: {phrase('error.interrupted')}", err=True)
+        sys.exit(130)
+    except Terminated:
+        click.echo(f"itaku: {phrase('error.terminated')}", err=True)
+        sys.exit(143)
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(141)
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null: what is still buffered for the closed pipe is dropped."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's buffer)
+        pass
 
 
 def handles_errors(func: F) -> F:
@@ -51,14 +97,14 @@ def handles_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ItakuError as exc:
-            click.echo(f"itaku: {inert(exc)}", err=True)  # messages quote proposal text
+            click.echo(f"itaku: {inert_line(exc)}", err=True)  # messages quote proposal text and file names
             sys.exit(exc.exit_code)
-        except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
+        except (click.exceptions.Exit, click.ClickException, BrokenPipeError):
             raise
         except Exception as exc:  # a bug of ours: one line, exit 3; ITAKU_DEBUG=1 shows the traceback
             if os.environ.get("ITAKU_DEBUG"):
                 raise
-            click.echo(f"itaku: internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo(f"itaku: internal error: {type(exc).__name__}: {inert_line(exc)}", err=True)
             sys.exit(3)
         finally:
             language.reset(token)
@@ -83,4 +129,4 @@ def evaluate_files(
     register: Register = load_register(waivers) if waivers else {}
     proposals = [(path, load_proposal(path)) for path in files]
     evaluator = Evaluator(catalog, engine_name)
-    return [evaluator.evaluate(p, str(path), as_of, register.get(p.case.number, ())) for path, p in proposals]
+    return [evaluator.evaluate(p, inert_line(path), as_of, register.get(p.case.number, ())) for path, p in proposals]

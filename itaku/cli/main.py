@@ -7,21 +7,29 @@ Exit codes: 0 nothing reached --fail-on; 1 a finding reached it (or a rule test 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from itaku.cli.checklist import checklist, template
-from itaku.cli.common import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
+from itaku.cli.common import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors, stops_cleanly
 from itaku.cli.report import report
 from itaku.cli.rules import rules
 from itaku.cli.screen import screen
 from itaku.engine.catalog import SEVERITY_RANK, default_catalog
+from itaku.engine.safe_text import json_text
 
 
-@click.group()
+class _Itaku(click.Group):
+    """The command group: every subcommand runs so that it ends cleanly (signals, closed pipes)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        with stops_cleanly():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Itaku)
 @click.version_option(package_name="itaku")
 def main() -> None:
     """itaku: review outsourcing proposals that handle personal information (委託審査).
@@ -53,7 +61,7 @@ def check(
     catalog = default_catalog()
     evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog)
     if fmt == "json":
-        click.echo(json.dumps([evaluation_dict(e, lang) for e in evaluations], ensure_ascii=False, indent=2))
+        click.echo(json_text([evaluation_dict(e, lang) for e in evaluations], indent=2))
     else:
         click.echo("\n\n".join(render_text(e, catalog, lang) for e in evaluations))
     if fail_on != "never":

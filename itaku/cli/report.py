@@ -9,6 +9,8 @@ import click
 
 from itaku.cli.common import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
 from itaku.engine.catalog import default_catalog
+from itaku.engine.errors import InputError
+from itaku.engine.wording import phrase
 from itaku.files.writing import check_target, write_text_atomic
 
 # Output suffixes that name a format, so `-o meeting.html` needs no --format.
@@ -19,7 +21,7 @@ _SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(["html", "md"]), default=None,
-    help="html or md (default: from the suffix of -o).",
+    help="html or md (default: from the suffix of -o; a suffix naming the other format is refused).",
 )
 @LANG
 @ENGINE
@@ -38,9 +40,13 @@ def report(
     case-number order), as one self-contained HTML file or as Markdown."""
     from itaku.reports.render import render_report
 
-    fmt = fmt or _SUFFIX_FORMAT.get(Path(output).suffix.lower())
+    named = _SUFFIX_FORMAT.get(Path(output).suffix.lower()) if output != "-" else None
+    if fmt is not None and named is not None and named != fmt:
+        # neither wins silently: an .html file holding Markdown would be opened wrongly
+        raise InputError(output, None, phrase("error.output_format_conflict", fmt=fmt, suffix=Path(output).suffix))
+    fmt = fmt or named
     if fmt is None:
-        raise click.UsageError("give --format html or --format md (the output name does not say which)")
+        raise InputError(output, None, phrase("error.output_format_unknown"))
     inputs = [*files, *([waivers] if waivers else [])]
     target = None if output == "-" else Path(output)
     if target is not None:

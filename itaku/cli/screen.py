@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import sys
 from pathlib import Path
 
 import click
 
-from itaku.cli.common import AS_OF, ENGINE, LANG, WAIVERS, as_date, handles_errors
+from itaku.cli.common import AS_OF, ENGINE, LANG, WAIVERS, Terminated, as_date, handles_errors
 from itaku.engine.errors import InputError
+from itaku.engine.safe_text import inert_line
+from itaku.engine.wording import phrase
+from itaku.files.reading import file_kind
 
 FORMAT_SUFFIX = {"json": ".json", "html": ".html", "md": ".md"}
 
@@ -23,12 +27,12 @@ FORMAT_SUFFIX = {"json": ".json", "html": ".html", "md": ".md"}
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--output", "outdir", required=True, type=click.Path(path_type=Path, file_okay=False),
+    "-o", "--output", "outdir", required=True, type=click.Path(path_type=Path),
     help="Folder for the results and summary.json (created if missing).",
 )
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=None,
-    help="Worker processes (default: the number of CPUs). Results do not depend on it.",
+    help="Worker processes (default and most: the CPUs usable; at most one per input). Results do not depend on it.",
 )
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMAT_SUFFIX)), default="json", show_default=True)
 @click.option(
@@ -61,46 +65,73 @@ def screen(
     default_catalog()  # a broken catalog stops here, before any worker starts
     if waivers:
         load_register(waivers)  # a broken register too
-    _prepare(outdir, paths)
     try:
         sc.renderer(fmt, lang)
     except ImportError as exc:
         raise click.UsageError(f"--format {fmt} needs the module {exc.name}, which is not installed") from None
+    _prepare(outdir, paths)
+    folder = sc.OutputFolder(outdir)
+    folder.start()
     settings = sc.Settings(engine_name, as_date(as_of), waivers, fmt, lang, fail_on, opinion_list)
     total = sum(1 for _ in sc.discover(paths, exclude=outdir))
-    workers = max(1, min(jobs or os.cpu_count() or 1, total))
     progress = Progress(sys.stderr, total, enabled=sys.stderr.isatty())
     summary = sc.Summary(settings)
     opinions = sc.OpinionList(opinion_list)
-    task_iter = sc.tasks(paths, outdir, FORMAT_SUFFIX[fmt], reserved=(sc.SUMMARY_NAME, sc.OPINION_LIST_NAME))
-    for outcome in sc.outcomes(task_iter, settings, workers):
-        sc.write_outcome(outdir, outcome)
-        summary.add(outcome)
-        opinions.add(outcome)
-        if outcome.error:
-            progress.note(f"itaku: {outcome.error}")
-        progress.advance()
-    progress.close()
-    summary.opinion_list = opinions.write(outdir, lang) or (
-        f"skipped: more than {sc.OPINION_LIST_MAX} proposals" if opinions.skipped else None
-    )
-    sc.write_summary(outdir, summary)
+    reserved = (sc.SUMMARY_NAME, sc.OPINION_LIST_NAME, sc.MANIFEST_NAME)
+    task_iter = sc.tasks(paths, outdir, FORMAT_SUFFIX[fmt], reserved=reserved)
+    try:
+        for outcome in sc.outcomes(task_iter, settings, sc.worker_count(jobs, total)):
+            outcome = sc.write_outcome(folder, outcome)
+            summary.add(outcome)
+            opinions.add(outcome)
+            if outcome.error:
+                progress.note(f"itaku: {outcome.error}")
+            progress.advance()
+        progress.close()
+        try:
+            written = opinions.write(folder, lang)
+        except InputError as exc:
+            summary.failed.append({"path": sc.OPINION_LIST_NAME, "error": inert_line(exc.render())})
+            click.echo(f"itaku: {inert_line(exc.render())}", err=True)
+            written = None
+        summary.opinion_list = written or (
+            f"skipped: more than {sc.OPINION_LIST_MAX} proposals" if opinions.skipped else None
+        )
+    except (KeyboardInterrupt, Terminated):
+        # what was screened stays, each result whole; the summary says the run did not finish
+        summary.status = "interrupted"
+        progress.close()
+        sc.write_summary(folder, summary)
+        raise
+    finally:
+        if summary.status == "complete":
+            sc.write_summary(folder, summary)
+        folder.close()
     if total == 0:
         click.echo("itaku: no proposal files found", err=True)
     click.echo(
         f"screened {summary.screened} of {summary.inputs} ({len(summary.failed)} unreadable, "
-        f"{len(summary.engine_errors)} engine errors) -> {outdir / sc.SUMMARY_NAME}"
+        f"{len(summary.engine_errors)} engine errors) -> {inert_line(outdir / sc.SUMMARY_NAME)}"
     )
     if summary.exit_code:
         sys.exit(summary.exit_code)
 
 
 def _prepare(outdir: Path, paths: tuple[Path, ...]) -> None:
-    """Create OUTDIR; refuse one that is an input folder (results would mix with proposals)."""
+    """Create OUTDIR; refuse one that is an input folder (results would mix with proposals), a
+    symbolic link, or anything but a folder."""
     resolved = outdir.resolve()
     for path in paths:
         if path.is_dir() and path.resolve() == resolved:
             raise InputError(str(outdir), None, "the output folder is one of the input folders; choose another")
+    try:
+        existing = os.lstat(outdir)
+    except FileNotFoundError:
+        existing = None
+    except (OSError, ValueError) as exc:
+        raise InputError(str(outdir), None, phrase("error.cannot_write", error=getattr(exc, "strerror", None) or exc)) from None
+    if existing is not None and not stat.S_ISDIR(existing.st_mode):
+        raise InputError(str(outdir), None, phrase("error.output_not_regular", kind=file_kind(existing.st_mode)))
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -1,20 +1,27 @@
 """Reading input files: proposals (YAML, JSON or a filled Excel form) and waiver registers.
 
-This is the one place that opens input files. It picks the reader by the file's suffix: text
-formats go to the engine's parser, a workbook to the Excel form reader. Every problem becomes one
+This is the one place that opens input files. Every file is read once, as bytes, and bounded: only
+a regular file is opened (a FIFO, a device or a socket is refused before it is opened, and again
+after, should the name have changed in between), opened without blocking, and never read past its
+size limit plus one byte, whatever `stat` said. The reader is picked by the suffix: text formats go
+to the engine's parser, a workbook's bytes to the Excel form reader. Every problem becomes one
 InputError naming the file.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from itaku.checklists.xlsx_guard import MAX_FORM_BYTES  # no openpyxl: the guard reads the zip itself
 from itaku.engine.errors import InputError
 from itaku.engine.loader import parse_proposal
 from itaku.engine.models import Proposal
+from itaku.engine.safe_text import inert_line
 from itaku.engine.waivers import Register, parse_register
 from itaku.engine.wording import phrase
 
@@ -23,56 +30,119 @@ YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 TEXT_SUFFIXES = YAML_SUFFIXES | {".json"}
 FORM_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 SUFFIXES = TEXT_SUFFIXES | FORM_SUFFIXES
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
 
 
 def warn_on_stderr(text: str) -> None:
     """Show a reader's warning (a hidden cell, a macro ignored) to the person at the terminal."""
-    click.echo(f"itaku: {text}", err=True)
+    click.echo(f"itaku: {inert_line(text)}", err=True)
 
 
-def read_text(path: Path) -> str:
-    """The file's text as UTF-8 (a byte-order mark is accepted); refuses other encodings by name."""
-    if path.is_dir():
-        raise InputError(str(path), None, phrase("error.is_directory"))
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in the user's language (for 'not a regular file' messages)."""
+    if stat.S_ISDIR(mode):
+        return phrase("error.kind.directory")
+    if stat.S_ISFIFO(mode):
+        return phrase("error.kind.fifo")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return phrase("error.kind.device")
+    if stat.S_ISSOCK(mode):
+        return phrase("error.kind.socket")
+    if stat.S_ISLNK(mode):
+        return phrase("error.kind.symlink")
+    return phrase("error.kind.other")
+
+
+def _refuse_os_error(file: str, exc: OSError) -> InputError:
+    if isinstance(exc, FileNotFoundError):
+        return InputError(file, None, phrase("error.not_found"))
+    return InputError(file, None, phrase("error.unreadable", error=exc.strerror or type(exc).__name__))
+
+
+def regular_file(path: Path) -> os.stat_result:
+    """The file's status when it is a regular file (a symlink to one counts); InputError otherwise."""
+    file = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(str(path), None, phrase("error.too_large", size=size, limit=MAX_FILE_BYTES))
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(str(path), None, phrase("error.not_found")) from None
+        status = os.stat(path)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        raise _refuse_os_error(file, exc if isinstance(exc, OSError) else OSError(str(exc))) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise InputError(file, None, phrase("error.is_directory"))
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError(file, None, phrase("error.not_regular", kind=file_kind(status.st_mode)))
+    return status
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; InputError (exit 2) for anything else."""
+    file = str(path)
+    status = regular_file(path)
+    if status.st_size > limit:
+        raise InputError(file, None, phrase("error.too_large", size=status.st_size, limit=limit))
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        raise InputError(str(path), None, phrase("error.unreadable", error=exc.strerror or str(exc))) from None
+        raise _refuse_os_error(file, exc) from None
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):  # the name was swapped after the first look
+            raise InputError(file, None, phrase("error.not_regular", kind=file_kind(opened.st_mode)))
+        chunks: list[bytes] = []
+        total = 0
+        expected = min(opened.st_size, limit) + 1  # one read for the usual file, the +1 sees EOF
+        while total <= limit:
+            chunk = os.read(fd, min(limit + 1 - total, max(expected - total, 65536)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise _refuse_os_error(file, exc) from None
+    finally:
+        os.close(fd)
+    if total > limit:  # grew after stat: the limit holds on what is read, not on what stat said
+        raise InputError(file, None, phrase("error.too_large", size=total, limit=limit))
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def decode_text(raw: bytes, file: str) -> str:
+    """The text of a file's bytes as UTF-8 (a byte-order mark is accepted); other encodings are
+    refused by name."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and raw[1:2] == b"\x00" and raw[0:1] != b"\x00"):
-        raise InputError(str(path), None, phrase("error.encoding", encoding="UTF-16"))
+        raise InputError(file, None, phrase("error.encoding", encoding="UTF-16"))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw:
-        raise InputError(str(path), None, phrase("error.binary"))
+        raise InputError(file, None, phrase("error.binary"))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         try:
             raw.decode("cp932")
         except UnicodeDecodeError:
-            raise InputError(str(path), None, phrase("error.encoding", encoding="?")) from None
-        raise InputError(str(path), None, phrase("error.encoding", encoding="Shift_JIS")) from None
+            raise InputError(file, None, phrase("error.encoding", encoding="?")) from None
+        raise InputError(file, None, phrase("error.encoding", encoding="Shift_JIS")) from None
+
+
+def read_text(path: Path) -> str:
+    """A text input's content (bounded, UTF-8)."""
+    return decode_text(read_bytes(path, MAX_FILE_BYTES), str(path))
 
 
 def load_proposal(path: Path, warn: Callable[[str], None] = warn_on_stderr) -> Proposal:
     """Read and validate one proposal file, whatever its kind (by suffix)."""
-    if path.is_dir():
-        raise InputError(str(path), None, phrase("error.is_directory"))
     suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        regular_file(path)  # a missing file is named missing, not "of the wrong kind"
+        raise InputError(str(path), None, phrase("error.bad_suffix", suffixes=", ".join(sorted(SUFFIXES))))
     if suffix in FORM_SUFFIXES:
+        data = read_bytes(path, MAX_FORM_BYTES)
         from itaku.checklists.form_reader import read_form  # openpyxl only when a form is read
 
-        return read_form(path, warn)
-    if suffix not in SUFFIXES:
-        raise InputError(str(path), None, phrase("error.bad_suffix", suffixes=", ".join(sorted(SUFFIXES))))
+        return read_form(data, str(path), warn)
     return parse_proposal(read_text(path), str(path), suffix)
 
 
 def load_register(path: Path) -> Register:
     """Read the waiver register kept apart from proposals (`--waivers FILE`)."""
-    return parse_register(read_text(path), str(path))
+    return parse_register(read_text(path), str(path), path.suffix.lower())

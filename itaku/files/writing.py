@@ -1,55 +1,94 @@
-"""Writing output files atomically, never over an input."""
+"""Writing output files atomically, never over an input, a device, a pipe or through a link.
+
+A target must be a regular file or a new name in an existing directory. Anything else that already
+has the name (a directory, a device node such as /dev/null, a FIFO, a socket, a symbolic link to
+anything) is refused before any work, with exit 2 naming the path: replacing it would replace the
+device or the link itself. The bytes go to a new temporary file beside the target (created
+exclusively, never through a link), which is renamed over the target only when complete; on any
+failure or interruption (an exception, Ctrl-C, or SIGTERM, which the command line turns into an
+exception) the temporary file is removed and an existing target is left as it was. An OS error
+(permission denied, read-only or full disk, a name too long) is an InputError naming the path.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tempfile
-from collections.abc import Callable, Iterable
+import secrets
+import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
+from itaku.files.reading import file_kind
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def check_target(target: Path, inputs: Iterable[Path]) -> None:
-    """Refuse an output path that is one of the inputs or a directory."""
+def _cannot_write(target: Path, exc: BaseException) -> InputError:
+    error = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+    return InputError(str(target), None, phrase("error.cannot_write", error=error))
+
+
+def check_target(target: Path, inputs: Iterable[Path] = ()) -> None:
+    """Refuse an output path that is an input, or not a regular file or a new name in an existing,
+    writable directory."""
+    try:
+        existing = os.lstat(target)
+    except FileNotFoundError:
+        existing = None
+    except (OSError, ValueError) as exc:  # a name too long, a parent that is a file, a NUL byte
+        raise _cannot_write(target, exc) from None
+    if existing is not None:
+        if stat.S_ISDIR(existing.st_mode):
+            raise InputError(str(target), None, phrase("error.output_is_directory"))
+        if not stat.S_ISREG(existing.st_mode):
+            raise InputError(str(target), None, phrase("error.output_not_regular", kind=file_kind(existing.st_mode)))
     resolved = target.resolve()
     for source in inputs:
         if source.resolve() == resolved:
             raise InputError(str(target), None, phrase("error.output_is_input"))
-    if target.is_dir():
-        raise InputError(str(target), None, phrase("error.output_is_directory"))
-
-
-def write_atomic(target: Path, write: Callable[[Path], None], inputs: Iterable[Path] = ()) -> None:
-    """Call `write(tmp)` on a temporary file beside `target`, then move it into place.
-
-    On any failure the temporary file is removed and an existing `target` is left as it was.
-    """
-    check_target(target, inputs)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError(str(target), None, phrase("error.output_dir_missing"))
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    directory = target.parent
     try:
-        write(tmp)
-        # mkstemp makes the file private (0600); an output is an ordinary file, readable as the umask allows
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o666 & ~umask)
+        if not stat.S_ISDIR(os.stat(directory).st_mode):
+            raise InputError(str(target), None, phrase("error.output_dir_missing"))
+    except FileNotFoundError:
+        raise InputError(str(target), None, phrase("error.output_dir_missing")) from None
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise _cannot_write(target, PermissionError(13, os.strerror(13)))
+
+
+def write_bytes_atomic(target: Path, data: bytes, inputs: Iterable[Path] = ()) -> None:
+    """Write `data` to `target` atomically (see the module docstring); InputError when it cannot be."""
+    check_target(target, inputs)
+    # A short, unguessable temporary name: it never exceeds the name length limit, never exists yet.
+    tmp = target.parent / f".{target.name[:40]}.{secrets.token_hex(6)}.tmp"
+    fd = -1
+    created = False
+    try:
+        fd = os.open(tmp, _CREATE, 0o666)  # the umask applies, as for any file the user writes
+        created = True
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.close(fd)
+        fd = -1
         os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+    except BaseException as exc:
+        if fd >= 0:
+            os.close(fd)
+        if created:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _cannot_write(target, exc) from None
         raise
 
 
 def write_text_atomic(target: Path, text: str, inputs: Iterable[Path] = ()) -> None:
-    """Write UTF-8 text atomically."""
-    write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"), inputs)
-
-
-def write_bytes_atomic(target: Path, data: bytes, inputs: Iterable[Path] = ()) -> None:
-    """Write bytes atomically (built fully in memory first: a failure leaves nothing behind)."""
-    write_atomic(target, lambda tmp: tmp.write_bytes(data), inputs)
+    """Write UTF-8 text atomically (a lone surrogate, from a file name that was not UTF-8, is
+    written as its escape rather than failing)."""
+    write_bytes_atomic(target, text.encode("utf-8", errors="backslashreplace"), inputs)

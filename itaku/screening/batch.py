@@ -10,9 +10,10 @@ flat: tasks are fed from a generator, and a semaphore keeps at most `window` pro
 from __future__ import annotations
 
 import datetime as dt
-import json
 import multiprocessing
 import os
+import re
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,11 +22,19 @@ from typing import Any
 
 from itaku.engine.catalog import SEVERITY_RANK
 from itaku.engine.errors import EngineError, InputError
+from itaku.engine.safe_text import inert_line, json_text
 from itaku.files.reading import SUFFIXES
-from itaku.files.writing import write_atomic, write_bytes_atomic
+from itaku.files.writing import write_bytes_atomic
 
 SUMMARY_NAME = "summary.json"
 OPINION_LIST_NAME = "opinion-list.xlsx"
+MANIFEST_NAME = ".itaku-results"  # every file this run wrote into OUTDIR, one name a line
+MAX_NAME_BYTES = 200  # a result's name, suffix and ~k included: room for the temporary name's extras
+# Characters a result name never carries: controls, bidi marks, a byte that was not UTF-8, and what
+# Windows file systems refuse (results are often copied onto a share).
+_NAME_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                          '\ud800-\udfff\\\\/:*?"<>|]')
+_LEFTOVER_TMP = re.compile(r"^\..*\.[0-9a-f]{12}\.tmp$")  # a temporary file of an interrupted write
 OPINION_LIST_MAX = 1000  # one workbook row per proposal, so its Evaluations are kept until the end
 CHUNKSIZE = 4  # proposals per message to a worker: enough to amortise the pipe, small for order
 
@@ -50,6 +59,11 @@ class Task:
     index: int
     path: Path
     name: str
+    plain_name: str = ""  # the name before making it safe, short and unique ("" when the same)
+
+    def __post_init__(self) -> None:
+        if not self.plain_name:
+            object.__setattr__(self, "plain_name", self.name)
 
 
 @dataclass(frozen=True)
@@ -101,10 +115,18 @@ def discover(paths: Iterable[Path], exclude: Path | None = None) -> Iterator[tup
                 yield path, path.relative_to(root).as_posix()
 
 
+def _cut(text: str, limit: int) -> str:
+    """`text` shortened to at most `limit` bytes of UTF-8, at a character boundary."""
+    data = text.encode("utf-8")
+    return text if len(data) <= limit else data[:limit].decode("utf-8", errors="ignore")
+
+
 class Namer:
     """Deterministic, collision-safe result names: `a/b.yaml` -> `a__b.yaml.json`, then `~2`...
 
-    Names are compared case-folded, so two results never share a file on a case-insensitive disk.
+    A name keeps only characters safe on any disk and terminal (others become `_`), does not start
+    with a dot, and is cut to MAX_NAME_BYTES. Names are compared case-folded, so two results never
+    share a file on a case-insensitive disk.
     """
 
     def __init__(self, suffix: str, reserved: Iterable[str] = ()) -> None:
@@ -113,7 +135,10 @@ class Namer:
 
     def __call__(self, relative: str) -> str:
         """The result file name for an input known by `relative`."""
-        stem = relative.replace("\\", "__").replace("/", "__")
+        stem = _NAME_UNSAFE.sub("_", relative.replace("\\", "__").replace("/", "__"))
+        if stem.startswith("."):
+            stem = "_" + stem[1:]
+        stem = _cut(stem, MAX_NAME_BYTES - len(self.suffix.encode("utf-8")) - 8)  # 8: room for ~k
         name = f"{stem}{self.suffix}"
         k = 1
         while name.casefold() in self._used:
@@ -127,7 +152,8 @@ def tasks(paths: Iterable[Path], outdir: Path, suffix: str, reserved: Iterable[s
     """Every input as a numbered, named Task, lazily."""
     namer = Namer(suffix, reserved)
     for index, (path, relative) in enumerate(discover(paths, exclude=outdir)):
-        yield Task(index, path, namer(relative))
+        plain = relative.replace("\\", "__").replace("/", "__") + suffix
+        yield Task(index, path, namer(relative), inert_line(plain))
 
 
 # ---------------------------------------------------------------- the worker side
@@ -151,7 +177,7 @@ def renderer(fmt: str, lang: str) -> Callable[[Any], bytes]:
 
     if fmt == "json":
         # compact: with indent, json falls back to its pure-Python encoder (5x slower per result)
-        return lambda e: (json.dumps(evaluation_dict(e, lang), ensure_ascii=False) + "\n").encode()
+        return lambda e: (json_text(evaluation_dict(e, lang)) + "\n").encode()
     if fmt in ("html", "md"):
         from itaku.reports.render import render_report
 
@@ -168,6 +194,8 @@ def init_worker(settings: Settings) -> None:
     from itaku.engine.wording import language
     from itaku.files.reading import load_register
 
+    if multiprocessing.parent_process() is not None and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
     language.set(settings.lang)
     catalog = default_catalog()
     register = load_register(settings.waivers) if settings.waivers else {}
@@ -179,7 +207,7 @@ def screen_one(task: Task) -> Outcome:
     from itaku.files.reading import load_proposal
 
     assert _worker is not None, "init_worker() first"
-    source = str(task.path)
+    source = inert_line(task.path)  # a name that is not UTF-8, or holds a line break, is shown escaped
     try:
         proposal = load_proposal(task.path)
         evaluation = _worker.evaluator.evaluate(
@@ -187,11 +215,11 @@ def screen_one(task: Task) -> Outcome:
         )
         payload = _worker.render(evaluation)
     except InputError as exc:
-        return Outcome(task, "input_error", exc.render())
+        return Outcome(task, "input_error", inert_line(exc.render()))
     except EngineError as exc:
-        return Outcome(task, "engine_error", str(exc))
+        return Outcome(task, "engine_error", inert_line(exc))
     except Exception as exc:  # a bug of ours on this proposal: record it, screen the rest (exit 3)
-        return Outcome(task, "engine_error", f"{source}: internal error: {type(exc).__name__}: {exc}")
+        return Outcome(task, "engine_error", inert_line(f"{source}: internal error: {type(exc).__name__}: {exc}"))
     slim = evaluation.model_copy(update={"proposal": {}, "rules": ()}) if _worker.settings.opinion_list else None
     return Outcome(task, "ok", payload=payload, record=summary_record(evaluation, _worker.settings.fail_on), evaluation=slim)
 
@@ -230,11 +258,15 @@ class Summary:
     failed: list[dict[str, str]] = field(default_factory=list)
     opinion_list: str | None = None  # its file name, or why there is none
     engine_errors: list[dict[str, str]] = field(default_factory=list)
+    renamed: list[dict[str, str]] = field(default_factory=list)  # results not named plainly after their input
+    status: str = "complete"  # or "interrupted": the run was stopped before every input was screened
 
     def add(self, outcome: Outcome) -> None:
         """Count one outcome in."""
         self.inputs += 1
-        source = str(outcome.task.path)
+        source = inert_line(outcome.task.path)
+        if outcome.task.name != outcome.task.plain_name:
+            self.renamed.append({"path": source, "result": outcome.task.name})
         if outcome.status == "input_error":
             self.failed.append({"path": source, "error": outcome.error or ""})
             return
@@ -271,6 +303,7 @@ class Summary:
         """summary.json: stable keys, topics sorted."""
         s = self.settings
         return {
+            "status": self.status,
             "engine": s.engine,
             "as_of": s.as_of.isoformat() if s.as_of else "case.meeting (each proposal's meeting date; today if none)",
             "format": s.fmt,
@@ -290,6 +323,7 @@ class Summary:
             "failed_inputs": self.failed,
             "engine_error_inputs": self.engine_errors,
             "opinion_list": self.opinion_list,
+            "renamed_results": self.renamed,
             "exit_code": self.exit_code,
         }
 
@@ -323,7 +357,7 @@ def outcomes(task_iter: Iterable[Task], settings: Settings, jobs: int, window: i
             yield task
 
     context = multiprocessing.get_context("spawn")
-    pool = context.Pool(jobs, initializer=init_worker, initargs=(settings,))
+    pool = _ignoring_ctrl_c(lambda: context.Pool(jobs, initializer=init_worker, initargs=(settings,)))
     try:
         for outcome in pool.imap(screen_one, bounded(), chunksize=CHUNKSIZE):
             yield outcome
@@ -335,18 +369,95 @@ def outcomes(task_iter: Iterable[Task], settings: Settings, jobs: int, window: i
         pool.join()
 
 
-def write_outcome(outdir: Path, outcome: Outcome) -> None:
-    """Write one result file atomically (never over its own input)."""
+class OutputFolder:
+    """OUTDIR of one run: what an earlier run wrote there is removed first, what this run writes
+    is listed as it is written (MANIFEST_NAME), so that a rerun, even after an interrupted or killed
+    run, never leaves old results looking like new ones. Files nobody wrote from `screen` stay."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+        self._manifest: Any = None
+
+    def start(self) -> None:
+        """Remove the earlier run's results, its summary and any half-written temporary file."""
+        manifest = self.outdir / MANIFEST_NAME
+        names = {SUMMARY_NAME, OPINION_LIST_NAME}
+        try:
+            names.update(line for line in manifest.read_text(encoding="utf-8", errors="replace").splitlines() if line)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise InputError(str(manifest), None, str(exc.strerror or exc)) from None
+        with os.scandir(self.outdir) as entries:
+            names.update(e.name for e in entries if _LEFTOVER_TMP.match(e.name))
+        for name in sorted(names):
+            if "/" in name or name in (".", "..", MANIFEST_NAME):
+                continue
+            path = self.outdir / name
+            try:
+                if path.is_symlink() or path.is_file():
+                    path.unlink()
+            except OSError as exc:
+                raise InputError(str(path), None, str(exc.strerror or exc)) from None
+        try:
+            self._manifest = manifest.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(str(manifest), None, str(exc.strerror or exc)) from None
+
+    def write(self, name: str, data: bytes, inputs: Iterable[Path] = ()) -> None:
+        """Write one file of this run atomically, listed in the manifest before it exists."""
+        self._manifest.write(name + "\n")
+        self._manifest.flush()
+        write_bytes_atomic(self.outdir / name, data, inputs)
+
+    def close(self) -> None:
+        """Close the manifest (it stays, for the next run)."""
+        if self._manifest is not None:
+            self._manifest.close()
+            self._manifest = None
+
+
+def _ignoring_ctrl_c(start: Callable[[], Any]) -> Any:
+    """Start worker processes with SIGINT ignored: they inherit it from their first instruction on,
+    so Ctrl-C (sent to the whole process group) reaches only the parent, which stops them."""
+    if threading.current_thread() is not threading.main_thread():
+        return start()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the system says, else the count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def worker_count(requested: int | None, inputs: int) -> int:
+    """--jobs as used: at most the usable CPUs (more workers only cost memory, about 90 MB each)
+    and at most the number of inputs; the CPU count when not given."""
+    return max(1, min(requested or usable_cpus(), usable_cpus(), inputs))
+
+
+def write_outcome(folder: OutputFolder, outcome: Outcome) -> Outcome:
+    """Write one result file atomically (never over its own input). A result that cannot be
+    written (a disk full, a name the disk refuses) turns the outcome into that input's error."""
     if outcome.payload is None:
-        return
-    payload = outcome.payload
-    write_atomic(outdir / outcome.task.name, lambda tmp: tmp.write_bytes(payload), (outcome.task.path,))
+        return outcome
+    try:
+        folder.write(outcome.task.name, outcome.payload, (outcome.task.path,))
+    except InputError as exc:
+        return Outcome(outcome.task, "input_error", inert_line(exc.render()))
+    return outcome
 
 
-def write_summary(outdir: Path, summary: Summary) -> None:
+def write_summary(folder: OutputFolder, summary: Summary) -> None:
     """summary.json, atomically."""
-    text = json.dumps(summary.as_dict(), ensure_ascii=False, indent=2) + "\n"
-    write_atomic(outdir / SUMMARY_NAME, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    folder.write(SUMMARY_NAME, (json_text(summary.as_dict(), indent=2) + "\n").encode("utf-8"))
 
 
 class OpinionList:
@@ -370,7 +481,7 @@ class OpinionList:
             return
         self.evaluations.append(outcome.evaluation)
 
-    def write(self, outdir: Path, lang: str) -> str | None:
+    def write(self, folder: OutputFolder, lang: str) -> str | None:
         """Write the workbook; return its file name, or None when there is none to write."""
         if not self.enabled or self.skipped or not self.evaluations:
             return None
@@ -379,5 +490,5 @@ class OpinionList:
         from itaku.engine.catalog import default_catalog
 
         workbook = build_checklist("opinion-list", self.evaluations, default_catalog(), lang)
-        write_bytes_atomic(outdir / OPINION_LIST_NAME, workbook_bytes(workbook))
+        folder.write(OPINION_LIST_NAME, workbook_bytes(workbook))
         return OPINION_LIST_NAME
