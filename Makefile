@@ -40,7 +40,7 @@ demo: install
 # The tests run against a wheel installed in a fresh virtual environment, never against the checkout:
 # a subpackage or data file missing from the wheel fails here (tests/test_installed.py runs every command).
 test:
-	rm -rf $(DIST) $(TEST_VENV)
+	rm -rf $(DIST) $(TEST_VENV) build
 	$(PYTHON) -m venv $(TEST_VENV)
 	$(TEST_VENV)/bin/python -m pip install --quiet --upgrade "pip>=24,<26"
 	$(TEST_VENV)/bin/python -m pip wheel --quiet --no-deps --wheel-dir $(DIST) .
