@@ -12,17 +12,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import random
-import types
-import typing
-from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-from pydantic.fields import FieldInfo
-
-from itaku.engine.models import Proposal, Subcontractor
+from itaku.engine import fields
+from itaku.engine.fields import Field
+from itaku.engine.models import Proposal
 from itaku.engine.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +26,7 @@ EXAMPLES = sorted((ROOT / "examples" / "seed").glob("*.yaml"))
 MUTATION_RATE = 0.3
 NAMES = ("株式会社データ処理", "クラウド基盤株式会社", "保守サービス有限会社", "印刷センター")
 MEETINGS = (dt.date(2019, 9, 9), dt.date(2022, 11, 1), dt.date(2023, 4, 1), dt.date(2024, 6, 3))
+FIXED = ("format", "number", "title", "department", "kinds")  # what identifies a case stays as the example has it
 
 
 @lru_cache(maxsize=1)
@@ -38,62 +35,43 @@ def examples() -> tuple[dict[str, Any], ...]:
     return tuple(load_yaml(p.read_text(encoding="utf-8"))[0] for p in EXAMPLES)
 
 
-def _optional(annotation: Any) -> tuple[Any, bool]:
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return args[0], True
-    return annotation, False
-
-
-def _bounds(info: FieldInfo) -> tuple[int, int]:
-    low, high = 0, 10**9
-    for meta in info.metadata:
-        low = max(low, getattr(meta, "ge", low))
-        high = min(high, getattr(meta, "le", high))
-    return low, high
-
-
-def _draw(rng: random.Random, annotation: Any, nullable: bool, info: FieldInfo) -> Any:
-    """A fresh value for a field of this type (None only where the model allows it)."""
-    if nullable and rng.random() < 0.2:
+def _draw(rng: random.Random, field: Field) -> Any:
+    """A fresh value for a field of this kind (None only where the model allows it)."""
+    if field.nullable and rng.random() < 0.2:
         return None
-    origin = typing.get_origin(annotation)
-    if origin is list:
-        (inner,) = typing.get_args(annotation)
-        if isinstance(inner, type) and issubclass(inner, Enum):
-            values = [m.value for m in inner]
-            return rng.sample(values, rng.randint(0, len(values)))
+    if field.kind == fields.MULTI_CHOICE:
+        return rng.sample(field.values, rng.randint(0, len(field.values)))
+    if field.kind == fields.TEXT_LIST:
         return [rng.choice(NAMES) for _ in range(rng.randint(0, 3))]
-    if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return rng.choice([m.value for m in annotation])
-    if annotation is bool:
+    if field.kind == fields.CHOICE:
+        return rng.choice(field.values)
+    if field.kind == fields.YESNO:
         return rng.random() < 0.5
-    if annotation is int:
-        low, high = _bounds(info)
+    if field.kind == fields.INT:
+        low = field.minimum if field.minimum is not None else 0
+        high = field.maximum if field.maximum is not None else 10**9
         return rng.choice([n for n in (0, 1, 2, 4, 12, 150, 43000) if low <= n <= high] or [low])
-    if annotation is dt.date:
+    if field.kind == fields.DATE:
         return rng.choice(MEETINGS)
     return rng.choice(NAMES)
 
 
-def _mutate(rng: random.Random, data: dict[str, Any], model: type[BaseModel]) -> None:
-    for name, info in model.model_fields.items():
-        inner, nullable = _optional(info.annotation)
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            if isinstance(data.get(name), dict):
-                _mutate(rng, data[name], inner)
+def _mutate(rng: random.Random, data: dict[str, Any], children: tuple[Field, ...]) -> None:
+    for field in children:
+        if field.kind == fields.SECTION:
+            if isinstance(data.get(field.name), dict):
+                _mutate(rng, data[field.name], field.children)
             continue
-        if typing.get_origin(inner) in (list, dict) and name in ("subcontractors", "responses", "exceptions"):
+        if field.kind in (fields.RECORDS, fields.MAPPING):
+            continue  # subcontractors are generated whole; responses and exceptions are left out
+        if field.name in FIXED or rng.random() >= MUTATION_RATE:
             continue
-        if name in ("format", "number", "title", "department", "kinds") or rng.random() >= MUTATION_RATE:
-            continue
-        data[name] = _draw(rng, inner, nullable, info)
+        data[field.name] = _draw(rng, field)
 
 
 def _subcontractor(rng: random.Random, k: int) -> dict[str, Any]:
     sub: dict[str, Any] = {"name": f"{rng.choice(NAMES)}{k + 1}"}
-    _mutate(rng, sub, Subcontractor)
+    _mutate(rng, sub, fields.get("subcontractors").children)
     sub.setdefault("role", rng.choice(["hosting_only", "data_processing", "development", "operation"]))
     sub.pop("tier", None)
     return sub
@@ -108,7 +86,7 @@ def proposal_data(i: int, seed: int = 20240601) -> dict[str, Any]:
     for section in ("system", "email", "application_site", "devices", "lifecycle", "supervision", "contract"):
         if section in data and rng.random() < 0.1:
             del data[section]
-    _mutate(rng, data, Proposal)
+    _mutate(rng, data, fields.tree())
     data["case"]["number"] = f"B{i:06d}"
     if rng.random() < 0.5:
         data["subcontractors"] = [_subcontractor(rng, k) for k in range(rng.randint(0, 3))]

@@ -1,4 +1,4 @@
-"""The proposal form (申請様式), generated from the pydantic models, optionally pre-filled.
+"""The proposal form (申請様式), generated from the proposal's field tree (engine.fields), optionally pre-filled.
 
 Layout (the reader in form_reader.py relies on it):
 - 申請様式: row 3 holds the headers 項目 / フィールド / 入力 / 説明・選択肢; from row 4, one row per
@@ -22,12 +22,12 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
-from itaku.checklists import schema
 from itaku.checklists import workbook as wbk
-from itaku.checklists.schema import Node
 from itaku.checklists.values import CellProblem, show, yesno_labels
+from itaku.engine import fields
 from itaku.engine.catalog import Catalog
 from itaku.engine.errors import InputError
+from itaku.engine.fields import Field
 from itaku.engine.models import FORMAT_ID, Proposal
 from itaku.engine.wording import phrase
 
@@ -42,11 +42,12 @@ BLANK_RECORDS = 10  # empty rows offered on each record sheet beyond the pre-fil
 MAIN_COLUMNS = 4  # 項目, フィールド, 入力, 説明/選択肢
 INPUT_COLUMN = 3
 
+
 def _help(key: str, lang: str, **values: Any) -> str:
     return phrase(f"form.{key}", lang, **values)
 
 
-def record_sheet_title(node: Node, lang: str) -> str:
+def record_sheet_title(node: Field, lang: str) -> str:
     """The sheet that holds a list of records or a mapping (再委託先等, 担当課の対応, 例外)."""
     return wbk.sheet_title(node.label(lang))
 
@@ -61,27 +62,8 @@ def _dig(data: dict[str, Any] | None, path: str) -> tuple[bool, Any]:
     return True, current
 
 
-def _node_help(node: Node, lang: str) -> str:
-    if node.kind == schema.YESNO:
-        text = _help("yesno", lang)
-    elif node.kind == schema.ENUM:
-        text = _help("enum", lang, choices=" / ".join(schema.choice_label(node, v, lang) for v in node.choices))
-    elif node.kind == schema.ENUM_LIST:
-        text = _help("enum_list", lang, choices=phrase("sep.list", lang).join(schema.choice_label(node, v, lang) for v in node.choices))
-    elif node.kind == schema.TEXT_LIST:
-        text = _help("text_list", lang)
-    elif node.kind == schema.INT:
-        low, high = node.minimum, node.maximum
-        if low is not None and high is not None:
-            bounds = _help("bounds_range", lang, low=low, high=high)
-        else:
-            bounds = _help("bounds_min", lang, low=low) if low is not None else ""
-        text = _help("int", lang, bounds=bounds)
-    elif node.kind == schema.DATE:
-        text = _help("date", lang)
-    else:
-        text = _help("text", lang)
-    return (_help("required", lang) if node.required else "") + text
+def _node_help(node: Field, lang: str) -> str:
+    return (_help("required", lang) if node.required else "") + node.help(lang)
 
 
 class _Choices:
@@ -113,7 +95,7 @@ class FormBuilder:
                 year=proposal.case.meeting.year, month=proposal.case.meeting.month, day=proposal.case.meeting.day
             )
         self.main = self.wb.create_sheet(wbk.sheet_title(phrase("sheet.form", lang)))
-        self.record_nodes = [n for n in schema.walk() if n.kind in (schema.TABLE, schema.MAPPING)]
+        self.record_nodes = [n for n in fields.walk() if n.kind in (fields.RECORDS, fields.MAPPING)]
         self.record_sheets = {n.path: self.wb.create_sheet(record_sheet_title(n, lang)) for n in self.record_nodes}
         self.instructions = self.wb.create_sheet(wbk.sheet_title(phrase("sheet.instructions", lang)))
         lists = self.wb.create_sheet(wbk.sheet_title(phrase("sheet.choices", lang)))
@@ -125,16 +107,16 @@ class FormBuilder:
 
     # ------------------------------------------------------------ dropdowns
 
-    def _source_for(self, node: Node) -> tuple[str, bool] | None:
+    def _source_for(self, node: Field) -> tuple[str, bool] | None:
         """(list reference, strict) of a field's dropdown, or None for free input."""
-        if node.kind == schema.YESNO:
+        if node.kind == fields.YESNO:
             return self.choices.ref("yesno", yesno_labels(self.lang)), True
-        if node.kind in (schema.ENUM, schema.ENUM_LIST):
-            values = [schema.choice_label(node, v, self.lang) for v in node.choices]
-            if node.kind == schema.ENUM_LIST:
+        if node.kind in (fields.CHOICE, fields.MULTI_CHOICE):
+            values = [c.label(self.lang) for c in node.choices]
+            if node.kind == fields.MULTI_CHOICE:
                 values.append(phrase("list.empty", self.lang))
             # several values in one cell are typed, so a list field's dropdown only suggests
-            return self.choices.ref(f"{node.kind}:{node.enum or node.path}", values), node.kind == schema.ENUM
+            return self.choices.ref(f"{node.kind}:{node.enum or node.path}", values), node.kind == fields.CHOICE
         return None
 
     def _want_dropdown(self, cell: str, source: tuple[str, bool] | None, hint: str) -> None:
@@ -158,14 +140,14 @@ class FormBuilder:
 
     # ------------------------------------------------------------ cells
 
-    def _input(self, ws: Worksheet, row: int, column: int, node: Node | None, value: Any, where: str) -> None:
+    def _input(self, ws: Worksheet, row: int, column: int, node: Field | None, value: Any, where: str) -> None:
         if isinstance(value, str) and len(value) > wbk.EXCEL_CELL_LIMIT:
             raise InputError(self.source, where, phrase("excel.text_too_long", n=len(value), limit=wbk.EXCEL_CELL_LIMIT))
         wbk.put(ws, row, column, value, fill=wbk.INPUT_FILL, locked=False, data=True)
         if node is not None:
             self._want_dropdown(f"{ws.title}!{get_column_letter(column)}{row}", self._source_for(node), _node_help(node, self.lang))
 
-    def _shown(self, node: Node, value: Any, where: str) -> Any:
+    def _shown(self, node: Field, value: Any, where: str) -> Any:
         try:
             return show(node, value, self.lang)
         except CellProblem as exc:
@@ -177,7 +159,7 @@ class FormBuilder:
         """The finished workbook."""
         self._main_sheet()
         for node in self.record_nodes:
-            if node.kind == schema.TABLE:
+            if node.kind == fields.RECORDS:
                 self._table_sheet(node)
             else:
                 self._mapping_sheet(node)
@@ -201,23 +183,23 @@ class FormBuilder:
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=MAIN_COLUMNS)
         wbk.header_row(ws, HEADER_ROW, [phrase(k, lang) for k in ("col.item", "col.field", "col.input", "col.help")])
         row = FIRST_ROW
-        for node in schema.walk():
-            if node.kind == schema.CONST:
+        for node in fields.walk():
+            if node.kind == fields.CONST:
                 continue
             _, value = _dig(self.data, node.path)
-            heading = node.kind in (schema.GROUP, schema.TABLE, schema.MAPPING)
+            heading = node.kind in (fields.SECTION, fields.RECORDS, fields.MAPPING)
             fill = wbk.GROUP_FILL if heading else None
-            wbk.put(ws, row, 1, schema.full_label(node.path, lang), bold=heading, fill=fill, locked=True)
+            wbk.put(ws, row, 1, fields.full_label(node.path, lang), bold=heading, fill=fill, locked=True)
             wbk.put(ws, row, 2, node.path, size=9, color="595959", fill=fill, locked=True)
             where = node.path  # errors while writing are about the source proposal's field
             if node.is_leaf:
                 self._input(ws, row, INPUT_COLUMN, node, self._shown(node, value, node.path), where)
                 helptext = _node_help(node, lang)
-            elif node.optional and node.kind == schema.GROUP:
+            elif node.nullable and node.kind == fields.SECTION:
                 marker = None if self.data is None else phrase("yesno.true" if value is not None else "yesno.false", lang)
                 self._input(ws, row, INPUT_COLUMN, _MARKER, marker, where)
                 helptext = _help("group_optional", lang)
-            elif node.optional and node.kind == schema.TABLE:
+            elif node.nullable and node.kind == fields.RECORDS:
                 marker = None if value is None else phrase("yesno.true" if value else "yesno.false", lang)
                 self._input(ws, row, INPUT_COLUMN, _MARKER, marker, where)
                 helptext = _help("table_optional", lang, sheet=self.record_sheets[node.path].title)
@@ -231,7 +213,7 @@ class FormBuilder:
         wbk.page_setup(ws, self.title, HEADER_ROW, MAIN_COLUMNS, freeze_column=1)
         _protect(ws)
 
-    def _record_header(self, ws: Worksheet, node: Node, labels: list[str], keys: list[str], widths: list[float]) -> None:
+    def _record_header(self, ws: Worksheet, node: Field, labels: list[str], keys: list[str], widths: list[float]) -> None:
         title = _help("record_title", self.lang, label=node.label(self.lang), path=node.path)
         wbk.set_widths(ws, [6, *widths])
         wbk.title_row(ws, title, len(labels) + 1)
@@ -240,7 +222,7 @@ class FormBuilder:
         for i, key in enumerate(keys, start=2):
             wbk.put(ws, HEADER_ROW, i, key, size=8, color="7F7F7F", locked=True)
 
-    def _table_sheet(self, node: Node) -> None:
+    def _table_sheet(self, node: Field) -> None:
         ws = self.record_sheets[node.path]
         columns = list(node.children)
         widths = [_width(c) for c in columns]
@@ -263,7 +245,7 @@ class FormBuilder:
         wbk.page_setup(ws, ws.title, HEADER_ROW, len(columns) + 1, landscape=True, freeze_column=2)
         _protect(ws)
 
-    def _mapping_sheet(self, node: Node) -> None:
+    def _mapping_sheet(self, node: Field) -> None:
         ws = self.record_sheets[node.path]
         lang = self.lang
         self._record_header(ws, node, [phrase("col.topic_id", lang), phrase("col.response_text", lang)], ["key", "value"], [30, 80])
@@ -303,7 +285,7 @@ class FormBuilder:
 
 
 # The yes/no marker of an optional section or list (a stand-in node: it has a yes/no dropdown).
-_MARKER = Node(path="", name="", kind=schema.YESNO, label_ja="", label_en="", required=False, optional=True)
+_MARKER = Field(path="", name="", kind=fields.YESNO)
 
 
 def _topic_name(topic_id: str, topics: dict[str, Any], lang: str) -> str:
@@ -316,8 +298,8 @@ def _topic_name(topic_id: str, topics: dict[str, Any], lang: str) -> str:
     return name if len(same) == 1 else topic_id
 
 
-def _width(node: Node) -> float:
-    return {schema.YESNO: 12, schema.INT: 9, schema.DATE: 13, schema.ENUM: 20}.get(node.kind, 28)
+def _width(node: Field) -> float:
+    return {fields.YESNO: 12, fields.INT: 9, fields.DATE: 13, fields.CHOICE: 20}.get(node.kind, 28)
 
 
 def _mark(ws: Worksheet, role: str, row: int, columns: int) -> None:

@@ -31,14 +31,14 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
-from itaku.checklists import schema
 from itaku.checklists.form import FORM_VERSION, INPUT_COLUMN, MAIN_ROLE, ROLE_PREFIX, UNREAD_ROLES, VERSION_NAME
-from itaku.checklists.schema import Node
 from itaku.checklists.values import CellProblem, is_blank, key, read_cell, read_text, read_yesno
 from itaku.checklists.workbook import unescape
 from itaku.checklists.xlsx_guard import inspect_workbook
+from itaku.engine import fields
 from itaku.engine.catalog import default_catalog
 from itaku.engine.errors import InputError
+from itaku.engine.fields import Field
 from itaku.engine.loader import MAX_LIST_ITEMS, describe_validation
 from itaku.engine.models import Proposal
 from itaku.engine.wording import language, phrase
@@ -95,7 +95,7 @@ class FormReader:
         self.places[()] = f"{main.title}!A{key_row}"
         leaves, markers = self._read_main(main, key_row)
         records = self._read_records()
-        data = self._assemble(schema.proposal_fields(), leaves, markers, records)
+        data = self._assemble(fields.tree(), leaves, markers, records)
         try:
             return Proposal.model_validate(data)
         except ValidationError as exc:
@@ -148,7 +148,7 @@ class FormReader:
                     self.warn(f"{self.file}: {phrase('excel.sheet_not_form', sheet=ws.title)}")
                 continue
             claims.setdefault(found[0], []).append((ws, found[1]))
-        needed = [MAIN_ROLE, *(n.path for n in schema.walk() if n.kind in (schema.TABLE, schema.MAPPING))]
+        needed = [MAIN_ROLE, *(n.path for n in fields.walk() if n.kind in (fields.RECORDS, fields.MAPPING))]
         for role, sheets in claims.items():
             if role not in needed and role not in UNREAD_ROLES:
                 raise self._fail(f"{sheets[0][0].title}!A1", phrase("excel.sheet_key_broken", sheet=sheets[0][0].title))
@@ -171,7 +171,7 @@ class FormReader:
     def _role_title(role: str) -> str:
         if role == MAIN_ROLE:
             return phrase("sheet.form")
-        node = schema.by_path().get(role)
+        node = fields.index().get(role)
         return node.label(language.get()) if node is not None else role
 
     def _rows(self, ws: Worksheet, key_row: int) -> range:
@@ -197,7 +197,7 @@ class FormReader:
             value = unescape(value)
         return value
 
-    def _read(self, node: Node, ws: Worksheet, row: int, column: int) -> Any:
+    def _read(self, node: Field, ws: Worksheet, row: int, column: int) -> Any:
         raw = self._value(ws, row, column)
         cell = ws.cell(row=row, column=column)
         if not is_blank(raw) and (ws.row_dimensions[row].hidden or ws.column_dimensions[cell.column_letter].hidden):
@@ -214,7 +214,7 @@ class FormReader:
     # ------------------------------------------------------------ the main sheet
 
     def _read_main(self, ws: Worksheet, key_row: int) -> tuple[dict[str, Any], dict[str, bool | None]]:
-        index = schema.by_path()
+        index = {f.path: f for f in fields.walk()}  # the main sheet: no record columns
         leaves: dict[str, Any] = {}
         markers: dict[str, bool | None] = {}
         seen: dict[str, str] = {}
@@ -225,7 +225,7 @@ class FormReader:
                 continue
             path = str(path).strip()
             node = index.get(path)
-            if node is None or node.kind == schema.CONST:
+            if node is None or node.kind == fields.CONST:
                 raise self._fail(f"{ws.title}!B{row}", phrase("error.unknown_field", name=path[:60]))
             where = f"{ws.title}!C{row}"
             if path in seen:
@@ -234,7 +234,7 @@ class FormReader:
             self.places[tuple(path.split("."))] = where
             if node.is_leaf:
                 leaves[path] = self._read(node, ws, row, INPUT_COLUMN)
-            elif node.optional and node.kind in (schema.GROUP, schema.TABLE):
+            elif node.nullable and node.kind in (fields.SECTION, fields.RECORDS):
                 raw = self._value(ws, row, INPUT_COLUMN)
                 try:
                     markers[path] = read_yesno(raw)
@@ -247,20 +247,20 @@ class FormReader:
     def _read_records(self) -> dict[str, tuple[Worksheet, list[tuple[int, Any]]]]:
         """Records of every list and mapping sheet, by path: (sheet, [(row, record)])."""
         out: dict[str, tuple[Worksheet, list[tuple[int, Any]]]] = {}
-        for node in schema.walk():
-            if node.kind not in (schema.TABLE, schema.MAPPING):
+        for node in fields.walk():
+            if node.kind not in (fields.RECORDS, fields.MAPPING):
                 continue
             ws, key_row = self.sheets[node.path]
             if str(ws.cell(row=key_row, column=1).value or "").strip() != node.path:
                 raise self._fail(f"{ws.title}!A{key_row}", phrase("excel.sheet_key_broken", sheet=ws.title))
             self.places[(node.path,)] = self.places.get((node.path,), f"{ws.title}!A{key_row}")
-            if node.kind == schema.TABLE:
+            if node.kind == fields.RECORDS:
                 out[node.path] = (ws, self._read_table(ws, node, key_row))
             else:
                 out[node.path] = (ws, self._read_mapping(ws, node, key_row))
         return out
 
-    def _columns(self, ws: Worksheet, node: Node, key_row: int) -> list[tuple[int, Node]]:
+    def _columns(self, ws: Worksheet, node: Field, key_row: int) -> list[tuple[int, Field]]:
         children = {c.name: c for c in node.children}
         columns = []
         for column in range(2, min(ws.max_column, 200) + 1):
@@ -274,7 +274,7 @@ class FormReader:
             columns.append((column, child))
         return columns
 
-    def _read_table(self, ws: Worksheet, node: Node, key_row: int) -> list[tuple[int, Any]]:
+    def _read_table(self, ws: Worksheet, node: Field, key_row: int) -> list[tuple[int, Any]]:
         columns = self._columns(ws, node, key_row)
         self._refuse_merged_inputs(ws, 2, key_row)
         records: list[tuple[int, Any]] = []
@@ -295,7 +295,7 @@ class FormReader:
             records.append((row, record))
         return records
 
-    def _read_mapping(self, ws: Worksheet, node: Node, key_row: int) -> list[tuple[int, Any]]:
+    def _read_mapping(self, ws: Worksheet, node: Field, key_row: int) -> list[tuple[int, Any]]:
         self._refuse_merged_inputs(ws, 2, key_row)
         topics = default_catalog().topics if node.path == "responses" else None
         names: dict[str, str] = {}
@@ -334,7 +334,7 @@ class FormReader:
 
     def _assemble(
         self,
-        nodes: tuple[Node, ...],
+        nodes: tuple[Field, ...],
         leaves: dict[str, Any],
         markers: dict[str, bool | None],
         records: dict[str, tuple[Worksheet, list[tuple[int, Any]]]],
@@ -342,15 +342,15 @@ class FormReader:
         """The proposal as nested data, as YAML would give it: blank fields and sections left out."""
         out: dict[str, Any] = {}
         for node in nodes:
-            if node.kind == schema.CONST:
+            if node.kind == fields.CONST:
                 out[node.name] = node.const
             elif node.is_leaf:
                 if leaves.get(node.path) is not None:
                     out[node.name] = leaves[node.path]
-            elif node.kind == schema.GROUP:
+            elif node.kind == fields.SECTION:
                 child = self._assemble(node.children, leaves, markers, records)
                 marker = markers.get(node.path)
-                if node.optional and marker is False:
+                if node.nullable and marker is False:
                     if child:
                         filled = next(
                             (p for p, v in leaves.items() if p.startswith(node.path + ".") and v is not None), node.path
@@ -360,21 +360,21 @@ class FormReader:
                     continue
                 if child or marker or node.required:
                     out[node.name] = child
-            elif node.kind == schema.TABLE:
+            elif node.kind == fields.RECORDS:
                 sheet, rows = records.get(node.path, (None, []))
                 items = [record for _, record in rows]
                 marker = markers.get(node.path)
                 title = sheet.title if sheet is not None else node.label("ja")
                 where = self.places.get(tuple(node.path.split(".")))
-                if node.optional and marker is False:
+                if node.nullable and marker is False:
                     if items:
                         raise self._fail(where, phrase("excel.table_marked_no_rows", sheet=title))
                     out[node.name] = []
-                elif node.optional and marker is True and not items:
+                elif node.nullable and marker is True and not items:
                     raise self._fail(where, phrase("excel.table_marked_yes_empty", sheet=title))
                 elif items:
                     out[node.name] = items
-            elif node.kind == schema.MAPPING:
+            elif node.kind == fields.MAPPING:
                 _, rows = records.get(node.path, (None, []))
                 pairs = dict(pair for _, pair in rows)
                 if pairs:

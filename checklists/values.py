@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from openpyxl.utils.datetime import from_excel
 
-from itaku.checklists import schema
-from itaku.checklists.schema import Node
 from itaku.checklists.wareki import parse_date
+from itaku.engine import fields
+from itaku.engine.fields import Field
 from itaku.engine.wording import has, language, phrase, words
 
 _YES = frozenset(words("read.yes"))
@@ -79,21 +80,21 @@ def read_yesno(raw: Any) -> bool | None:
     raise CellProblem(expected("excel.expected.yesno", raw))
 
 
-def _choice_keys(node: Node) -> dict[str, str]:
+def _choice_keys(node: Field) -> dict[str, str]:
     keys: dict[str, str] = {}
-    for value in node.choices:
-        for text in (value, schema.choice_label(node, value, "ja"), schema.choice_label(node, value, "en")):
-            keys.setdefault(key(text), value)
+    for choice in node.choices:
+        for text in (choice.value, choice.ja, choice.en):
+            keys.setdefault(key(text), choice.value)
     return keys
 
 
-def choices_text(node: Node) -> str:
+def choices_text(node: Field) -> str:
     """The choices of an enum as the user reads them, in the current language: 入札/見積競争/..."""
     lang = language.get()
-    return "/".join(schema.choice_label(node, v, lang) for v in node.choices)
+    return "/".join(c.label(lang) for c in node.choices)
 
 
-def read_choice(node: Node, raw: Any) -> str | None:
+def read_choice(node: Field, raw: Any) -> str | None:
     """An enum value from its value or its label (ja or en)."""
     if is_blank(raw):
         return None
@@ -106,7 +107,7 @@ def read_choice(node: Node, raw: Any) -> str | None:
     raise CellProblem(expected(choices_text(node), raw))
 
 
-def read_choice_list(node: Node, raw: Any) -> list[str] | None:
+def read_choice_list(node: Field, raw: Any) -> list[str] | None:
     """Several enum values in one cell, separated by 、 , ; or line breaks; なし = an empty list."""
     if is_blank(raw):
         return None
@@ -162,7 +163,7 @@ def read_text(raw: Any) -> str | None:
     return _as_text(raw)
 
 
-def _int_expectation(node: Node) -> str:
+def _int_expectation(node: Field) -> str:
     if node.minimum is not None and node.maximum is not None:
         return phrase("excel.expected.int_range", low=node.minimum, high=node.maximum)
     if node.minimum is not None:
@@ -170,7 +171,7 @@ def _int_expectation(node: Node) -> str:
     return phrase("excel.expected.int")
 
 
-def read_int(node: Node, raw: Any) -> int | None:
+def read_int(node: Field, raw: Any) -> int | None:
     """A whole number: 43000, 43,000, ４３０００, 43000人; checked against the field's bounds."""
     if is_blank(raw):
         return None
@@ -214,22 +215,24 @@ def read_date(raw: Any) -> dt.date | None:
     raise CellProblem(expected("excel.expected.date", raw))
 
 
-def read_cell(node: Node, raw: Any) -> Any:
+# How a cell of each kind of field is read: every kind of value a form cell holds.
+READERS: dict[str, Callable[[Field, Any], Any]] = {
+    fields.YESNO: lambda node, raw: read_yesno(raw),
+    fields.CHOICE: read_choice,
+    fields.MULTI_CHOICE: read_choice_list,
+    fields.TEXT: lambda node, raw: read_text(raw),
+    fields.TEXT_LIST: lambda node, raw: read_text_list(raw),
+    fields.INT: read_int,
+    fields.DATE: lambda node, raw: read_date(raw),
+}
+
+
+def read_cell(node: Field, raw: Any) -> Any:
     """The model value of one cell of field `node` (None: blank or not stated)."""
-    kind = node.kind
-    if kind == schema.YESNO:
-        return read_yesno(raw)
-    if kind == schema.ENUM:
-        return read_choice(node, raw)
-    if kind == schema.ENUM_LIST:
-        return read_choice_list(node, raw)
-    if kind == schema.TEXT_LIST:
-        return read_text_list(raw)
-    if kind == schema.INT:
-        return read_int(node, raw)
-    if kind == schema.DATE:
-        return read_date(raw)
-    return read_text(raw)
+    reader = READERS.get(node.kind)
+    if reader is None:
+        raise TypeError(f"{node.path}: a field of kind '{node.kind}' has no cell")
+    return reader(node, raw)
 
 
 # ------------------------------------------------------------------ writing
@@ -240,22 +243,22 @@ def yesno_labels(lang: str) -> list[str]:
     return [phrase("yesno.true", lang), phrase("yesno.false", lang), phrase("yesno.none", lang)]
 
 
-def show(node: Node, value: Any, lang: str) -> Any:
+def show(node: Field, value: Any, lang: str) -> Any:
     """What the form shows for a model value (None: leave the cell blank).
 
     Raises CellProblem for a value one cell cannot hold (a list item with a line break)."""
     if value is None:
         return None
     kind = node.kind
-    if kind == schema.YESNO:
+    if kind == fields.YESNO:
         return phrase("yesno.true" if value else "yesno.false", lang)
-    if kind == schema.ENUM:
-        return schema.choice_label(node, str(value), lang)
-    if kind == schema.ENUM_LIST:
+    if kind == fields.CHOICE:
+        return node.choice_label(str(value), lang)
+    if kind == fields.MULTI_CHOICE:
         if not value:
             return phrase("list.empty", lang)
-        return phrase("sep.list", lang).join(schema.choice_label(node, str(v), lang) for v in value)
-    if kind == schema.TEXT_LIST:
+        return phrase("sep.list", lang).join(node.choice_label(str(v), lang) for v in value)
+    if kind == fields.TEXT_LIST:
         if not value:
             return None
         for item in value:

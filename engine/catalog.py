@@ -294,7 +294,7 @@ def _compile(
     if isinstance(spec, Derivation) and "classification" in cond.sections_used(condition):
         raise CatalogError(file, line, spec.id, "a derivation cannot read the classification it derives")
     if isinstance(spec, Derivation):
-        allowed = cond.CLASSIFICATION_FIELDS[next(iter(spec.derive))][1]
+        allowed = cond.CLASSIFICATION_FIELDS[next(iter(spec.derive))].values
         value = next(iter(spec.derive.values()))
         if value not in allowed:
             raise CatalogError(file, line, spec.id, f"derive value '{value}' is not one of {', '.join(allowed)}")

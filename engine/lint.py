@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from itaku.engine import conditions as cond
+from itaku.engine import fields
 from itaku.engine.catalog import Catalog, Compiled, Effective, Rule
 
 FieldKey = tuple[str, str]
@@ -45,12 +46,12 @@ class Problem:
 
 
 def _domain(leaf: cond.Leaf) -> frozenset[Any] | None:
-    if leaf.kind == "bool":
+    if leaf.kind == fields.YESNO:
         return frozenset({True, False, None})
-    if leaf.kind == "enum":
+    if leaf.kind in (fields.CHOICE, fields.CONST):
         _, _, spec = cond.resolve(leaf.path)
-        return frozenset({*(spec.choices or ()), None})
-    if leaf.kind == "object":
+        return frozenset({*spec.values, None})
+    if leaf.kind == fields.SECTION:
         return frozenset({"present", None})
     return None
 
@@ -59,7 +60,7 @@ def _allowed(leaf: cond.Leaf) -> frozenset[Any] | None:
     domain = _domain(leaf)
     if domain is None:
         return None
-    if leaf.kind == "object":
+    if leaf.kind == fields.SECTION:
         return frozenset({None}) if leaf.op == "eq" else frozenset({"present"})
     values = frozenset(leaf.value) if isinstance(leaf.value, tuple) else frozenset({leaf.value})
     if leaf.op in ("eq", "in"):

@@ -20,7 +20,6 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from conftest import SEED
-from itaku.checklists import schema
 from itaku.checklists.build import KINDS, PER_PROPOSAL
 from itaku.checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, VERSION_NAME
 from itaku.checklists.sheets import inspection
@@ -29,6 +28,7 @@ from itaku.checklists.sheets.matrix import cell_state
 from itaku.checklists.values import read_choice, read_choice_list
 from itaku.checklists.workbook import FONT_NAME
 from itaku.cli.common import evaluate_files
+from itaku.engine import fields
 from itaku.engine.catalog import Catalog, Rule
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.models import Proposal
@@ -193,8 +193,8 @@ def test_self_check_in_english(cli: Any, tmp_path: Path, seed_evaluations: list[
 
 def _expected_measures(evaluation: Evaluation) -> int:
     count = 0
-    for node in schema.walk():
-        if (node.kind == schema.YESNO and node.path.split(".")[0] in inspection.MEASURE_SECTIONS
+    for node in fields.walk():
+        if (node.kind == fields.YESNO and node.path.split(".")[0] in inspection.MEASURE_SECTIONS
                 and node.path not in inspection.NOT_MEASURES):
             value: Any = evaluation.proposal
             for part in node.path.split("."):
@@ -221,11 +221,11 @@ def test_inspection_rows_are_the_promised_measures(cli: Any, tmp_path: Path, see
 
 
 def test_inspection_names_only_fields_of_the_model() -> None:
-    paths = schema.by_path()
+    paths = fields.index()
     for path in inspection.NOT_MEASURES:
-        assert paths[path].kind == schema.YESNO, path
+        assert paths[path].kind == fields.YESNO, path
     for section in inspection.MEASURE_SECTIONS:
-        assert paths[section].kind == schema.GROUP
+        assert paths[section].kind == fields.SECTION
     columns = {c.name for c in paths["subcontractors"].children}
     assert set(inspection.SUBCONTRACTOR_MEASURES) <= columns
 
@@ -456,7 +456,7 @@ def test_form_has_one_row_per_field_with_dropdowns(cli: Any, tmp_path: Path) -> 
     ws = wb["申請様式"]
     assert headers(ws, HEADER_ROW) == ["項目", "フィールド", "入力", "説明/選択肢"]
     rows = {ws.cell(row=r, column=2).value: r for r in range(FIRST_ROW, ws.max_row + 1)}
-    expected = [n for n in schema.walk() if n.kind != schema.CONST]
+    expected = [n for n in fields.walk() if n.kind != fields.CONST]
     assert list(rows) == [n.path for n in expected]
     assert ws.protection.sheet and not ws.protection.password
     for node in expected:
@@ -465,7 +465,7 @@ def test_form_has_one_row_per_field_with_dropdowns(cli: Any, tmp_path: Path) -> 
         if node.is_leaf:
             assert not cell.protection.locked, node.path
             assert node.label("ja") in ws.cell(row=row, column=1).value
-            if node.kind in (schema.YESNO, schema.ENUM, schema.ENUM_LIST):
+            if node.kind in (fields.YESNO, fields.CHOICE, fields.MULTI_CHOICE):
                 assert covers(ws, cell.coordinate), node.path
         assert ws.cell(row=row, column=1).protection.locked
     # the parent group's label comes with the field's
@@ -473,12 +473,12 @@ def test_form_has_one_row_per_field_with_dropdowns(cli: Any, tmp_path: Path) -> 
     choices = wb[phrase("sheet.choices", "ja")]
     assert choices.sheet_state == "hidden"
     assert list_values(wb, covers(ws, f"C{rows['email.bulk_send']}")[0]) == ["はい", "いいえ", "未記載"]
-    kinds = schema.by_path()["case.kinds"]
+    kinds = fields.index()["case.kinds"]
     shown = list_values(wb, covers(ws, f"C{rows['case.kinds']}")[0])
-    assert shown == [schema.choice_label(kinds, v, "ja") for v in kinds.choices] + ["なし"]
+    assert shown == [c.ja for c in kinds.choices] + ["なし"]
     subs = wb["再委託先等"]
     assert subs["A3"].value == "subcontractors"
-    columns = [c.name for c in schema.by_path()["subcontractors"].children]
+    columns = [c.name for c in fields.index()["subcontractors"].children]
     assert [subs.cell(row=3, column=i + 2).value for i in range(len(columns))] == columns
     assert subs.protection.sheet and not subs["B4"].protection.locked
     role = 2 + columns.index("role")
@@ -523,18 +523,18 @@ def test_english_form(cli: Any, tmp_path: Path) -> None:
 def test_model_labels_are_usable_in_cells() -> None:
     """Choice labels are unique per field (the reader maps them back) and never contain a list
     separator (lists of choices are split on 、 , ; and line breaks)."""
-    for node in schema.walk():
-        nodes = [node] if node.kind != schema.TABLE else list(node.children)
+    for node in fields.walk():
+        nodes = [node] if node.kind != fields.RECORDS else list(node.children)
         for n in nodes:
-            if n.kind not in (schema.ENUM, schema.ENUM_LIST):
+            if n.kind not in (fields.CHOICE, fields.MULTI_CHOICE):
                 continue
             for lang in ("ja", "en"):
-                shown = [schema.choice_label(n, v, lang) for v in n.choices]
+                shown = [c.label(lang) for c in n.choices]
                 assert len(set(shown)) == len(shown), (n.path, lang)
-                if n.kind == schema.ENUM_LIST:
+                if n.kind == fields.MULTI_CHOICE:
                     assert not any(ch in s for s in shown for ch in "、,;\n"), (n.path, lang)
                     # a choice must not read as "none" or "not stated"
-                    for text in [*shown, *n.choices]:
+                    for text in [*shown, *n.values]:
                         assert read_choice_list(n, text) == [read_choice(n, text)], (n.path, text)
 
 

@@ -16,7 +16,6 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from conftest import SEED
-from itaku.checklists import schema
 from itaku.checklists.form import FIRST_ROW, FORM_VERSION, VERSION_NAME, build_form
 from itaku.checklists.values import (
     CellProblem,
@@ -30,6 +29,7 @@ from itaku.checklists.values import (
 from itaku.checklists.wareki import parse_date, parse_wareki
 from itaku.checklists.workbook import workbook_bytes
 from itaku.checklists.xlsx_guard import MAX_INFLATED_BYTES
+from itaku.engine import fields
 from itaku.engine.catalog import Catalog
 from itaku.engine.errors import InputError
 from itaku.engine.wording import language
@@ -126,8 +126,8 @@ def test_yesno_error_says_what_is_expected() -> None:
         language.reset(token)
 
 
-def node(path: str) -> schema.Node:
-    return schema.by_path()[path]
+def node(path: str) -> fields.Field:
+    return fields.get(path)
 
 
 def test_enum_accepts_value_and_both_labels_in_any_width() -> None:

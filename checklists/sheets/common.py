@@ -10,8 +10,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from itaku.checklists import schema
 from itaku.checklists import workbook as wbk
+from itaku.engine import fields
 from itaku.engine.catalog import Catalog, Rule
 from itaku.engine.evaluation import Evaluation, ExceptionStatus
 from itaku.engine.wording import phrase
@@ -40,18 +40,18 @@ def date_at(evaluation: Evaluation, path: str) -> dt.date | None:
 
 def shown(evaluation: Evaluation, path: str, lang: str) -> str:
     """A field as a person reads it: labels for yes/no and choices, lists joined, — for nothing."""
-    node = schema.by_path().get(path)
+    node = fields.index().get(path)
     value = value_at(evaluation, path)
     if value is None or node is None:
         return "—" if value is None else str(value)
-    if node.kind == schema.YESNO:
+    if node.kind == fields.YESNO:
         return phrase("yesno.true" if value else "yesno.false", lang)
-    if node.kind == schema.ENUM:
-        return schema.choice_label(node, str(value), lang)
+    if node.kind == fields.CHOICE:
+        return node.choice_label(str(value), lang)
     if isinstance(value, list):
         sep = phrase("sep.list", lang)
-        if node.kind == schema.ENUM_LIST:
-            return sep.join(schema.choice_label(node, str(v), lang) for v in value) or phrase("list.empty", lang)
+        if node.kind == fields.MULTI_CHOICE:
+            return sep.join(node.choice_label(str(v), lang) for v in value) or phrase("list.empty", lang)
         return sep.join(str(v) for v in value) or "—"
     return str(value)
 

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 
 from openpyxl import Workbook
 
-from itaku.checklists import schema
 from itaku.checklists import workbook as wbk
 from itaku.checklists.sheets import common
+from itaku.engine import fields
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.wording import phrase
@@ -47,13 +47,13 @@ def measures(evaluation: Evaluation, lang: str) -> Iterator[tuple[str, str, str]
     """(field path as rules name it, group label, measure label) of every promised measure, in
     model order; a subcontractor's measure is named `subcontractors.<field>`."""
     sep = phrase("sep.path", lang)
-    for node in schema.walk():
-        if node.kind != schema.YESNO or node.path.split(".")[0] not in MEASURE_SECTIONS or node.path in NOT_MEASURES:
+    for node in fields.walk():
+        if node.kind != fields.YESNO or node.path.split(".")[0] not in MEASURE_SECTIONS or node.path in NOT_MEASURES:
             continue
         if common.value_at(evaluation, node.path) is True:
-            chain = schema.ancestry(node.path)
+            chain = fields.ancestry(node.path)
             yield node.path, sep.join(n.label(lang) for n in chain[:-1]), node.label(lang)
-    table = schema.by_path().get("subcontractors")
+    table = fields.index().get("subcontractors")
     if table is None:
         return
     columns = {c.name: c for c in table.children}

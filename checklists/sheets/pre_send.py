@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
-from itaku.checklists import schema
 from itaku.checklists import workbook as wbk
 from itaku.checklists.sheets import common
+from itaku.engine import fields
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.wording import phrase
@@ -34,13 +34,13 @@ def planned_rows(evaluation: Evaluation) -> tuple[int, bool]:
 
 
 def _mail_measures(evaluation: Evaluation, lang: str) -> str:
-    email = schema.by_path().get("email")
+    email = fields.index().get("email")
     if email is None:
         return "—"
     sep = phrase("sep.list", lang)
     names = [
         n.label(lang) for n in email.leaves()
-        if n.kind == schema.YESNO and common.value_at(evaluation, n.path) is True and n.path != "email.bulk_send"
+        if n.kind == fields.YESNO and common.value_at(evaluation, n.path) is True and n.path != "email.bulk_send"
     ]
     return sep.join(names) or "—"
 

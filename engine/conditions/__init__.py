@@ -22,11 +22,12 @@ says so explicitly, and its `unstated` note says why.
 Within one conjunction, all tests on a list section (subcontractors, data_items) speak of the same
 item; `none` must stay inside one section and means "no fact of that section satisfies it".
 
-Conditions are checked against the pydantic model when the catalog loads (unknown path, wrong
-operator for the field's type, enum value that does not exist), then evaluated two ways from the same
+Conditions are checked against the proposal's fields (engine.fields, derived from the pydantic
+models) when the catalog loads (unknown path, wrong operator for the field's kind, enum value that
+does not exist), then evaluated two ways from the same
 tree: `match` in plain Python (the reference evaluator) and `to_durable` as durable_rules patterns.
 
-Modules: `tree` (the syntax tree), `paths` (field paths against the model), `parser` (YAML to a
+Modules: `tree` (the syntax tree), `paths` (field paths against engine.fields), `parser` (YAML to a
 checked tree), `normal_form` (DNF across sections), `evaluate` (plain Python) and `durable`
 (durable_rules patterns). Everything public is re-exported here: `from itaku.engine import conditions as cond`.
 """
@@ -38,10 +39,11 @@ from itaku.engine.conditions.parser import COMPARISONS, OPERATORS, parse
 from itaku.engine.conditions.paths import (
     CLASSIFICATION_FIELDS,
     DATA_ITEM_FIELDS,
+    DERIVED_SECTIONS,
     LIST_SECTIONS,
     LIST_SUFFIX,
+    NOT_MATCHED,
     ROOT,
-    FieldSpec,
     enum_list_fields,
     int_fields,
     resolve,
@@ -50,9 +52,9 @@ from itaku.engine.conditions.paths import (
 from itaku.engine.conditions.tree import And, ConditionError, Exists, Leaf, Node, NoneOf, Or, has_negation, leaves, sections_used
 
 __all__ = [
-    "CLASSIFICATION_FIELDS", "COMPARISONS", "DATA_ITEM_FIELDS", "END", "FLAG", "LIST_SECTIONS", "LIST_SUFFIX", "NULL",
-    "OPERATORS", "PHASE_SECTION", "ROOT", "RULES_PER_SHARD", "And", "Bindings", "ConditionError", "Conjunct",
-    "Exists", "Facts", "FieldSpec", "Leaf", "Node", "NoneOf", "Or", "Predicate", "Test", "compile_match",
-    "durable_fact", "enum_list_fields", "has_negation", "int_fields", "leaves", "normal_form", "parse", "predicate", "resolve",
-    "section_names", "sections_used", "to_durable", "value_at",
+    "CLASSIFICATION_FIELDS", "COMPARISONS", "DATA_ITEM_FIELDS", "DERIVED_SECTIONS", "END", "FLAG", "LIST_SECTIONS",
+    "LIST_SUFFIX", "NOT_MATCHED", "NULL", "OPERATORS", "PHASE_SECTION", "ROOT", "RULES_PER_SHARD", "And",
+    "Bindings", "ConditionError", "Conjunct", "Exists", "Facts", "Leaf", "Node", "NoneOf", "Or", "Predicate",
+    "Test", "compile_match", "durable_fact", "enum_list_fields", "has_negation", "int_fields", "leaves",
+    "normal_form", "parse", "predicate", "resolve", "section_names", "sections_used", "to_durable", "value_at",
 ]

@@ -6,6 +6,7 @@ import itertools
 import json
 from typing import Any
 
+from itaku.engine import fields
 from itaku.engine.conditions.normal_form import Conjunct
 from itaku.engine.conditions.paths import LIST_SUFFIX, resolve
 from itaku.engine.conditions.tree import And, Exists, Leaf, Node, Or
@@ -44,9 +45,9 @@ def _enc(value: Any) -> Any:
 def _leaf_alternatives(leaf: Leaf) -> list[Test]:
     """The leaf as alternatives, each a single durable test without `$or` (facts as durable_fact)."""
     f, v, op = leaf.field, leaf.value, leaf.op
-    if leaf.kind == "object":  # a nested group: present or not, by its size key
+    if leaf.kind == fields.SECTION:  # a nested group: present or not, by its size key
         return [{"$nex" if op == "eq" else "$ex": {f + LIST_SUFFIX: 1}}]
-    if leaf.kind == "int":
+    if leaf.kind == fields.INT:
         if op == "eq":
             return [{f: v}]
         if op == "not":

@@ -1,11 +1,14 @@
-"""Parsing a condition from its YAML form, checking every path and operand against the model."""
+"""Parsing a condition from its YAML form, checking every path and operand against the proposal's
+fields (engine.fields)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from itaku.engine.conditions.paths import FieldSpec, resolve, section_names
+from itaku.engine import fields
+from itaku.engine.conditions.paths import resolve, section_names
 from itaku.engine.conditions.tree import And, ConditionError, Exists, Leaf, Node, NoneOf, Or, has_negation
+from itaku.engine.fields import Field
 
 COMPARISONS = ("lt", "lte", "gt", "gte")
 OPERATORS = ("not", "in", "not_in", *COMPARISONS, "contains", "contains_any", "contains_none", "empty")
@@ -56,20 +59,24 @@ def _parse_leaf(path: str, test: Any) -> Leaf:
     return Leaf(section, field, op, value, path, spec.kind)
 
 
-def _check_operand(path: str, spec: FieldSpec, op: str, value: Any) -> None:
+_LISTS = (fields.MULTI_CHOICE, fields.TEXT_LIST)
+_ONE_TEXT = (fields.TEXT, fields.CHOICE, fields.CONST)
+
+
+def _check_operand(path: str, spec: Field, op: str, value: Any) -> None:
     def check_scalar(v: Any) -> None:
         if v is None:
             return
-        if spec.kind == "bool" and not isinstance(v, bool):
+        if spec.kind == fields.YESNO and not isinstance(v, bool):
             raise ConditionError(f"'{path}' is yes/no: compare with true, false or null, not {v!r}")
-        if spec.kind in ("enum", "list") and spec.choices and v not in spec.choices:
-            raise ConditionError(f"'{path}': '{v}' is not one of {', '.join(spec.choices)}")
-        if spec.kind == "int" and (not isinstance(v, int) or isinstance(v, bool)):
+        if spec.values and v not in spec.values:
+            raise ConditionError(f"'{path}': '{v}' is not one of {', '.join(spec.values)}")
+        if spec.kind == fields.INT and (not isinstance(v, int) or isinstance(v, bool)):
             raise ConditionError(f"'{path}' is a number, not {v!r}")
-        if spec.kind in ("str", "enum") and not isinstance(v, str):
+        if spec.kind in _ONE_TEXT and not isinstance(v, str):
             raise ConditionError(f"'{path}' is text, not {v!r}")
 
-    if spec.kind == "list":
+    if spec.kind in _LISTS:
         if op in ("contains",):
             check_scalar(value)
         elif op in ("contains_any", "contains_none"):
@@ -85,20 +92,20 @@ def _check_operand(path: str, spec: FieldSpec, op: str, value: Any) -> None:
         else:
             raise ConditionError(f"'{path}' is a list: use contains, contains_any, contains_none, empty or null")
         return
-    if spec.kind == "object":
+    if spec.kind == fields.SECTION:
         if op not in ("eq", "not") or value is not None:
             raise ConditionError(f"'{path}' is a group of fields: test it against null only, or test one of its fields")
         return
     if op in ("contains", "contains_any", "contains_none", "empty"):
         raise ConditionError(f"'{path}' is not a list: '{op}' does not apply")
     if op in COMPARISONS:
-        if spec.kind != "int":
+        if spec.kind != fields.INT:
             raise ConditionError(f"'{path}': '{op}' needs a number field")
         if value is None:
             raise ConditionError(f"'{path}': '{op}' needs a number")
         check_scalar(value)
         return
-    if spec.kind == "date" and value is not None:
+    if spec.kind == fields.DATE and value is not None:
         raise ConditionError(f"'{path}' is a date: only null tests are supported")
     if op in ("in", "not_in"):
         if not isinstance(value, list) or not value:
@@ -107,5 +114,3 @@ def _check_operand(path: str, spec: FieldSpec, op: str, value: Any) -> None:
             check_scalar(v)
         return
     check_scalar(value)
-
-

@@ -18,7 +18,7 @@ class Leaf:
     op: str  # "eq" or one of OPERATORS
     value: Any
     path: str
-    kind: str = "str"  # FieldSpec.kind of the field
+    kind: str = "text"  # the field's kind (engine.fields)
 
     def sections(self) -> set[str]:
         return {self.section}

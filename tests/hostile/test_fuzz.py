@@ -1,7 +1,9 @@
 """Fuzz: random documents through load -> evaluate -> every renderer; only documented exit codes.
 
 Documents are the seed proposals mutated at random paths (a value replaced by any YAML value, a key
-dropped or added) plus wholly random structures, so both validation and the renderers are reached.
+dropped or added, any field of the format set, sections created as needed) plus wholly random
+structures, so both validation and the renderers are reached. Field paths and choice values come
+from the proposal's field tree (engine.fields).
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ from hypothesis import strategies as st
 
 from conftest import SEED
 from itaku.cli.main import main
+from itaku.engine import fields
 
 SEEDS = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in SEED]
+LEAVES = [f for f in fields.walk() if f.is_leaf and f.kind != fields.CONST]
+CHOICES = sorted({v for f in fields.walk(records=True) for v in f.values})
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-5, 200_000), st.text(max_size=12),
-    st.sampled_from(["true", "はい", "to_cc", "bcc", "hosting_only", "2024-04-01", "=1+1", "{{ 7*7 }}", "<b>x</b>"]),
+    st.sampled_from(["true", "はい", "2024-04-01", "=1+1", "{{ 7*7 }}", "<b>x</b>", *CHOICES]),
 )
 values = st.recursive(
     scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=8
@@ -46,13 +51,34 @@ def _get(doc: Any, path: tuple[Any, ...]) -> Any:
     return doc
 
 
+def _set_field(doc: dict[str, Any], field: fields.Field, draw: st.DrawFn) -> None:
+    """Set one field of the format, creating its sections: a value of its own kind, or any value."""
+    parent = doc
+    for part in field.path.split(".")[:-1]:
+        if not isinstance(parent.get(part), dict):
+            parent[part] = {}
+        parent = parent[part]
+    if field.kind == fields.YESNO:
+        own = st.sampled_from([True, False, None])
+    elif field.kind == fields.CHOICE:
+        own = st.sampled_from(field.values)
+    elif field.kind == fields.MULTI_CHOICE:
+        own = st.lists(st.sampled_from(field.values), unique=True)
+    else:
+        own = values
+    parent[field.name] = draw(own | values)
+
+
 @st.composite
 def documents(draw: st.DrawFn) -> Any:
     if draw(st.integers(0, 9)) == 0:
         return draw(values)
     doc = copy.deepcopy(draw(st.sampled_from(SEEDS)))
     for _ in range(draw(st.integers(1, 4))):
-        action = draw(st.sampled_from(["toggle", "toggle", "toggle", "replace", "drop", "add"]))
+        action = draw(st.sampled_from(["toggle", "toggle", "toggle", "replace", "drop", "add", "field"]))
+        if action == "field" and isinstance(doc, dict):
+            _set_field(doc, draw(st.sampled_from(LEAVES)), draw)
+            continue
         paths = [p for p in _paths(doc) if p]
         if action == "toggle":  # stays valid: reaches evaluation and rendering
             paths = [p for p in paths if _get(doc, p) is None or isinstance(_get(doc, p), bool)]
