@@ -240,7 +240,7 @@ def read_cell(node: Field, raw: Any) -> Any:
 
 def yesno_labels(lang: str) -> list[str]:
     """The three answers of a yes/no field, as the dropdown offers them."""
-    return [phrase("yesno.true", lang), phrase("yesno.false", lang), phrase("yesno.none", lang)]
+    return [text for _, text in fields.yesno_answers(lang)]
 
 
 def show(node: Field, value: Any, lang: str) -> Any:

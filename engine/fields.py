@@ -9,7 +9,7 @@ languages, whether it is required, and its place in the order of the form. Reade
 - the rule conditions (`engine.conditions`): which paths exist and which tests fit each kind;
 - the Excel proposal form and its reader (`checklists.form`, `checklists.form_reader`);
 - a web form: sections in form order, yes/no/not-stated answers, dropdowns, lists with add and
-  remove, help text and required marks all come from `tree()`;
+  remove, help text and required marks all come from `tree()` (see "Building a form" below);
 - the hypothesis strategies of the tests and the bench corpus, which draw values per kind.
 
 A field added to the models appears in all of them with no other change; a field of a type the tree
@@ -30,6 +30,15 @@ Kinds (`Field.kind`):
 | `date` | `datetime.date` | a date |
 | `mapping` | `dict[str, str]` | text by key (the department's responses, by topic) |
 | `const` | a one-value `Literal` | fixed (the format id): never asked for |
+
+Building a form: walk `tree()` in order (`walk()` gives the same order flattened). A `section` is a
+heading (`full_label` joins the headings above a field); when it is `nullable` the proposal may leave
+it out, so ask whether it applies (yes / no / not stated) before its fields. A `yesno` field offers
+`yesno_answers(lang)`; a `choice` a dropdown of `choices` (plus "not stated" when `nullable`);
+a `multi-choice` several of them; a `record-list` one row per record with add and remove (its
+`children` are the columns; `min_items`/`max_items` bound the rows); a `mapping` key/text pairs.
+Mark `required` fields; show `help(lang)` beside each field; skip `const` fields (the value is
+fixed). Leaving a field blank means "not stated" (null), which is what the models expect.
 """
 
 from __future__ import annotations
@@ -341,6 +350,11 @@ def index() -> Mapping[str, Field]:
 def get(path: str) -> Field:
     """The field at a dotted path (KeyError when there is none)."""
     return index()[path]
+
+
+def yesno_answers(lang: str) -> tuple[tuple[bool | None, str], ...]:
+    """The three answers of a yes/no field with their labels: はい, いいえ, 未記載 (not stated)."""
+    return tuple((value, phrase(f"yesno.{key}", lang)) for value, key in ((True, "true"), (False, "false"), (None, "none")))
 
 
 def ancestry(path: str) -> list[Field]:

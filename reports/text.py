@@ -6,7 +6,8 @@ from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
-from itaku.reports.view import agenda_text, grouped_by_topic
+from itaku.reports.json_view import agenda_text
+from itaku.reports.view import grouped_by_topic
 
 
 def render_text(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:

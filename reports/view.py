@@ -1,7 +1,7 @@
 """Prepare Evaluations for output: pick the language, attach fixed labels, order for reading.
 
-Every renderer (text, JSON, Markdown, HTML, Excel) reads Evaluations through these helpers, so
-that labels and ordering are decided once.
+Every renderer (text, Markdown, HTML, Excel) reads Evaluations through these helpers and the JSON
+view (json_view.py), so that labels and ordering are decided once.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation, Finding
 from itaku.engine.wording import phrase
+from itaku.reports.json_view import EvaluationView, FindingView
 
 
 def case_sort_key(evaluation: Evaluation) -> tuple[Any, ...]:
@@ -20,85 +21,6 @@ def case_sort_key(evaluation: Evaluation) -> tuple[Any, ...]:
     number = evaluation.case.number
     digits = re.match(r"\d+", number)
     return (0, int(digits.group()), number) if digits else (1, 0, number)
-
-
-def agenda_text(evaluation: Evaluation, lang: str) -> str:
-    """諮問・報告 as one label (e.g. 諮問＋報告)."""
-    return phrase("sep.and", lang).join(phrase(f"agenda.{a}", lang) for a in evaluation.classification.agenda) or "—"
-
-
-def finding_dict(finding: Finding, lang: str, response_text: bool = False) -> dict[str, Any]:
-    """One finding in one language, for JSON and templates. The department's answer is judged per
-    finding, but its text is given only where `response_text` says (once per topic in a report;
-    never in JSON, where `responses` holds it): a long answer is not repeated per finding."""
-    out: dict[str, Any] = {
-        "rule_id": finding.rule_id,
-        "topic": finding.topic,
-        "severity": finding.severity,
-        "severity_label": phrase(f"severity.{finding.severity}", lang),
-        "title": finding.title.get(lang),
-        "message": finding.message.get(lang),
-        "source": finding.source,
-        "checklist": finding.checklist.get(lang),
-        "ask": finding.ask.get(lang),
-        "clause": finding.clause.get(lang),
-        "item": finding.item,
-        "evidence": [{"path": e.path, "value": e.value} for e in finding.evidence],
-        "fingerprint": finding.fingerprint,
-        "counts": finding.counts,
-        "exception": None,
-        "response": None,
-    }
-    if finding.exception is not None:
-        out["exception"] = {
-            **finding.exception.model_dump(mode="json"),
-            "status_label": phrase(f"exception.{finding.exception.status}", lang),
-        }
-    if finding.response is not None:
-        r = finding.response
-        state = "unjudged" if r.closes is None else "closes" if r.closes else "open"
-        out["response"] = {
-            "text": r.text if response_text else None,
-            "closes": r.closes,
-            "status_label": phrase(f"response.{state}", lang),
-            "explain": r.explain.get(lang) if r.explain else None,
-        }
-    return out
-
-
-def evaluation_dict(evaluation: Evaluation, lang: str) -> dict[str, Any]:
-    """The Evaluation in one language: the JSON output, and the context of every template."""
-    return {
-        "source": evaluation.source,
-        "case": {
-            "number": evaluation.case.number,
-            "title": evaluation.case.title,
-            "department": evaluation.case.department,
-            "meeting": evaluation.case.meeting.isoformat() if evaluation.case.meeting else None,
-        },
-        "as_of": evaluation.as_of.isoformat(),
-        "engine": evaluation.engine,
-        "verdict": evaluation.verdict,
-        "verdict_text": phrase(f"verdict.{evaluation.verdict}", lang),
-        "classification": {
-            "agenda": list(evaluation.classification.agenda),
-            "agenda_label": agenda_text(evaluation, lang),
-            "redelegation": evaluation.classification.redelegation,
-            "redelegation_label": phrase(f"redelegation.{evaluation.classification.redelegation}", lang),
-            "notes": [n.get(lang) for n in evaluation.classification.notes],
-        },
-        "findings": [finding_dict(f, lang) for f in evaluation.findings],
-        "changes": {
-            "previous_approval": evaluation.changes.previous_meeting,
-            "changes": list(evaluation.changes.changes),
-            "added_items": list(evaluation.changes.added_items),
-        },
-        "exceptions": [
-            {**e.model_dump(mode="json"), "status_label": phrase(f"exception.{e.status}", lang)}
-            for e in evaluation.exceptions
-        ],
-        "responses": dict(evaluation.responses),
-    }
 
 
 def grouped_by_topic(evaluation: Evaluation, catalog: Catalog, lang: str) -> list[dict[str, Any]]:
@@ -115,7 +37,7 @@ def grouped_by_topic(evaluation: Evaluation, catalog: Catalog, lang: str) -> lis
         out.append({
             "topic": topic,
             "label": t.get(lang),
-            "findings": [finding_dict(f, lang, response_text=i == answered) for i, f in enumerate(items)],
+            "findings": [FindingView.of(f, lang, response_text=i == answered).as_data() for i, f in enumerate(items)],
         })
     return out
 
@@ -150,9 +72,10 @@ def data_items_marked(evaluation: Evaluation) -> list[dict[str, Any]]:
 
 
 def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, Any]:
-    """One proposal prepared for a report template: `evaluation_dict` plus the findings grouped by
-    topic, the data items with the added ones marked, and the responses no finding answers."""
-    out = evaluation_dict(evaluation, lang)
+    """One proposal prepared for a report template: its JSON view (json_view.EvaluationView) plus the
+    findings grouped by topic, the data items with the added ones marked, and the responses no
+    finding answers."""
+    out = EvaluationView.of(evaluation, lang).as_data()
     out["verdict_label"] = phrase(f"verdict_short.{evaluation.verdict}", lang)
     groups = grouped_by_topic(evaluation, catalog, lang)
     for group in groups:

@@ -80,6 +80,12 @@ def test_check_text_and_json(work: Path) -> None:
     assert [e["case"]["number"] for e in json.loads(out.stdout)] == [p.stem for p in SEED]
 
 
+def test_schema_is_the_published_one(work: Path) -> None:
+    done = itaku("schema", cwd=work)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (ROOT / "docs" / "evaluation.schema.json").read_text(encoding="utf-8")
+
+
 def test_check_exit_codes(work: Path, tmp_path: Path) -> None:
     blocker = EXAMPLES / "extra" / "01-unapproved-redelegate.yaml"
     assert itaku("check", blocker, cwd=work).returncode == 1

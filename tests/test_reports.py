@@ -22,8 +22,9 @@ from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation, Evaluator
 from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
+from itaku.reports.json_view import agenda_text
 from itaku.reports.markdown import md_escape
-from itaku.reports.view import agenda_text, case_sort_key, grouped_by_topic
+from itaku.reports.view import case_sort_key, grouped_by_topic
 
 # ------------------------------------------------------------------ a small DOM over html.parser
 

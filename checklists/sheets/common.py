@@ -15,7 +15,7 @@ from itaku.engine import fields
 from itaku.engine.catalog import Catalog, Rule
 from itaku.engine.evaluation import Evaluation, ExceptionStatus
 from itaku.engine.wording import phrase
-from itaku.reports.view import agenda_text
+from itaku.reports.json_view import agenda_text
 
 BLANK_ROWS = 10  # rows left for entries nobody planned (extra events, extra sends)
 

@@ -9,7 +9,8 @@ from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.wording import phrase
-from itaku.reports.view import agenda_text, case_sort_key
+from itaku.reports.json_view import agenda_text
+from itaku.reports.view import case_sort_key
 
 WIDTHS = [9, 34, 14, 9, 70, 44]
 

@@ -18,7 +18,6 @@ from itaku.cli.report import report
 from itaku.cli.rules import rules
 from itaku.cli.screen import screen
 from itaku.engine.catalog import SEVERITY_RANK, default_catalog
-from itaku.engine.safe_text import json_text
 
 
 class _Itaku(click.Group):
@@ -55,19 +54,28 @@ def check(
     as_of: dt.datetime | None, waivers: Path | None,
 ) -> None:
     """Review proposals (YAML, JSON or a filled Excel form) and print findings and verdicts."""
+    from itaku.reports.json_view import evaluations_json
     from itaku.reports.text import render_text
-    from itaku.reports.view import evaluation_dict
 
     catalog = default_catalog()
     evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog)
     if fmt == "json":
-        click.echo(json_text([evaluation_dict(e, lang) for e in evaluations], indent=2))
+        click.echo(evaluations_json(evaluations, lang))
     else:
         click.echo("\n\n".join(render_text(e, catalog, lang) for e in evaluations))
     if fail_on != "never":
         threshold = SEVERITY_RANK[fail_on]
         if any(SEVERITY_RANK[f.severity] >= threshold for e in evaluations for f in e.findings if f.counts):
             sys.exit(1)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the JSON output (one object of `check --format json`, one result
+    file of `screen`); the same text as docs/evaluation.schema.json."""
+    from itaku.reports.json_view import schema_text
+
+    click.echo(schema_text(), nl=False)
 
 
 main.add_command(rules)

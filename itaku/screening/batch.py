@@ -173,11 +173,11 @@ _worker: _Worker | None = None
 def renderer(fmt: str, lang: str) -> Callable[[Any], bytes]:
     """A function Evaluation -> bytes of the result file in `fmt` (json, html or md)."""
     from itaku.engine.catalog import default_catalog
-    from itaku.reports.view import evaluation_dict
 
     if fmt == "json":
-        # compact: with indent, json falls back to its pure-Python encoder (5x slower per result)
-        return lambda e: (json_text(evaluation_dict(e, lang)) + "\n").encode()
+        from itaku.reports.json_view import evaluation_json_line
+
+        return lambda e: evaluation_json_line(e, lang)
     if fmt in ("html", "md"):
         from itaku.reports.render import render_report
 

@@ -1,0 +1,228 @@
+"""The JSON contract: what `itaku check --format json` prints (a list of these objects) and what
+`itaku screen` writes for each proposal (one object, compact).
+
+`EvaluationView` is built from an Evaluation in one language: the Evaluation's codes (verdict,
+severity, agenda, status) for programs, with their labels in that language for people. It is the one
+definition of the JSON output; the report templates start from it too. Its JSON Schema is published
+as docs/evaluation.schema.json (a test fails when the file is out of date) and printed by
+`itaku schema`. Keys and their order are those of the models below; dates are ISO 8601.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from itaku.engine.evaluation import Agenda, Evaluation, ExceptionStatus, Finding, Redelegation, Verdict
+from itaku.engine.safe_text import json_text
+from itaku.engine.wording import phrase
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+Severity = Literal["blocker", "advice", "info"]
+
+
+def agenda_text(evaluation: Evaluation, lang: str) -> str:
+    """諮問・報告 as one label (e.g. 諮問＋報告); — when neither."""
+    return phrase("sep.and", lang).join(phrase(f"agenda.{a}", lang) for a in evaluation.classification.agenda) or "—"
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def as_data(self) -> dict[str, Any]:
+        """The view as JSON data (dicts, lists, strings; dates as ISO text)."""
+        return self.model_dump(mode="json")
+
+
+class CaseView(_View):
+    """The case the proposal belongs to."""
+
+    number: str = Field(description="Case number, as text.")
+    title: str = Field(description="Title of the proposal.")
+    department: str = Field(description="Department that submits it.")
+    meeting: dt.date | None = Field(description="Date of the council meeting; null when not stated.")
+
+
+class ClassificationView(_View):
+    """Where the proposal goes on the agenda, and whether it is re-delegation."""
+
+    agenda: list[Agenda] = Field(description="consultation and/or report; empty when neither.")
+    agenda_label: str = Field(description="The agenda as people read it; an em dash when empty.")
+    redelegation: Redelegation = Field(description="none, hosting_only (not re-delegation) or yes.")
+    redelegation_label: str = Field(description="The re-delegation as people read it.")
+    notes: list[str] = Field(description="Why: the notes of the classification rules that matched.")
+
+
+class EvidenceView(_View):
+    """One field a rule read, with its value."""
+
+    path: str = Field(description="Dotted field path; a list item's field is named by the item (subcontractors[0].role).")
+    value: Any = Field(description="The value read (null: not stated).")
+
+
+class ExceptionView(_View):
+    """An exception (waiver) and what became of it."""
+
+    rule_id: str = Field(description="The rule excepted.")
+    origin: Literal["proposal", "register"] = Field(description="Where it was stated: the proposal or the --waivers register.")
+    status: Literal["accepted", "expired", "no_reason", "not_waivable", "unused"] = Field(
+        description="accepted sets the finding aside; the others leave it counting (unused: no finding to except)."
+    )
+    reason: str | None = Field(description="Why the council allowed it.")
+    compensating: str | None = Field(description="The compensating measure.")
+    approved_by: str | None = Field(description="Who approved it.")
+    decision: str | None = Field(description="The decision (meeting and date).")
+    until: dt.date | None = Field(description="Last day in force; null: no end.")
+    status_label: str = Field(description="The status as people read it.")
+
+    @classmethod
+    def of(cls, exception: ExceptionStatus, lang: str) -> ExceptionView:
+        """The exception in `lang`."""
+        return cls(**exception.model_dump(), status_label=phrase(f"exception.{exception.status}", lang))
+
+
+class ResponseView(_View):
+    """The department's answer on a finding's topic."""
+
+    text: str | None = Field(
+        description="Null in the JSON output: the answer's text is in `responses`, once per topic (reports show it "
+        "beside the first finding of the topic)."
+    )
+    closes: bool | None = Field(description="Whether it addresses the finding; null: the rule states no criterion.")
+    status_label: str = Field(description="The judgement as people read it.")
+    explain: str | None = Field(description="Why it does not close the finding, when the rule says.")
+
+
+class FindingView(_View):
+    """One finding: the advisor's remark, what to confirm and what to add, with its evidence."""
+
+    rule_id: str = Field(description="The rule that raised it.")
+    topic: str = Field(description="Topic id (rules/topics.yaml).")
+    severity: Severity = Field(description="blocker, advice or info.")
+    severity_label: str = Field(description="The severity as people read it.")
+    title: str
+    message: str = Field(description="The advisor-style remark.")
+    source: str = Field(description="The guideline it rests on.")
+    checklist: str = Field(description="The checklist wording.")
+    ask: str = Field(description="What to confirm with the department.")
+    clause: str = Field(description="A clause to add to the contract or the proposal.")
+    item: str | None = Field(description="The list item it concerns (a subcontractor's name), if any.")
+    evidence: list[EvidenceView] = Field(description="The fields the rule read.")
+    fingerprint: str = Field(description="Stable id: rule, case number and item; the same across revisions.")
+    counts: bool = Field(description="Whether it counts toward the verdict (false: set aside by an accepted exception).")
+    exception: ExceptionView | None = Field(description="The exception that names its rule, if any.")
+    response: ResponseView | None = Field(description="The department's answer on its topic, if any.")
+
+    @classmethod
+    def of(cls, finding: Finding, lang: str, response_text: bool = False) -> FindingView:
+        """The finding in `lang`. The department's answer is judged per finding, but its text is given
+        only where `response_text` says (once per topic in a report; never in JSON, where `responses`
+        holds it): a long answer is not repeated per finding."""
+        response = None
+        if finding.response is not None:
+            r = finding.response
+            state = "unjudged" if r.closes is None else "closes" if r.closes else "open"
+            response = ResponseView(
+                text=r.text if response_text else None,
+                closes=r.closes,
+                status_label=phrase(f"response.{state}", lang),
+                explain=r.explain.get(lang) if r.explain else None,
+            )
+        return cls(
+            rule_id=finding.rule_id,
+            topic=finding.topic,
+            severity=finding.severity,
+            severity_label=phrase(f"severity.{finding.severity}", lang),
+            title=finding.title.get(lang),
+            message=finding.message.get(lang),
+            source=finding.source,
+            checklist=finding.checklist.get(lang),
+            ask=finding.ask.get(lang),
+            clause=finding.clause.get(lang),
+            item=finding.item,
+            evidence=[EvidenceView(path=e.path, value=e.value) for e in finding.evidence],
+            fingerprint=finding.fingerprint,
+            counts=finding.counts,
+            exception=ExceptionView.of(finding.exception, lang) if finding.exception is not None else None,
+            response=response,
+        )
+
+
+class ChangesView(_View):
+    """What changed since an earlier approval."""
+
+    previous_approval: str | None = Field(description="The meeting that approved the earlier version.")
+    changes: list[str] = Field(description="The changes as the proposal lists them.")
+    added_items: list[str] = Field(description="Data items added since then.")
+
+
+class EvaluationView(_View):
+    """One proposal's review, in one language."""
+
+    model_config = ConfigDict(title="itaku evaluation")
+
+    source: str = Field(description="The input file as given.")
+    case: CaseView
+    as_of: dt.date = Field(description="The date whose rules were applied.")
+    engine: Literal["durable", "reference"] = Field(description="The evaluator used.")
+    verdict: Verdict = Field(description="sufficient, advice or insufficient.")
+    verdict_text: str = Field(description="The opinion in the council's phrase.")
+    classification: ClassificationView
+    findings: list[FindingView] = Field(description="By severity, topic and catalog order.")
+    changes: ChangesView
+    exceptions: list[ExceptionView] = Field(description="Every exception, used or not, and what became of it.")
+    responses: dict[str, str] = Field(description="The department's answers by topic id.")
+
+    @classmethod
+    def of(cls, evaluation: Evaluation, lang: str) -> EvaluationView:
+        """The Evaluation in `lang` (ja or en)."""
+        e, c = evaluation, evaluation.classification
+        return cls(
+            source=e.source,
+            case=CaseView(number=e.case.number, title=e.case.title, department=e.case.department, meeting=e.case.meeting),
+            as_of=e.as_of,
+            engine=e.engine,  # type: ignore[arg-type]
+            verdict=e.verdict,
+            verdict_text=phrase(f"verdict.{e.verdict}", lang),
+            classification=ClassificationView(
+                agenda=list(c.agenda),
+                agenda_label=agenda_text(e, lang),
+                redelegation=c.redelegation,
+                redelegation_label=phrase(f"redelegation.{c.redelegation}", lang),
+                notes=[n.get(lang) for n in c.notes],
+            ),
+            findings=[FindingView.of(f, lang) for f in e.findings],
+            changes=ChangesView(
+                previous_approval=e.changes.previous_meeting,
+                changes=list(e.changes.changes),
+                added_items=list(e.changes.added_items),
+            ),
+            exceptions=[ExceptionView.of(x, lang) for x in e.exceptions],
+            responses=dict(e.responses),
+        )
+
+
+def evaluations_json(evaluations: Iterable[Evaluation], lang: str) -> str:
+    """`itaku check --format json`: a list of evaluation objects, indented (characters that could act
+    on a terminal written as escapes, engine.safe_text.json_text)."""
+    return json_text([EvaluationView.of(e, lang).as_data() for e in evaluations], indent=2)
+
+
+def evaluation_json_line(evaluation: Evaluation, lang: str) -> bytes:
+    """One evaluation object on one line (`itaku screen`'s result files). json's C encoder writes it:
+    with `indent` json falls back to its pure-Python encoder, several times slower per result."""
+    return (json_text(EvaluationView.of(evaluation, lang).as_data()) + "\n").encode()
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of one evaluation object (draft 2020-12)."""
+    return {"$schema": SCHEMA_DIALECT, **EvaluationView.model_json_schema()}
+
+
+def schema_text() -> str:
+    """The schema as published in docs/evaluation.schema.json and printed by `itaku schema`."""
+    return json.dumps(schema(), ensure_ascii=False, indent=2) + "\n"
