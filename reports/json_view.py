@@ -17,8 +17,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from itaku.engine.evaluation import Agenda, Evaluation, ExceptionStatus, Finding, Redelegation, Verdict
+from itaku.engine.evaluation import Agenda, Evaluation, Finding, Redelegation, Verdict
 from itaku.engine.safe_text import json_text
+from itaku.engine.waivers import ExceptionStatus, Origin, State
 from itaku.engine.wording import phrase
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -68,15 +69,17 @@ class ExceptionView(_View):
     """An exception (waiver) and what became of it."""
 
     rule_id: str = Field(description="The rule excepted.")
-    origin: Literal["proposal", "register"] = Field(description="Where it was stated: the proposal or the --waivers register.")
-    status: Literal["accepted", "expired", "no_reason", "not_waivable", "unused"] = Field(
-        description="accepted sets the finding aside; the others leave it counting (unused: no finding to except)."
+    origin: Origin = Field(description="Where it was stated: the proposal or the --waivers register.")
+    status: State = Field(
+        description="accepted sets the finding aside; the others leave it counting (unused: no finding to except; "
+        "superseded: another exception on the same rule applies instead)."
     )
     reason: str | None = Field(description="Why the council allowed it.")
     compensating: str | None = Field(description="The compensating measure.")
     approved_by: str | None = Field(description="Who approved it.")
     decision: str | None = Field(description="The decision (meeting and date).")
     until: dt.date | None = Field(description="Last day in force; null: no end.")
+    superseded_by: Origin | None = Field(description="Where the exception that applies instead came from, if superseded.")
     status_label: str = Field(description="The status as people read it.")
 
     @classmethod
