@@ -106,9 +106,10 @@ class Field:
     (or the record) must state it. `nullable`: null is allowed, meaning "not stated", or for a section
     or a list "does not apply". `choices`: for choice, multi-choice and const. `enum`: the name of the
     set of choices (fields sharing it offer the same list). `minimum`/`maximum`: an int's bounds.
-    `min_items`/`max_items`: a list's size limits (max: the input limit for every list);
-    `min_length`: a text's least length (1: it may not be empty). `default`:
-    the model's default (None where it has none). `order`: the position in the form, depth first.
+    `min_items`/`max_items`: a list's size limits (max: the input limit for every list).
+    `min_length`: a text's least length (1: it may not be empty). `default`: the model's default
+    (None where it has none). `order`: the position in the form, depth first, record columns
+    included.
     """
 
     path: str

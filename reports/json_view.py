@@ -107,7 +107,7 @@ class FindingView(_View):
     topic: str = Field(description="Topic id (rules/topics.yaml).")
     severity: Severity = Field(description="blocker, advice or info.")
     severity_label: str = Field(description="The severity as people read it.")
-    title: str
+    title: str = Field(description="The rule's title.")
     message: str = Field(description="The advisor-style remark.")
     source: str = Field(description="The guideline it rests on.")
     checklist: str = Field(description="The checklist wording.")

@@ -81,6 +81,7 @@ TREE = list(fields.walk(records=True))
 
 
 def test_every_model_field_appears_in_the_tree_exactly_once() -> None:
+    assert {f.kind for f in TREE} <= set(fields.KINDS)
     counts = Counter(f.path for f in TREE)
     assert [p for p, n in counts.items() if n > 1] == []
     assert [f.path for f in TREE] == [path for path, *_ in EXPECTED]  # and in the models' order
