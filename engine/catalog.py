@@ -3,8 +3,10 @@
 A rule file is a mapping with `rules:` (findings) and/or `derivations:` (classification facts
 derived for other rules). Loading is all or nothing: the first broken rule stops it with its file,
 line and id. What is checked: the schema of each rule, topics against rules/topics.yaml, unique ids,
-every field path and operand against the proposal model, parameters against rules/parameters.yaml,
-and every `{scope: NAME}` against the shared conditions of rules/scopes.yaml.
+every field path and operand against the proposal model, parameter settings against each rule's
+parameters, and every `{scope: NAME}` against the shared conditions of rules/scopes.yaml. A
+municipality's profile (engine/profiles.py) chooses the settings and adapts the catalog; this module
+assembles whatever rules it is given, the same way for every source.
 """
 
 from __future__ import annotations
@@ -25,10 +27,9 @@ from itaku.engine.yamlio import YamlProblem, load_yaml
 # The bundled catalog is package data of itaku.rules, found through importlib (never the working directory).
 RULES_DIR = Path(str(resources.files("itaku.rules")))
 TOPICS_FILE = "topics.yaml"
-PARAMETERS_FILE = "parameters.yaml"
 DIGEST_FILE = "digest.yaml"
 SCOPES_FILE = "scopes.yaml"
-NON_RULE_FILES = {TOPICS_FILE, PARAMETERS_FILE, DIGEST_FILE, SCOPES_FILE}
+NON_RULE_FILES = {TOPICS_FILE, DIGEST_FILE, SCOPES_FILE}
 
 Severity = Literal["blocker", "advice", "info"]
 SEVERITY_RANK = {"info": 0, "advice": 1, "blocker": 2}
@@ -126,6 +127,38 @@ class Derivation(_Strict):
     examples: Examples
 
 
+class SeverityNote(_Strict):
+    """A rule's severity as a profile changed it, and why (shown with every finding of the rule)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    original: Severity
+    reason: Localized
+
+
+class StandardCondition(_Strict):
+    """A condition the council attaches to its approvals (to every one, or to those of some kinds)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: Localized
+    kinds: tuple[str, ...] | None = None  # case kinds it is attached to; None: every proposal
+
+
+class ProfileInfo(_Strict):
+    """Which municipality's practice judged: what every output names."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: Localized
+    municipality: Localized
+    council: Localized
+    source: str  # the bundled profile's name, or the file or folder it was read from
+    digest: str  # of the profile's own files: two edits of one profile are told apart
+    conditions: tuple[StandardCondition, ...] = ()
+
+
 class Topic(_Strict):
     id: str
     ja: str
@@ -171,13 +204,17 @@ class Compiled:
 
 @dataclass(frozen=True)
 class Catalog:
-    """The loaded catalog: rules and derivations in file order, topics, and parameters in force."""
+    """The loaded catalog: rules and derivations in file order, topics, and parameters in force;
+    with the profile that adapted it, the rules it switched off and the severities it changed."""
 
     rules: tuple[Compiled, ...]
     derivations: tuple[Compiled, ...]
     topics: dict[str, Topic]
     directory: Path
     scopes: dict[str, SharedCondition] = field(default_factory=dict)
+    profile: ProfileInfo | None = None
+    disabled: dict[str, Localized] = field(default_factory=dict)  # rule id -> why the profile switched it off
+    severity_notes: dict[str, SeverityNote] = field(default_factory=dict)
     # What engines compile from this catalog, kept as long as the catalog lives (see matching.py).
     compiled_forms: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -267,14 +304,15 @@ def _substitute(raw: Any, rule: Rule | Derivation, chosen: dict[str, str], scope
 
 
 def _compile(
-    spec: Rule | Derivation, file: str, line: int | None, settings: dict[str, Any], scopes: dict[str, SharedCondition]
+    spec: Rule | Derivation, file: str, line: int | None, settings: dict[str, Any], settings_file: str,
+    scopes: dict[str, SharedCondition],
 ) -> Compiled:
     chosen: dict[str, str] = {}
     if isinstance(spec, Rule):
         own = settings.get(spec.id, {}) or {}
         unknown = set(own) - set(spec.parameters)
         if unknown:
-            raise CatalogError(file, line, spec.id, f"{PARAMETERS_FILE} sets unknown parameter(s) {sorted(unknown)}")
+            raise CatalogError(file, line, spec.id, f"{settings_file} sets unknown parameter(s) {sorted(unknown)}")
         for name, param in spec.parameters.items():
             value = own.get(name, param.default)
             if value not in param.choices:
@@ -306,45 +344,93 @@ def _compile(
     return Compiled(spec, file, line, condition, applies, conjuncts, paths, chosen)
 
 
-def load_catalog(directory: Path = RULES_DIR) -> Catalog:
-    """Load, check and compile every rule file in `directory`; raise CatalogError on the first fault."""
-    topics = load_topics(directory)
-    scopes = load_scopes(directory)
-    settings_path = directory / PARAMETERS_FILE
-    settings = (_load_file(settings_path)[0] or {}) if settings_path.exists() else {}
-    rules: list[Compiled] = []
-    derivations: list[Compiled] = []
-    seen: dict[str, str] = {}
+@dataclass(frozen=True)
+class Loaded:
+    """A rule or derivation as read from its file, not yet compiled."""
+
+    spec: Rule | Derivation
+    file: str
+    line: int | None
+
+
+def read_rules(data: Any, lines: dict[tuple[Any, ...], int], rel: str) -> list[Loaded]:
+    """The rules and derivations of one rule file's parsed YAML, each validated (CatalogError names
+    the file, line and id of the first fault)."""
+    if not isinstance(data, dict) or not set(data) <= {"rules", "derivations"}:
+        raise CatalogError(rel, 1, None, "a rule file is a mapping with 'rules:' and/or 'derivations:'")
+    out: list[Loaded] = []
+    for key, model in (("rules", Rule), ("derivations", Derivation)):
+        entries = data.get(key) or []
+        if not isinstance(entries, list):
+            raise CatalogError(rel, lines.get((key,)), None, f"'{key}' must be a list")
+        for i, raw in enumerate(entries):
+            line = lines.get((key, i))
+            rule_id = raw.get("id") if isinstance(raw, dict) else None
+            try:
+                spec = model.model_validate(raw)
+            except ValidationError as exc:
+                loc, msg = _validation_message(exc)
+                raise CatalogError(rel, lines.get((key, i, *loc), line), rule_id, msg) from None
+            out.append(Loaded(spec, rel, line))
+    return out
+
+
+def read_rule_files(directory: Path) -> list[Loaded]:
+    """Every rule file of a catalog folder, in file-name order."""
     files = sorted(p for p in directory.glob("*.yaml") if p.name not in NON_RULE_FILES)
     if not files:
         raise CatalogError(str(directory), None, None, "no rule files found")
+    out: list[Loaded] = []
     for path in files:
         data, lines = _load_file(path)
-        rel = _display(path)
-        if not isinstance(data, dict) or not set(data) <= {"rules", "derivations"}:
-            raise CatalogError(rel, 1, None, "a rule file is a mapping with 'rules:' and/or 'derivations:'")
-        for key, model, out in (("rules", Rule, rules), ("derivations", Derivation, derivations)):
-            for i, raw in enumerate(data.get(key) or []):
-                line = lines.get((key, i))
-                rule_id = raw.get("id") if isinstance(raw, dict) else None
-                try:
-                    spec = model.model_validate(raw)
-                except ValidationError as exc:
-                    loc, msg = _validation_message(exc)
-                    raise CatalogError(rel, lines.get((key, i, *loc), line), rule_id, msg) from None
-                if spec.id in seen:
-                    raise CatalogError(rel, line, spec.id, f"duplicate id (also in {seen[spec.id]})")
-                seen[spec.id] = rel
-                if isinstance(spec, Rule) and spec.topic not in topics:
-                    raise CatalogError(rel, lines.get((key, i, "topic"), line), spec.id, f"unknown topic '{spec.topic}'")
-                out.append(_compile(spec, rel, line, settings, scopes))
+        out.extend(read_rules(data, lines, _display(path)))
+    return out
+
+
+def assemble(
+    topics: dict[str, Topic],
+    loaded: list[Loaded],
+    directory: Path,
+    settings: dict[str, Any] | None = None,
+    settings_file: str = "parameters",
+    scopes: dict[str, SharedCondition] | None = None,
+    profile: ProfileInfo | None = None,
+    disabled: dict[str, Localized] | None = None,
+    severity_notes: dict[str, SeverityNote] | None = None,
+) -> Catalog:
+    """Check and compile rules into a Catalog: unique ids, known topics, parameter settings (by rule
+    id, from `settings_file`) that name existing rules and parameters and allowed values, and the
+    shared conditions (`scopes`) the rules name."""
+    settings = settings or {}
+    scopes = scopes or {}
+    rules: list[Compiled] = []
+    derivations: list[Compiled] = []
+    seen: dict[str, str] = {}
+    for item in loaded:
+        spec = item.spec
+        if spec.id in seen:
+            raise CatalogError(item.file, item.line, spec.id, f"duplicate id (also in {seen[spec.id]})")
+        seen[spec.id] = item.file
+        if isinstance(spec, Rule) and spec.topic not in topics:
+            raise CatalogError(item.file, item.line, spec.id, f"unknown topic '{spec.topic}'")
+        out = rules if isinstance(spec, Rule) else derivations
+        out.append(_compile(spec, item.file, item.line, settings, settings_file, scopes))
     unknown_ids = set(settings) - set(seen)
     if unknown_ids:
-        raise CatalogError(f"rules/{PARAMETERS_FILE}", None, None, f"settings for unknown rules {sorted(unknown_ids)}")
-    return Catalog(tuple(rules), tuple(derivations), topics, directory, scopes)
+        raise CatalogError(settings_file, None, None, f"settings for unknown rules {sorted(unknown_ids)}")
+    return Catalog(
+        tuple(rules), tuple(derivations), topics, directory, scopes, profile, dict(disabled or {}), dict(severity_notes or {})
+    )
 
 
-@functools.lru_cache(maxsize=1)
+def load_catalog(directory: Path = RULES_DIR, settings: dict[str, Any] | None = None) -> Catalog:
+    """Load, check and compile every rule file in `directory` (parameters at their defaults unless
+    `settings` chooses); raise CatalogError on the first fault. No profile: see engine.profiles."""
+    return assemble(load_topics(directory), read_rule_files(directory), directory, settings, scopes=load_scopes(directory))
+
+
 def default_catalog() -> Catalog:
-    """The bundled catalog, loaded once per process."""
-    return load_catalog(RULES_DIR)
+    """The bundled catalog as the default profile (the seed's ward) adapts it, once per process."""
+    from itaku.engine.profiles import DEFAULT_PROFILE, profile_catalog  # the profile module builds on this one
+
+    return profile_catalog(DEFAULT_PROFILE)

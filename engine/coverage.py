@@ -10,7 +10,7 @@ able to fire for a plain data-processing outsourcing at the vendor's site.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -78,6 +78,7 @@ class Coverage:
     unknown: list[tuple[str, str]]  # (statement id, rule id that does not exist)
     scopes: dict[str, Scope]  # topic id -> where it can fire
     general_gaps: list[str]  # general topics that cannot fire for the general case
+    set_aside: list[Statement] = field(default_factory=list)  # all their rules switched off by the profile
 
 
 def load_statements(catalog: Catalog) -> list[Statement]:
@@ -122,8 +123,9 @@ def coverage(catalog: Catalog) -> Coverage:
     gaps = [t for t, topic in catalog.topics.items() if topic.general and not scopes[t].general_case]
     statements = load_statements(catalog)
     uncovered = [s for s in statements if not s.rules]
-    unknown = [(s.id, r) for s in statements for r in s.rules if catalog.rule(r) is None]
-    return Coverage(topics, statements, uncovered, unknown, scopes, gaps)
+    unknown = [(s.id, r) for s in statements for r in s.rules if catalog.rule(r) is None and r not in catalog.disabled]
+    set_aside = [s for s in statements if s.rules and all(r in catalog.disabled for r in s.rules)]
+    return Coverage(topics, statements, uncovered, unknown, scopes, gaps, set_aside)
 
 
 def scope_table(cov: Coverage, catalog: Catalog) -> list[str]:

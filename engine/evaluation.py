@@ -14,13 +14,16 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict
 
 from itaku.engine import conditions as cond
-from itaku.engine.catalog import SEVERITY_RANK, Catalog, Compiled, Derivation, Localized, Rule
+from itaku.engine.catalog import SEVERITY_RANK, Catalog, Compiled, Derivation, Localized, ProfileInfo, Rule, SeverityNote
+from itaku.engine.changes import Comparison, compare
 from itaku.engine.errors import EngineError, InputError
 from itaku.engine.facts import build_facts
 from itaku.engine.matching import Match, make_matcher
 from itaku.engine.models import ExceptionEntry, Proposal
+from itaku.engine.responses import committed_text, promise_only
 from itaku.engine.safe_text import shorten
 from itaku.engine.waivers import ExceptionStatus, Waivers
+from itaku.engine.wording import phrase
 
 Verdict = Literal["sufficient", "advice", "insufficient"]
 Agenda = Literal["consultation", "report"]
@@ -46,6 +49,7 @@ class ResponseStatus(_Model):
     text: str
     closes: bool | None  # None: the rule states no criterion; a person judges
     explain: Localized | None
+    promise_only: bool = False  # it only promises to look into the matter: never closes a finding
 
 
 class Finding(_Model):
@@ -63,6 +67,8 @@ class Finding(_Model):
     fingerprint: str
     exception: ExceptionStatus | None
     response: ResponseStatus | None
+    carried_over: bool = False  # it also fired on the approved version (--approved): not new
+    severity_note: SeverityNote | None = None  # the profile changed the rule's severity, and why
 
     @property
     def counts(self) -> bool:
@@ -84,11 +90,13 @@ class CaseInfo(_Model):
 
 
 class Changes(_Model):
-    """What changed since an earlier approval, as the council's documents mark it."""
+    """What changed since an earlier approval: as the department declared it, and, when the approved
+    version was given (`--approved`), as computed field by field."""
 
     previous_meeting: str | None
     changes: tuple[str, ...]
     added_items: tuple[str, ...]
+    comparison: Comparison | None = None
 
 
 class RuleStatus(_Model):
@@ -112,6 +120,8 @@ class Evaluation(_Model):
     responses: dict[str, str]
     data_items: tuple[str, ...]
     proposal: dict[str, Any]  # the validated proposal, for outputs that list what it promises
+    profile: ProfileInfo | None = None  # whose practice judged it
+    conditions: tuple[Localized, ...] = ()  # the council's standard conditions for this proposal
 
 
 def verdict_of(findings: tuple[Finding, ...]) -> Verdict:
@@ -161,13 +171,17 @@ class Evaluator:
         source: str,
         as_of: dt.date | None = None,
         register: tuple[tuple[str, int, ExceptionEntry], ...] = (),
+        approved: tuple[str, Proposal] | None = None,
     ) -> Evaluation:
         """Classify and review one proposal. `register` holds exceptions kept apart from proposals
-        as (file, index, entry) for this case. Raises InputError for answers or exceptions naming
-        unknown topics or rules, EngineError when a rule cannot be evaluated."""
+        as (file, index, entry) for this case. `approved` is the version approved earlier, as
+        (source, proposal): the changes are computed, and findings that fired on it too (under the
+        same rules in force) are marked as carried over. Raises InputError for answers or exceptions
+        naming unknown topics or rules, EngineError when a rule cannot be evaluated."""
         day = as_of or proposal.case.meeting or dt.date.today()
         self._check_references(proposal, source, register)
-        facts = build_facts(proposal)
+        comparison = compare(approved[1], proposal, approved[0]) if approved is not None else None
+        facts = build_facts(proposal, comparison)
         derived, classification, matches = self.matcher.run(source, facts, lambda m: self._classify(m, day))
         derived_ids = {rule_id for rule_id, _ in derived}
         notes = tuple(
@@ -177,6 +191,10 @@ class Evaluator:
         )
         waivers = Waivers(self.catalog, list(proposal.exceptions), [e for _, _, e in register], day)
         findings = self._findings(proposal, source, facts, matches, day, waivers)
+        if approved is not None:
+            earlier = self.evaluate(approved[1], approved[0], day)
+            kept = {(f.rule_id, f.item) for f in earlier.findings}
+            findings = [f.model_copy(update={"carried_over": True}) if (f.rule_id, f.item) in kept else f for f in findings]
         findings_t = tuple(findings)
         data = proposal.data
         prev = proposal.case.previous_approval
@@ -199,12 +217,15 @@ class Evaluator:
                 previous_meeting=prev.meeting if prev else None,
                 changes=tuple(prev.changes) if prev else (),
                 added_items=tuple(data.added_items) if data else (),
+                comparison=comparison,
             ),
             rules=self._rule_statuses(facts, findings_t, day),
             exceptions=waivers.statuses(),
             responses=dict(proposal.responses),
             data_items=tuple(data.items) if data else (),
             proposal=proposal.model_dump(mode="json", exclude_none=True),
+            profile=self.catalog.profile,
+            conditions=self._conditions(proposal),
         )
 
     # -------------------------------------------------------------- pieces
@@ -221,6 +242,13 @@ class Evaluator:
             rule = self.catalog.rule(entry.rule)
             if rule is None or rule.is_derivation:
                 raise InputError(file, where, f"'{entry.rule}' is not a rule id (see `itaku rules list`)")
+
+    def _conditions(self, proposal: Proposal) -> tuple[Localized, ...]:
+        profile = self.catalog.profile
+        kinds = set(proposal.case.kinds)
+        return tuple(
+            c.text for c in (profile.conditions if profile else ()) if c.kinds is None or kinds & set(c.kinds)
+        )
 
     @staticmethod
     def _in_force(rule: Compiled, day: dt.date) -> bool:
@@ -285,6 +313,7 @@ class Evaluator:
                 fingerprint=_fingerprint(rule_id, proposal.case.number, item, occurrence),
                 exception=exception,
                 response=self._judge(spec, answer) if answer is not None else None,
+                severity_note=self.catalog.severity_notes.get(rule_id),
             )
         order = {c.id: i for i, c in enumerate(self.catalog.rules)}
         findings = sorted(
@@ -336,9 +365,13 @@ class Evaluator:
 
     @staticmethod
     def _judge(spec: Rule, answer: str) -> ResponseStatus:
+        if promise_only(answer):
+            # 「確認し、検討する」 commits to nothing yet, whatever it names
+            explain = Localized(ja=phrase("response.promise_only", "ja"), en=phrase("response.promise_only", "en"))
+            return ResponseStatus(text=answer, closes=False, explain=explain, promise_only=True)
         if spec.response is None:
             return ResponseStatus(text=answer, closes=None, explain=None)
-        text = _normalise(answer)
+        text = _normalise(committed_text(answer))  # what is only promised does not count
         closes = any(_normalise(term) in text for term in spec.response.must_mention)
         return ResponseStatus(text=answer, closes=closes, explain=None if closes else spec.response.explain)
 

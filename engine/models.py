@@ -188,6 +188,11 @@ class HandoverMethod(str, Enum):
     unspecified = "unspecified"
 
 
+class AssuranceScope(str, Enum):
+    cloud_service = "cloud_service"
+    vendor = "vendor"
+
+
 class PreviousApproval(Strict):
     meeting: str = Field(json_schema_extra=label("承認された会議", "Approving meeting"))
     changes: list[str] = Field(
@@ -215,6 +220,11 @@ class Business(Strict):
     purpose: str | None = Field(None, json_schema_extra=label("目的", "Purpose"))
     subjects: str | None = Field(None, json_schema_extra=label("対象者", "Data subjects"))
     subject_count: int | None = Field(None, ge=0, le=MAX_SUBJECTS, json_schema_extra=label("対象者数", "Subjects"))
+    # An addition to the format: vendor staff handle personal data face to face (counter, reception,
+    # home visits), which councils ask training about even when the proposal is silent on it.
+    in_person_handling: YesNo = Field(
+        None, json_schema_extra=label("受託者の従事者による対面での取扱い", "Vendor staff handle data in person")
+    )
 
 
 class Data(Strict):
@@ -457,9 +467,24 @@ class Supervision(Strict):
     )
     annual_report: YesNo = Field(None, json_schema_extra=label("年次報告", "Annual report"))
     staff_training: YesNo = Field(None, json_schema_extra=label("従事者研修", "Staff training"))
+    # An addition to the format: how often the vendor's staff are trained.
+    trainings_per_year: int | None = Field(
+        None, ge=0, le=365, json_schema_extra=label("年間の研修回数", "Trainings per year")
+    )
     incident_manual: YesNo = Field(
         None, json_schema_extra=label("事故対応マニュアル", "Incident manual")
     )
+
+
+class Assurance(Strict):
+    """An assurance other than a certification (an addition to the format): a public body formally
+    permitted, designated or audited the arrangement, e.g. the ministry responsible for the work."""
+
+    granted_by: str = Field(min_length=1, json_schema_extra=label("付与した機関", "Granted by"))
+    granted_on: Annotated[dt.date, AfterValidator(_in_range)] = Field(json_schema_extra=label("付与日", "Granted on"))
+    scope: AssuranceScope = Field(json_schema_extra=label("対象", "Applies to"))
+    covers: str = Field(min_length=1, json_schema_extra=label("保証の内容", "What it covers"))
+    reference: str | None = Field(None, json_schema_extra=label("文書番号等", "Reference"))
 
 
 class ExceptionEntry(Strict):
@@ -488,6 +513,9 @@ class Proposal(Strict):
     contract: Contract | None = None
     subcontractors: list[Subcontractor] | None = Field(
         None, json_schema_extra=label("再委託先等", "Subcontractors")
+    )
+    assurances: list[Assurance] | None = Field(
+        None, json_schema_extra=label("認証以外の保証", "Assurances other than certification")
     )
     system: System | None = None
     application_site: ApplicationSite | None = None

@@ -2,6 +2,8 @@
 
 An example is merged onto a minimal base proposal (case number "EX", kinds [outsourcing], a meeting
 date inside the rule's dates in force) and evaluated with the whole catalog, as a real proposal is.
+An example may hold `approved:`, a partial proposal merged onto the same base: the version approved
+earlier, which the example is then compared with (as `itaku check --approved`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from itaku.engine import conditions as cond
 from itaku.engine.catalog import Compiled, Derivation
+from itaku.engine.changes import compare
 from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.facts import build_facts
@@ -20,6 +23,7 @@ from itaku.engine.loader import validate
 from itaku.engine.wording import phrase
 
 DEFAULT_DAY = dt.date(2019, 9, 9)
+APPROVED = "approved"  # the key of an example's approved version
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ def example_day(rule: Compiled) -> dt.date:
 
 
 def example_document(rule: Compiled, example: dict[str, Any]) -> dict[str, Any]:
-    """The full proposal document an example stands for."""
+    """The full proposal document an example stands for (without its `approved` part)."""
     base = {
         "format": "itaku/v1",
         "case": {
@@ -68,7 +72,7 @@ def example_document(rule: Compiled, example: dict[str, Any]) -> dict[str, Any]:
             "kinds": ["outsourcing"],
         },
     }
-    return _merge(base, example)
+    return _merge(base, {k: v for k, v in example.items() if k != APPROVED})
 
 
 def run_examples(evaluator: Evaluator, rules: list[Compiled] | None = None) -> list[ExampleResult]:
@@ -96,15 +100,19 @@ def _run_one(evaluator: Evaluator, rule: Compiled, expectation: str, index: int,
     name = f"{rule.file}#{rule.id}.examples.{expectation}[{index}]"
     try:
         proposal = validate(example_document(rule, example), name, {})
+        approved = None
+        if APPROVED in example:
+            earlier = validate(example_document(rule, example[APPROVED]), f"{name}.{APPROVED}", {})
+            approved = (f"{name}.{APPROVED}", earlier)
     except InputError as exc:
         return ExampleResult(rule.id, expectation, index, False, f"example is not a valid proposal: {exc}")
-    facts = build_facts(proposal)
+    facts = build_facts(proposal, compare(approved[1], proposal, approved[0]) if approved else None)
     day = proposal.case.meeting or DEFAULT_DAY
     if isinstance(rule.spec, Derivation):
         derived, _, _ = evaluator.matcher.run(name, facts, lambda m: {"agenda": [], "redelegation": "none"})
         fired = any(rule_id == rule.id for rule_id, _ in derived) and rule.spec.effective.covers(day)
     else:
-        evaluation = evaluator.evaluate(proposal, name)
+        evaluation = evaluator.evaluate(proposal, name, approved=approved)
         fired = any(f.rule_id == rule.id for f in evaluation.findings)
     expected = expectation == "fires"
     detail = (

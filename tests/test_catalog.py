@@ -91,16 +91,16 @@ def test_parameter_changes_the_reading(tmp_path: Path) -> None:
     )
     proposal = validate(doc, "x", {})
 
-    def fires(catalog_dir: Path) -> bool:
-        evaluation = Evaluator(load_catalog(catalog_dir), "reference").evaluate(proposal, "x")
+    def fires(settings: dict[str, dict[str, str]]) -> bool:
+        evaluation = Evaluator(load_catalog(directory, settings), "reference").evaluate(proposal, "x")
         return any(f.rule_id == "SITE-VENDOR-QUALIFICATION" for f in evaluation.findings)
 
-    assert fires(directory)
-    (directory / "parameters.yaml").write_text("SITE-VENDOR-QUALIFICATION: {reading: any_one}\n", encoding="utf-8")
-    assert not fires(directory)
-    (directory / "parameters.yaml").write_text("SITE-VENDOR-QUALIFICATION: {reading: sometimes}\n", encoding="utf-8")
+    assert fires({})
+    assert not fires({"SITE-VENDOR-QUALIFICATION": {"reading": "any_one"}})
     with pytest.raises(CatalogError, match="sometimes"):
-        load_catalog(directory)
+        load_catalog(directory, {"SITE-VENDOR-QUALIFICATION": {"reading": "sometimes"}})
+    with pytest.raises(CatalogError, match="unknown rules"):
+        load_catalog(directory, {"NO-SUCH-RULE": {"reading": "either"}})
 
 
 def test_coverage_names_no_statement_without_a_rule(cli) -> None:  # type: ignore[no-untyped-def]

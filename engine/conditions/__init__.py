@@ -8,8 +8,10 @@ A condition is YAML. Its forms:
     {PATH1: TEST1, PATH2: TEST2}                              several tests, all must hold
 
 PATH names a field of the proposal model (`email.sender_domain_auth.spf`, `work_location`), of a
-subcontractor (`subcontractors.role`: some one subcontractor), of a data item (`data_items.added`),
-or of the classification derived by the classification rules (`classification.redelegation`).
+subcontractor (`subcontractors.role`: some one subcontractor) or assurance (`assurances.scope`), of a
+data item (`data_items.added`), of the classification derived by the classification rules
+(`classification.redelegation`), or of the comparison with the approved version (`comparison.changes`,
+`changes.declared`: some one computed change, `declared_changes.found`: some one declared change).
 
 TEST is a value (equality; `null` means "not stated") or one of
     {not: V} {in: [..]} {not_in: [..]} {lt|lte|gt|gte: N}
@@ -19,7 +21,7 @@ Null ("not stated") semantics, the same in both evaluators: `not` and `not_in` h
 not V); every other test except `== null` fails on null. A rule that wants "not stated" to count
 says so explicitly, and its `unstated` note says why.
 
-Within one conjunction, all tests on a list section (subcontractors, data_items) speak of the same
+Within one conjunction, all tests on a list section (LIST_SECTIONS) speak of the same
 item; `none` must stay inside one section and means "no fact of that section satisfies it".
 
 Conditions are checked against the proposal's fields (engine.fields, derived from the pydantic

@@ -25,8 +25,27 @@ CLASSIFICATION_FIELDS = {
         choices=fields.plain_choices(("none", "hosting_only", "yes")),
     ),
 }
-DERIVED_SECTIONS = {"data_items": DATA_ITEM_FIELDS, "classification": CLASSIFICATION_FIELDS}
-LIST_SECTIONS = {"subcontractors", "data_items"}
+# What a comparison with the approved version found (`--approved`, engine.changes): present only when one was made.
+COMPARISON_FIELDS = {
+    name: Field(f"comparison.{name}", name, fields.INT) for name in ("changes", "undeclared", "unmatched")
+}
+CHANGE_FIELDS = {
+    "name": Field("changes.name", "name", fields.TEXT),
+    "kind": Field("changes.kind", "kind", fields.CHOICE, choices=fields.plain_choices(("added", "removed", "changed"))),
+    "declared": Field("changes.declared", "declared", fields.YESNO),
+}
+DECLARED_CHANGE_FIELDS = {
+    "name": Field("declared_changes.name", "name", fields.TEXT),
+    "found": Field("declared_changes.found", "found", fields.YESNO),
+}
+DERIVED_SECTIONS = {
+    "data_items": DATA_ITEM_FIELDS,
+    "classification": CLASSIFICATION_FIELDS,
+    "comparison": COMPARISON_FIELDS,
+    "changes": CHANGE_FIELDS,
+    "declared_changes": DECLARED_CHANGE_FIELDS,
+}
+LIST_SECTIONS = {"subcontractors", "assurances", "data_items", "changes", "declared_changes"}
 NOT_MATCHED = ("responses", "exceptions")  # answers and waivers are read by the evaluator, not matched by rules
 ROOT = "_root"
 GROUPS = (fields.SECTION, fields.RECORDS)  # fields with sub-fields a path can name
