@@ -13,7 +13,19 @@ from pathlib import Path
 import click
 
 from itaku.checklists.kinds import KINDS
-from itaku.cli.common import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
+from itaku.cli.common import (
+    APPROVED,
+    AS_OF,
+    ENGINE,
+    LANG,
+    PROFILE,
+    WAIVERS,
+    approved_inputs,
+    as_date,
+    catalog_for,
+    evaluate_files,
+    handles_errors,
+)
 from itaku.engine.catalog import default_catalog
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
@@ -70,11 +82,13 @@ def template(output: Path, source: Path | None, lang: str, verbose: bool) -> Non
 @ENGINE
 @AS_OF
 @WAIVERS
+@PROFILE
+@APPROVED
 @click.option("-v", "--verbose", is_flag=True, help="Say what was written and how long it took.")
 @handles_errors
 def checklist(
     kind: str, files: tuple[Path, ...], output: Path, lang: str, engine_name: str,
-    as_of: dt.datetime | None, waivers: Path | None, verbose: bool,
+    as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None, verbose: bool,
 ) -> None:
     """Write checklist KIND for the proposals FILES as an Excel workbook.
 
@@ -92,10 +106,10 @@ def checklist(
 
     started = time.perf_counter()
     _check_suffix(output)
-    catalog = default_catalog()
-    inputs = [*files, *([waivers] if waivers else [])]
+    catalog = catalog_for(profile)
+    inputs = [*files, *([waivers] if waivers else []), *approved_inputs(approved)]
     check_target(output, inputs)  # refuse a bad target before the (slower) evaluation
-    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog)
+    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog, approved)
     if kind == "pre-send":
         for evaluation in evaluations:
             if not sends_bulk_mail(evaluation):

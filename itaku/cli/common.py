@@ -15,13 +15,14 @@ from typing import Any, TypeVar
 
 import click
 
-from itaku.engine.catalog import Catalog, default_catalog
-from itaku.engine.errors import ItakuError
+from itaku.engine.catalog import Catalog
+from itaku.engine.errors import InputError, ItakuError
 from itaku.engine.evaluation import Evaluation, Evaluator
+from itaku.engine.profiles import DEFAULT_PROFILE, profile_catalog
 from itaku.engine.safe_text import inert_line
 from itaku.engine.waivers import Register
 from itaku.engine.wording import language, phrase
-from itaku.files.reading import load_proposal, load_register
+from itaku.files.reading import CONFIG_ENV, configured_profile, load_approved, load_profile, load_proposal, load_register, proposal_files
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,6 +43,16 @@ AS_OF = click.option(
 )
 WAIVERS = click.option(
     "--waivers", type=click.Path(path_type=Path), default=None, help="Exception register (YAML list)."
+)
+PROFILE = click.option(
+    "--profile", "profile", default=None, metavar="NAME|PATH",
+    help=f"The municipality's profile: a shipped one (default, example-city), a folder or a file. "
+    f"Default: ${CONFIG_ENV}, else `profile:` in ~/.config/itaku/config.yaml, else {DEFAULT_PROFILE}.",
+)
+APPROVED = click.option(
+    "--approved", type=click.Path(path_type=Path), default=None,
+    help="The version approved earlier: a file (one proposal), or a folder matched by case number. "
+    "Changes are computed and findings already present then are marked as carried over.",
 )
 
 
@@ -117,16 +128,49 @@ def as_date(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value else None
 
 
+def chosen_profile(option: str | None) -> str:
+    """Which profile judges: --profile, else $ITAKU_PROFILE, else the user's configuration, else the
+    shipped default (a shipped profile's name, or the path of a folder or file)."""
+    return option or os.environ.get(CONFIG_ENV) or configured_profile() or DEFAULT_PROFILE
+
+
+def catalog_for(option: str | None) -> Catalog:
+    """The catalog as the chosen profile adapts it (a broken profile is an input error, exit 2)."""
+    return profile_catalog(load_profile(chosen_profile(option)))
+
+
 def evaluate_files(
     files: tuple[Path, ...] | list[Path],
     engine_name: str = "durable",
     as_of: dt.date | None = None,
     waivers: Path | None = None,
     catalog: Catalog | None = None,
+    approved: Path | None = None,
 ) -> list[Evaluation]:
-    """Load every file first (a bad one stops everything before any output), then evaluate."""
-    catalog = catalog or default_catalog()
+    """Load every file first (a bad one stops everything before any output), then evaluate; with
+    `approved`, compare each proposal with its approved version (one file for one proposal, else
+    matched by case number)."""
+    catalog = catalog or catalog_for(None)
     register: Register = load_register(waivers) if waivers else {}
     proposals = [(path, load_proposal(path)) for path in files]
+    earlier = load_approved(approved) if approved else {}
+    single = approved is not None and not approved.is_dir() and len(proposals) == 1
     evaluator = Evaluator(catalog, engine_name)
-    return [evaluator.evaluate(p, inert_line(path), as_of, register.get(p.case.number, ())) for path, p in proposals]
+    out = []
+    for path, p in proposals:
+        pair = next(iter(earlier.values())) if single else earlier.get(p.case.number)
+        if pair is not None:
+            pair = (inert_line(pair[0]), pair[1])
+        out.append(evaluator.evaluate(p, inert_line(path), as_of, register.get(p.case.number, ()), approved=pair))
+    return out
+
+
+def approved_inputs(approved: Path | None) -> list[Path]:
+    """The approved files, which an output must never overwrite."""
+    if approved is None:
+        return []
+    if approved.is_dir():
+        return proposal_files(approved)
+    if not approved.exists():
+        raise InputError(str(approved), None, phrase("error.not_found"))
+    return [approved]

@@ -13,11 +13,23 @@ from pathlib import Path
 import click
 
 from itaku.cli.checklist import checklist, template
-from itaku.cli.common import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors, stops_cleanly
+from itaku.cli.common import (
+    APPROVED,
+    AS_OF,
+    ENGINE,
+    LANG,
+    PROFILE,
+    WAIVERS,
+    as_date,
+    catalog_for,
+    evaluate_files,
+    handles_errors,
+    stops_cleanly,
+)
 from itaku.cli.report import report
 from itaku.cli.rules import rules
 from itaku.cli.screen import screen
-from itaku.engine.catalog import SEVERITY_RANK, default_catalog
+from itaku.engine.catalog import SEVERITY_RANK
 
 
 class _Itaku(click.Group):
@@ -48,17 +60,19 @@ def main() -> None:
 @ENGINE
 @AS_OF
 @WAIVERS
+@PROFILE
+@APPROVED
 @handles_errors
 def check(
     files: tuple[Path, ...], fmt: str, lang: str, fail_on: str, engine_name: str,
-    as_of: dt.datetime | None, waivers: Path | None,
+    as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None,
 ) -> None:
     """Review proposals (YAML, JSON or a filled Excel form) and print findings and verdicts."""
     from itaku.reports.json_view import evaluations_json
     from itaku.reports.text import render_text
 
-    catalog = default_catalog()
-    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog)
+    catalog = catalog_for(profile)
+    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog, approved)
     if fmt == "json":
         click.echo(evaluations_json(evaluations, lang))
     else:

@@ -7,8 +7,19 @@ from pathlib import Path
 
 import click
 
-from itaku.cli.common import AS_OF, ENGINE, LANG, WAIVERS, as_date, evaluate_files, handles_errors
-from itaku.engine.catalog import default_catalog
+from itaku.cli.common import (
+    APPROVED,
+    AS_OF,
+    ENGINE,
+    LANG,
+    PROFILE,
+    WAIVERS,
+    approved_inputs,
+    as_date,
+    catalog_for,
+    evaluate_files,
+    handles_errors,
+)
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
 from itaku.files.writing import check_target, write_text_atomic
@@ -27,6 +38,8 @@ _SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md
 @ENGINE
 @AS_OF
 @WAIVERS
+@PROFILE
+@APPROVED
 @click.option(
     "-o", "--output", "output", required=True, metavar="OUT",
     help="File to write, atomically; never one of the inputs. '-' writes to standard output.",
@@ -34,7 +47,7 @@ _SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md
 @handles_errors
 def report(
     files: tuple[Path, ...], fmt: str | None, lang: str, engine_name: str,
-    as_of: dt.datetime | None, waivers: Path | None, output: str,
+    as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None, output: str,
 ) -> None:
     """Write one proposal's review, or a meeting report for several (agenda, then each case in
     case-number order), as one self-contained HTML file or as Markdown."""
@@ -47,12 +60,12 @@ def report(
     fmt = fmt or named
     if fmt is None:
         raise InputError(output, None, phrase("error.output_format_unknown"))
-    inputs = [*files, *([waivers] if waivers else [])]
+    inputs = [*files, *([waivers] if waivers else []), *approved_inputs(approved)]
     target = None if output == "-" else Path(output)
     if target is not None:
         check_target(target, inputs)  # refuse before any work: an input is never overwritten
-    catalog = default_catalog()
-    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog)
+    catalog = catalog_for(profile)
+    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog, approved)
     text = render_report(evaluations, catalog, fmt, lang)
     if target is None:
         click.echo(text, nl=False)

@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from itaku.cli.common import handles_errors
-from itaku.engine.catalog import Compiled, Derivation, Rule, default_catalog
+from itaku.cli.common import PROFILE, catalog_for, handles_errors
+from itaku.engine.catalog import Compiled, Derivation, Rule
 from itaku.engine.coverage import coverage, markdown_table, scope_table
 from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluator
@@ -41,10 +41,11 @@ def rules() -> None:
 
 @rules.command("list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@PROFILE
 @handles_errors
-def list_rules(fmt: str) -> None:
+def list_rules(fmt: str, profile: str | None) -> None:
     """Every rule and derivation with topic, severity, source and example counts."""
-    catalog = default_catalog()
+    catalog = catalog_for(profile)
     items = [_summary(c) for c in (*catalog.derivations, *catalog.rules)]
     if fmt == "json":
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
@@ -60,10 +61,12 @@ def list_rules(fmt: str) -> None:
 @rules.command("test")
 @click.option("--verbose", "-v", is_flag=True, help="Also list the examples that pass.")
 @click.option("--engine", "engine_name", type=click.Choice(["durable", "reference"]), default="durable", show_default=True)
+@PROFILE
 @handles_errors
-def test_rules(verbose: bool, engine_name: str) -> None:
-    """Run every rule's examples; exit 1 and name each failure (rule, example, fields)."""
-    results = run_examples(Evaluator(default_catalog(), engine_name))
+def test_rules(verbose: bool, engine_name: str, profile: str | None) -> None:
+    """Run every rule's examples (the profile's own rules and scheme included); exit 1 and name each
+    failure (rule, example, fields)."""
+    results = run_examples(Evaluator(catalog_for(profile), engine_name))
     failures = [r for r in results if not r.ok]
     for r in results:
         if verbose or not r.ok:
@@ -76,12 +79,16 @@ def test_rules(verbose: bool, engine_name: str) -> None:
 @rules.command("explain")
 @click.argument("rule_id")
 @click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
+@PROFILE
 @handles_errors
-def explain(rule_id: str, lang: str) -> None:
+def explain(rule_id: str, lang: str, profile: str | None) -> None:
     """A rule's text, source, condition, parameters, examples and dates in force."""
-    catalog = default_catalog()
+    catalog = catalog_for(profile)
     c = catalog.rule(rule_id)
     if c is None:
+        off = catalog.disabled.get(rule_id)
+        if off is not None:
+            raise InputError(rule_id, None, phrase("error.rule_switched_off", lang, reason=off.get(lang)))
         raise InputError(rule_id, None, "unknown rule id (see `itaku rules list`)")
     spec = c.spec
     out = [f"{c.id}  ({c.file}:{c.line})"]
@@ -90,7 +97,10 @@ def explain(rule_id: str, lang: str) -> None:
         out += [
             f"{phrase('explain.title', lang)}: {spec.title.get(lang)}",
             f"{phrase('explain.topic', lang)}: {topic.get(lang)} [{spec.topic}]",
-            f"{phrase('explain.severity', lang)}: {spec.severity}",
+            f"{phrase('explain.severity', lang)}: {spec.severity}" + (
+                phrase("explain.severity_changed", lang, original=note.original, reason=note.reason.get(lang))
+                if (note := catalog.severity_notes.get(c.id)) else ""
+            ),
             f"{phrase('explain.message', lang)}: {spec.message.get(lang).strip()}",
             f"{phrase('explain.checklist', lang)}: {spec.checklist.get(lang)}",
             f"{phrase('explain.ask', lang)}: {spec.ask.get(lang)}",
@@ -123,11 +133,13 @@ def explain(rule_id: str, lang: str) -> None:
 
 @rules.command("coverage")
 @click.option("--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True)
+@PROFILE
 @handles_errors
-def coverage_command(fmt: str) -> None:
+def coverage_command(fmt: str, profile: str | None) -> None:
     """Rules, example counts and scope (kinds of work, data locations) per topic; guideline statements
-    without a rule, and general topics that cannot fire for data processing at the vendor's site (exit 1 if any)."""
-    catalog = default_catalog()
+    without a rule, and general topics that cannot fire for data processing at the vendor's site (exit 1 if any).
+    Statements whose rules the profile switched off are listed as set aside."""
+    catalog = catalog_for(profile)
     cov = coverage(catalog)
     if fmt == "md":
         click.echo(markdown_table(cov))
@@ -142,17 +154,58 @@ def coverage_command(fmt: str) -> None:
         click.echo(f"UNKNOWN RULE {rule_id} in {statement_id}")
     for topic in cov.general_gaps:
         click.echo(f"GENERAL TOPIC {topic} cannot fire for data processing at the vendor's site")
+    for s in cov.set_aside:
+        click.echo(f"SET ASIDE BY THE PROFILE {s.id}: {s.text}")
     if cov.uncovered or cov.unknown or cov.general_gaps:
         sys.exit(1)
 
 
 @rules.command("lint")
+@PROFILE
 @handles_errors
-def lint_command() -> None:
+def lint_command(profile: str | None) -> None:
     """Rules that can never fire, rules subsumed by another of the same topic, severity conflicts."""
-    problems = lint(default_catalog())
+    problems = lint(catalog_for(profile))
     for p in problems:
         click.echo(p.describe())
     click.echo(f"{len(problems)} problem(s)")
     if problems:
         sys.exit(1)
+
+
+@rules.command("diff")
+@click.option(
+    "--profile", "profiles", multiple=True, metavar="NAME|PATH",
+    help="The two profiles to compare (given twice); given once, it is compared with the default.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
+@handles_errors
+def diff_command(profiles: tuple[str, ...], fmt: str, lang: str) -> None:
+    """What two profiles do differently: names, standard conditions, classification, rules applied,
+    severities (with reasons), parameters and rule definitions. Exit 0 whether or not they differ."""
+    from itaku.engine.profile_diff import diff_catalogs
+    from itaku.engine.profiles import DEFAULT_PROFILE
+
+    if len(profiles) > 2:
+        raise click.UsageError("give --profile once or twice")
+    first, second = (DEFAULT_PROFILE, *profiles) if len(profiles) < 2 else profiles
+    if second is None:
+        raise click.UsageError("give the profiles to compare: --profile A --profile B")
+    a, b = catalog_for(first), catalog_for(second)
+    differences = diff_catalogs(a, b, lang)
+    if fmt == "json":
+        names = [c.profile.id if c.profile else "-" for c in (a, b)]
+        click.echo(json.dumps({
+            "a": {"profile": first, "id": names[0]}, "b": {"profile": second, "id": names[1]},
+            "differences": [d.__dict__ for d in differences],
+        }, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"A: {first}\nB: {second}")
+    section = None
+    for d in differences:
+        if d.section != section:
+            section = d.section
+            click.echo(f"-- {phrase(f'diff.section.{section}', lang)}")
+        click.echo(f"   {d.subject}\n      A: {d.a}\n      B: {d.b}")
+    click.echo(phrase("diff.count", lang, count=len(differences)))

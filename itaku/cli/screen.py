@@ -15,7 +15,19 @@ from pathlib import Path
 
 import click
 
-from itaku.cli.common import AS_OF, ENGINE, LANG, WAIVERS, Terminated, as_date, handles_errors
+from itaku.cli.common import (
+    APPROVED,
+    AS_OF,
+    ENGINE,
+    LANG,
+    PROFILE,
+    WAIVERS,
+    Terminated,
+    as_date,
+    catalog_for,
+    chosen_profile,
+    handles_errors,
+)
 from itaku.engine.errors import InputError
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
@@ -47,36 +59,41 @@ FORMAT_SUFFIX = {"json": ".json", "html": ".html", "md": ".md"}
 @ENGINE
 @AS_OF
 @WAIVERS
+@PROFILE
+@APPROVED
 @handles_errors
 def screen(
     paths: tuple[Path, ...], outdir: Path, jobs: int | None, fmt: str, fail_on: str, opinion_list: bool, lang: str,
-    engine_name: str, as_of: dt.datetime | None, waivers: Path | None,
+    engine_name: str, as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None,
 ) -> None:
     """Screen many proposals (files or folders, recursively: *.yaml, *.yml, *.json, *.xlsx).
 
     Writes one result per proposal into OUTDIR, named after its path (`a/b.yaml` -> `a__b.yaml.json`),
     and summary.json. A file that cannot be read is reported and the others are still screened.
+    With --approved FOLDER, each proposal is compared with the approved version of its case number.
     """
-    from itaku.engine.catalog import default_catalog
-    from itaku.files.reading import load_register
+    from itaku.files.reading import load_approved, load_register
     from itaku.screening import batch as sc
     from itaku.screening.progress import Progress
 
-    default_catalog()  # a broken catalog stops here, before any worker starts
+    chosen = chosen_profile(profile)
+    catalog_for(chosen)  # a broken profile or catalog stops here, before any worker starts
     if waivers:
         load_register(waivers)  # a broken register too
+    if approved:
+        load_approved(approved)  # and the approved versions
     try:
-        sc.renderer(fmt, lang)
+        sc.renderer(fmt, lang, chosen)
     except ImportError as exc:
         raise click.UsageError(f"--format {fmt} needs the module {exc.name}, which is not installed") from None
     _prepare(outdir, paths)
     folder = sc.OutputFolder(outdir)
     folder.start()
-    settings = sc.Settings(engine_name, as_date(as_of), waivers, fmt, lang, fail_on, opinion_list)
+    settings = sc.Settings(engine_name, as_date(as_of), waivers, fmt, lang, fail_on, opinion_list, chosen, approved)
     total = sum(1 for _ in sc.discover(paths, exclude=outdir))
     progress = Progress(sys.stderr, total, enabled=sys.stderr.isatty())
     summary = sc.Summary(settings)
-    opinions = sc.OpinionList(opinion_list)
+    opinions = sc.OpinionList(opinion_list, chosen)
     reserved = (sc.SUMMARY_NAME, sc.OPINION_LIST_NAME, sc.MANIFEST_NAME)
     task_iter = sc.tasks(paths, outdir, FORMAT_SUFFIX[fmt], reserved=reserved)
     try:

@@ -1,4 +1,5 @@
-"""Reading input files: proposals (YAML, JSON or a filled Excel form) and waiver registers.
+"""Reading input files: proposals (YAML, JSON or a filled Excel form), waiver registers, the
+approved versions proposals are compared with, profiles and the user's configuration.
 
 This is the one place that opens input files. Every file is read once, as bytes, and bounded: only
 a regular file is opened (a FIFO, a device or a socket is refused before it is opened, and again
@@ -21,9 +22,19 @@ from itaku.checklists.xlsx_guard import MAX_FORM_BYTES  # no openpyxl: the guard
 from itaku.engine.errors import InputError
 from itaku.engine.loader import parse_proposal
 from itaku.engine.models import Proposal
+from itaku.engine.profiles import (
+    PROFILE_FILE,
+    PROFILE_RULES,
+    Profile,
+    ProfileText,
+    bundled_profile_text,
+    bundled_profiles,
+    parse_profile,
+)
 from itaku.engine.safe_text import inert_line
 from itaku.engine.waivers import Register, parse_register
 from itaku.engine.wording import phrase
+from itaku.engine.yamlio import YamlProblem, load_yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
@@ -146,3 +157,83 @@ def load_proposal(path: Path, warn: Callable[[str], None] = warn_on_stderr) -> P
 def load_register(path: Path) -> Register:
     """Read the waiver register kept apart from proposals (`--waivers FILE`)."""
     return parse_register(read_text(path), str(path), path.suffix.lower())
+
+
+# ---------------------------------------------------------------- approved versions
+
+Approved = dict[str, tuple[str, Proposal]]  # case number -> (source, the approved proposal)
+
+
+def proposal_files(folder: Path) -> list[Path]:
+    """The proposal files under a folder, recursively, sorted (hidden and Excel lock files skipped)."""
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES
+        and not any(part.startswith((".", "~$")) for part in p.relative_to(folder).parts)
+    )
+
+
+def load_approved(path: Path) -> Approved:
+    """The approved versions in a file or a folder, by case number; two with one number are an error."""
+    if not path.exists():
+        raise InputError(str(path), None, phrase("error.not_found"))
+    out: Approved = {}
+    for file in proposal_files(path) if path.is_dir() else [path]:
+        proposal = load_proposal(file)
+        number = proposal.case.number
+        if number in out:
+            raise InputError(str(file), "case.number", phrase("error.approved_duplicate", number=number, other=out[number][0]))
+        out[number] = (str(file), proposal)
+    return out
+
+
+# ---------------------------------------------------------------- profiles and configuration
+
+CONFIG_ENV = "ITAKU_PROFILE"
+
+
+def config_file() -> Path:
+    """The user's configuration: $XDG_CONFIG_HOME/itaku/config.yaml (~/.config/itaku/config.yaml)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "itaku" / "config.yaml"
+
+
+def configured_profile() -> str | None:
+    """The profile the user's configuration names (`profile: NAME-or-PATH`), a relative path taken
+    from the configuration's folder; None when there is no configuration file."""
+    path = config_file()
+    if not path.is_file():
+        return None
+    try:
+        data, lines = load_yaml(read_text(path))
+    except YamlProblem as exc:
+        raise InputError(str(path), f"{phrase('error.line')} {exc.line}" if exc.line else None, str(exc)) from None
+    if not isinstance(data, dict) or set(data) - {"profile"}:
+        raise InputError(str(path), None, phrase("error.config_keys"))
+    value = data.get("profile")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(str(path), f"profile ({phrase('error.line')} {lines.get(('profile',))})", phrase("error.config_keys"))
+    if value in bundled_profiles() or Path(value).is_absolute():
+        return value
+    return str(path.parent / value)
+
+
+def load_profile(value: str) -> Profile:
+    """A profile by the name of a shipped one, or from a folder (profile.yaml, rules/*.yaml) or file."""
+    path = Path(value)
+    if not path.exists():
+        if value in bundled_profiles():
+            return parse_profile(bundled_profile_text(value))
+        raise InputError(value, None, phrase("error.profile_not_found", shipped=", ".join(bundled_profiles())))
+    if path.is_dir():
+        main = path / PROFILE_FILE
+        if not main.is_file():
+            raise InputError(str(path), None, phrase("error.profile_no_main", name=PROFILE_FILE))
+        rules = path / PROFILE_RULES
+        files = sorted(rules.glob("*.yaml")) if rules.is_dir() else []
+        return parse_profile(
+            ProfileText(str(path), (str(main), read_text(main)), tuple((str(f), read_text(f)) for f in files))
+        )
+    return parse_profile(ProfileText(str(path), (str(path), read_text(path))))

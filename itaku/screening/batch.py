@@ -50,6 +50,8 @@ class Settings:
     lang: str = "ja"
     fail_on: str = "blocker"
     opinion_list: bool = True  # send back a slimmed Evaluation for the advisor opinion list
+    profile: str = "default"  # a shipped profile's name, or the path of a profile folder or file
+    approved: Path | None = None  # approved versions, matched by case number
 
 
 @dataclass(frozen=True)
@@ -165,15 +167,22 @@ class _Worker:
     evaluator: Any
     register: dict[str, Any]
     render: Callable[[Any], bytes]
+    approved: dict[str, Any]
 
 
 _worker: _Worker | None = None
 
 
-def renderer(fmt: str, lang: str) -> Callable[[Any], bytes]:
-    """A function Evaluation -> bytes of the result file in `fmt` (json, html or md)."""
-    from itaku.engine.catalog import default_catalog
+def catalog_of(profile: str) -> Any:
+    """The catalog as a profile (a shipped name, or a folder or file) adapts it, once per process."""
+    from itaku.engine.profiles import profile_catalog
+    from itaku.files.reading import load_profile
 
+    return profile_catalog(load_profile(profile))
+
+
+def renderer(fmt: str, lang: str, profile: str = "default") -> Callable[[Any], bytes]:
+    """A function Evaluation -> bytes of the result file in `fmt` (json, html or md)."""
     if fmt == "json":
         from itaku.reports.json_view import evaluation_json_line
 
@@ -181,7 +190,7 @@ def renderer(fmt: str, lang: str) -> Callable[[Any], bytes]:
     if fmt in ("html", "md"):
         from itaku.reports.render import render_report
 
-        catalog = default_catalog()
+        catalog = catalog_of(profile)
         return lambda e: render_report([e], catalog, fmt, lang).encode()
     raise ValueError(f"unknown format '{fmt}'")
 
@@ -189,17 +198,22 @@ def renderer(fmt: str, lang: str) -> Callable[[Any], bytes]:
 def init_worker(settings: Settings) -> None:
     """Build this process's Evaluator once (catalog compiled once per process)."""
     global _worker
-    from itaku.engine.catalog import default_catalog
     from itaku.engine.evaluation import Evaluator
     from itaku.engine.wording import language
-    from itaku.files.reading import load_register
+    from itaku.files.reading import load_approved, load_register
 
     if multiprocessing.parent_process() is not None and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
     language.set(settings.lang)
-    catalog = default_catalog()
+    catalog = catalog_of(settings.profile)
     register = load_register(settings.waivers) if settings.waivers else {}
-    _worker = _Worker(settings, Evaluator(catalog, settings.engine), register, renderer(settings.fmt, settings.lang))
+    approved = {
+        number: (inert_line(source), proposal)
+        for number, (source, proposal) in (load_approved(settings.approved) if settings.approved else {}).items()
+    }
+    _worker = _Worker(
+        settings, Evaluator(catalog, settings.engine), register, renderer(settings.fmt, settings.lang, settings.profile), approved
+    )
 
 
 def screen_one(task: Task) -> Outcome:
@@ -210,8 +224,9 @@ def screen_one(task: Task) -> Outcome:
     source = inert_line(task.path)  # a name that is not UTF-8, or holds a line break, is shown escaped
     try:
         proposal = load_proposal(task.path)
+        number = proposal.case.number
         evaluation = _worker.evaluator.evaluate(
-            proposal, source, _worker.settings.as_of, _worker.register.get(proposal.case.number, ())
+            proposal, source, _worker.settings.as_of, _worker.register.get(number, ()), approved=_worker.approved.get(number)
         )
         payload = _worker.render(evaluation)
     except InputError as exc:
@@ -305,6 +320,7 @@ class Summary:
         return {
             "status": self.status,
             "engine": s.engine,
+            "profile": s.profile,
             "as_of": s.as_of.isoformat() if s.as_of else "case.meeting (each proposal's meeting date; today if none)",
             "format": s.fmt,
             "lang": s.lang,
@@ -467,8 +483,9 @@ class OpinionList:
     proposal; beyond the cap (a municipality sees a few hundred a year) it is skipped, with a note.
     """
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, profile: str = "default") -> None:
         self.enabled = enabled
+        self.profile = profile
         self.evaluations: list[Any] = []
         self.skipped = False
 
@@ -487,8 +504,7 @@ class OpinionList:
             return None
         from itaku.checklists.build import build_checklist
         from itaku.checklists.workbook import workbook_bytes
-        from itaku.engine.catalog import default_catalog
 
-        workbook = build_checklist("opinion-list", self.evaluations, default_catalog(), lang)
+        workbook = build_checklist("opinion-list", self.evaluations, catalog_of(self.profile), lang)
         folder.write(OPINION_LIST_NAME, workbook_bytes(workbook))
         return OPINION_LIST_NAME
