@@ -96,8 +96,21 @@ class ResponseView(_View):
         "beside the first finding of the topic)."
     )
     closes: bool | None = Field(description="Whether it addresses the finding; null: the rule states no criterion.")
+    promise_only: bool = Field(
+        description="The answer only promises to look into the matter (検討する, 今後確認する): it never closes a finding."
+    )
     status_label: str = Field(description="The judgement as people read it.")
     explain: str | None = Field(description="Why it does not close the finding, when the rule says.")
+
+
+class SeverityChangedView(_View):
+    """A severity the profile changed for this rule, and why."""
+
+    from_: Severity = Field(alias="from", description="The catalog's severity.")
+    from_label: str = Field(description="That severity as people read it.")
+    reason: str = Field(description="Why the profile judges it otherwise.")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
 
 
 class FindingView(_View):
@@ -117,6 +130,8 @@ class FindingView(_View):
     evidence: list[EvidenceView] = Field(description="The fields the rule read.")
     fingerprint: str = Field(description="Stable id: rule, case number and item; the same across revisions.")
     counts: bool = Field(description="Whether it counts toward the verdict (false: set aside by an accepted exception).")
+    carried_over: bool = Field(description="It also fired on the approved version compared with (--approved): not new.")
+    severity_changed: SeverityChangedView | None = Field(description="The profile changed the rule's severity, and why.")
     exception: ExceptionView | None = Field(description="The exception that names its rule, if any.")
     response: ResponseView | None = Field(description="The department's answer on its topic, if any.")
 
@@ -132,6 +147,7 @@ class FindingView(_View):
             response = ResponseView(
                 text=r.text if response_text else None,
                 closes=r.closes,
+                promise_only=r.promise_only,
                 status_label=phrase(f"response.{state}", lang),
                 explain=r.explain.get(lang) if r.explain else None,
             )
@@ -150,17 +166,88 @@ class FindingView(_View):
             evidence=[EvidenceView(path=e.path, value=e.value) for e in finding.evidence],
             fingerprint=finding.fingerprint,
             counts=finding.counts,
+            carried_over=finding.carried_over,
+            severity_changed=None if finding.severity_note is None else SeverityChangedView(
+                from_=finding.severity_note.original,
+                from_label=phrase(f"severity.{finding.severity_note.original}", lang),
+                reason=finding.severity_note.reason.get(lang),
+            ),
             exception=ExceptionView.of(finding.exception, lang) if finding.exception is not None else None,
             response=response,
         )
 
 
+class ComparedWithView(_View):
+    """The approved version the proposal was compared with (--approved)."""
+
+    source: str = Field(description="Its file, as given.")
+    case: str = Field(description="Its case number.")
+    meeting: dt.date | None = Field(description="Its meeting date.")
+
+
+class ChangeView(_View):
+    """One change from the approved version, computed field by field."""
+
+    path: str = Field(description="Where: a dotted path; a list item by its key (subcontractors[A社].role).")
+    kind: Literal["added", "removed", "changed"] = Field(description="added, removed or changed.")
+    kind_label: str = Field(description="The kind as people read it.")
+    label: str = Field(description="The field in the form's labels (取り扱う個人情報／取扱項目).")
+    item: str | None = Field(description="The list item added or removed, or whose field changed.")
+    before: Any = Field(description="The approved version's value (null: not stated or absent).")
+    after: Any = Field(description="This version's value (null: not stated or absent).")
+    declared: bool = Field(description="Whether a declared change (previous_approval.changes, added_items) covers it.")
+    text: str = Field(description="As the council's plain text marks it: 取扱項目：旧氏【追加】.")
+
+
+class DeclaredChangeView(_View):
+    """One change the department declared, and whether the comparison found it."""
+
+    text: str = Field(description="The declaration as written.")
+    origin: Literal["changes", "added_items"] = Field(description="previous_approval.changes or data.added_items.")
+    found: bool = Field(description="Whether some computed change answers to it.")
+
+
 class ChangesView(_View):
-    """What changed since an earlier approval."""
+    """What changed since an earlier approval: as declared, and as computed when compared (--approved)."""
 
     previous_approval: str | None = Field(description="The meeting that approved the earlier version.")
     changes: list[str] = Field(description="The changes as the proposal lists them.")
     added_items: list[str] = Field(description="Data items added since then.")
+    compared_with: ComparedWithView | None = Field(description="The approved version compared with; null: no comparison.")
+    computed: list[ChangeView] = Field(description="Every change found by the comparison (empty without one).")
+    declared: list[DeclaredChangeView] = Field(description="Every declared change, found or not (empty without a comparison).")
+
+    @classmethod
+    def of(cls, evaluation: Evaluation, lang: str) -> ChangesView:
+        """The changes in `lang`."""
+        ch, c = evaluation.changes, evaluation.changes.comparison
+        return cls(
+            previous_approval=ch.previous_meeting,
+            changes=list(ch.changes),
+            added_items=list(ch.added_items),
+            compared_with=None if c is None else ComparedWithView(
+                source=c.approved_source, case=c.approved_case, meeting=c.approved_meeting
+            ),
+            computed=[
+                ChangeView(
+                    path=x.path, kind=x.kind, kind_label=phrase(f"change.{x.kind}", lang), label=x.label.get(lang),
+                    item=x.item, before=x.before, after=x.after, declared=x.declared, text=x.text.get(lang),
+                )
+                for x in (c.changes if c else ())
+            ],
+            declared=[DeclaredChangeView(text=d.text, origin=d.origin, found=d.found) for d in (c.declared if c else ())],
+        )
+
+
+class ProfileView(_View):
+    """Whose practice judged: the municipality's profile."""
+
+    id: str = Field(description="The profile's id.")
+    name: str = Field(description="Its name, as people read it.")
+    municipality: str = Field(description="The municipality.")
+    council: str = Field(description="Its council.")
+    source: str = Field(description="The shipped profile's name, or the folder or file it was read from.")
+    digest: str = Field(description="A digest of the profile's files: two edits of one profile are told apart.")
 
 
 class EvaluationView(_View):
@@ -175,6 +262,8 @@ class EvaluationView(_View):
     verdict: Verdict = Field(description="sufficient, advice or insufficient.")
     verdict_text: str = Field(description="The opinion in the council's phrase.")
     classification: ClassificationView
+    profile: ProfileView | None = Field(description="The profile that judged (--profile, ITAKU_PROFILE, the configuration, or default).")
+    conditions: list[str] = Field(description="The standard conditions the council attaches to approving this proposal.")
     findings: list[FindingView] = Field(description="By severity, topic and catalog order.")
     changes: ChangesView
     exceptions: list[ExceptionView] = Field(description="Every exception, used or not, and what became of it.")
@@ -198,12 +287,13 @@ class EvaluationView(_View):
                 redelegation_label=phrase(f"redelegation.{c.redelegation}", lang),
                 notes=[n.get(lang) for n in c.notes],
             ),
-            findings=[FindingView.of(f, lang) for f in e.findings],
-            changes=ChangesView(
-                previous_approval=e.changes.previous_meeting,
-                changes=list(e.changes.changes),
-                added_items=list(e.changes.added_items),
+            profile=None if e.profile is None else ProfileView(
+                id=e.profile.id, name=e.profile.name.get(lang), municipality=e.profile.municipality.get(lang),
+                council=e.profile.council.get(lang), source=e.profile.source, digest=e.profile.digest,
             ),
+            conditions=[x.get(lang) for x in e.conditions],
+            findings=[FindingView.of(f, lang) for f in e.findings],
+            changes=ChangesView.of(e, lang),
             exceptions=[ExceptionView.of(x, lang) for x in e.exceptions],
             responses=dict(e.responses),
         )

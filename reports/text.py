@@ -7,7 +7,7 @@ from itaku.engine.evaluation import Evaluation
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
 from itaku.reports.json_view import agenda_text
-from itaku.reports.view import grouped_by_topic
+from itaku.reports.view import grouped_by_topic, profile_label
 
 
 def render_text(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
@@ -18,16 +18,30 @@ def render_text(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
         f"   {phrase('text.source', lang)}: {inert_line(evaluation.source)}",
         f"   {phrase('text.agenda', lang)}: {agenda_text(evaluation, lang)} / "
         f"{phrase('redelegation.' + evaluation.classification.redelegation, lang)}",
+        f"   {phrase('report.profile', lang)}: {inert_line(profile_label(evaluation, lang))}",
     ]
     if evaluation.changes.added_items or evaluation.changes.changes:
         changed = [*evaluation.changes.changes, *(f"+{i}" for i in evaluation.changes.added_items)]
         lines.append(f"   {phrase('text.changes', lang)}: " + ", ".join(inert_line(x) for x in changed))
+    comparison = evaluation.changes.comparison
+    if comparison is not None:
+        lines.append(f"   {phrase('report.compared_with', lang)}: {inert_line(comparison.approved_source)}")
+        for c in comparison.changes:
+            declared = phrase("report.declared_yes" if c.declared else "report.declared_no", lang)
+            lines.append(f"     {inert_line(phrase('change.with_declared', lang, text=c.text.get(lang), declared=declared))}")
+        if not comparison.changes:
+            lines.append(f"     {phrase('report.no_changes', lang)}")
     if not evaluation.findings:
         lines.append(f"   {phrase('no_findings', lang)}")
     for group in grouped_by_topic(evaluation, catalog, lang):
         lines.append(f"-- {group['label']} [{group['topic']}]")
         for f in group["findings"]:
-            lines.append(f"   [{f['severity_label']}] {f['rule_id']}: {inert_line(f['message'])}")
+            carried = phrase("text.carried_over", lang, note=phrase("report.carried_over", lang)) if f["carried_over"] else ""
+            lines.append(f"   [{f['severity_label']}] {f['rule_id']}: {inert_line(f['message'])}{carried}")
+            if f["severity_changed"]:
+                s = f["severity_changed"]
+                text = phrase("report.severity_changed_text", lang, before=s["from_label"], after=f["severity_label"], reason=s["reason"])
+                lines.append(f"      {phrase('report.severity_changed', lang)}: {inert_line(text)}")
             if f["item"]:
                 lines.append(f"      {phrase('text.item', lang)}: {inert_line(f['item'])}")
             lines.append(f"      {phrase('text.source_ref', lang)}: {f['source']}")
@@ -43,4 +57,6 @@ def render_text(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
         if e.status == "unused":
             lines.append(f"   {phrase('text.exception', lang)} {e.rule_id}: {phrase('exception.unused', lang)}")
     lines.append(f"=> {phrase('verdict.' + evaluation.verdict, lang)}")
+    for condition in evaluation.conditions:
+        lines.append(f"   {phrase('report.conditions', lang)}: {inert_line(condition.get(lang))}")
     return "\n".join(lines)

@@ -60,14 +60,24 @@ def display_value(value: Any, lang: str) -> str:
 
 
 def data_items_marked(evaluation: Evaluation) -> list[dict[str, Any]]:
-    """The data items in the proposal's order, each marked when added since the earlier approval.
+    """The data items in the proposal's order, each marked when added since the earlier approval
+    (`change`: added or removed; `added` kept for the templates), removed ones last.
 
-    An added item the list leaves out still comes last: the change must never go unshown.
+    Compared with the approved version, the marks come from the computed changes; otherwise from the
+    declared added items. An added item the list leaves out still comes last: the change must never
+    go unshown.
     """
-    added = set(evaluation.changes.added_items)
-    items = [{"name": name, "added": name in added} for name in evaluation.data_items]
+    comparison = evaluation.changes.comparison
+    if comparison is not None:
+        added = [c.item for c in comparison.changes if c.path == "data.items" and c.kind == "added"]
+        removed = [c.item for c in comparison.changes if c.path == "data.items" and c.kind == "removed"]
+    else:
+        added, removed = list(evaluation.changes.added_items), []
+    marked = set(added)
+    items = [{"name": n, "added": n in marked, "change": "added" if n in marked else None} for n in evaluation.data_items]
     listed = set(evaluation.data_items)
-    items += [{"name": name, "added": True} for name in evaluation.changes.added_items if name not in listed]
+    items += [{"name": n, "added": True, "change": "added"} for n in added if n not in listed]
+    items += [{"name": n, "added": False, "change": "removed"} for n in removed]
     return items
 
 
@@ -85,6 +95,24 @@ def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, 
                 evidence["text"] = display_value(evidence["value"], lang)
     out["groups"] = groups
     out["data_items"] = data_items_marked(evaluation)
+    out["profile_label"] = profile_label(evaluation, lang)
+    comparison = evaluation.changes.comparison
+    out["comparison"] = None if comparison is None else {
+        "source": comparison.approved_source,
+        "case": comparison.approved_case,
+        "meeting": comparison.approved_meeting.isoformat() if comparison.approved_meeting else None,
+        "changes": [
+            {
+                "label": c.label.get(lang), "kind": c.kind, "kind_label": phrase(f"change.{c.kind}", lang),
+                "marker": phrase(f"change.marker.{c.kind}", lang),
+                "before": c.before_text.get(lang) if c.before_text else "—",
+                "after": c.after_text.get(lang) if c.after_text else "—",
+                "declared": c.declared,
+            }
+            for c in comparison.changes
+        ],
+        "declared": [{"text": declared_text(d.text, d.origin, lang), "found": d.found} for d in comparison.declared],
+    }
     for exception in out["exceptions"]:
         exception["origin_label"] = phrase(f"exception_origin.{exception['origin']}", lang)
     # A response on a topic with no finding (the advice was taken, or never given) is still the
@@ -98,12 +126,42 @@ def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, 
     return out
 
 
+def declared_text(text: str, origin: str, lang: str) -> str:
+    """A declared change as a reader sees it: an added data item is named as one."""
+    if origin != "added_items":
+        return text
+    return phrase("change.declared_item", lang, label=phrase("report.data_items", lang), item=text,
+                  mark=phrase("change.marker.added", lang))
+
+
+def profile_label(evaluation: Evaluation, lang: str) -> str:
+    """Whose practice judged, as a person reads it: the council, and the profile's name."""
+    p = evaluation.profile
+    if p is None:
+        return "—"
+    return phrase("report.profile_label", lang, council=p.council.get(lang), name=p.name.get(lang))
+
+
+def council_title(evaluations: list[Evaluation], key: str, lang: str) -> str:
+    """A report's title with the council's name (区/市/町 as the profile names it)."""
+    title = phrase(key, lang)
+    councils = list(dict.fromkeys(e.profile.council.get(lang) for e in evaluations if e.profile is not None))
+    if len(councils) != 1:
+        return title
+    return phrase("report.title.of_council", lang, council=councils[0], title=title)
+
+
 def meeting_view(evaluations: list[Evaluation], catalog: Catalog, lang: str) -> dict[str, Any]:
     """Several proposals prepared for a report template: the cases in case-number order and the
     meeting dates they name."""
     ordered = sorted(evaluations, key=case_sort_key)
     meetings = sorted({e.case.meeting.isoformat() for e in ordered if e.case.meeting})
-    return {"cases": [case_view(e, catalog, lang) for e in ordered], "meetings": meetings}
+    return {
+        "cases": [case_view(e, catalog, lang) for e in ordered],
+        "meetings": meetings,
+        "title_proposal": council_title(ordered, "report.title.proposal", lang),
+        "title_meeting": council_title(ordered, "report.title.meeting", lang),
+    }
 
 
 def _topic_label(catalog: Catalog, topic: str, lang: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from itaku.checklists import workbook as wbk
@@ -100,6 +101,27 @@ def header_block(ws: Worksheet, row: int, pairs: Sequence[tuple[str, Any]], colu
         if columns > label_columns + 1:
             ws.merge_cells(start_row=row, start_column=label_columns + 1, end_row=row, end_column=columns)
         row += 1
+    return row
+
+
+def changes_block(ws: Worksheet, row: int, evaluation: Evaluation, columns: int, lang: str) -> int:
+    """The changes from the approved version (when compared), each on its own line in bold and
+    underlined with its 【追加】／【削除】／【変更】 mark, as the council's documents show them; returns
+    the next row."""
+    comparison = evaluation.changes.comparison
+    if comparison is None:
+        return row
+    wbk.put(ws, row, 1, phrase("report.computed_changes", lang), bold=True, fill=wbk.GROUP_FILL)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    row += 1
+    for change in comparison.changes:
+        declared = phrase("report.declared_yes" if change.declared else "report.declared_no", lang)
+        cell = wbk.put(ws, row, 1, phrase("change.with_declared", lang, text=change.text.get(lang), declared=declared))
+        cell.font = Font(name=wbk.FONT_NAME, size=wbk.FONT_SIZE, bold=True, underline="single")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        row += 1
+    if not comparison.changes:
+        row = note_row(ws, row, phrase("report.no_changes", lang), columns)
     return row
 
 

@@ -21,9 +21,14 @@ def opinion(evaluation: Evaluation, lang: str) -> str:
     items = [f for f in evaluation.findings if f.counts and f.severity in ("blocker", "advice")]
     for i, f in enumerate(items, start=1):
         mark = phrase(f"severity.{f.severity}", lang)
-        lines.append(phrase("opinion.item", lang, number=i, mark=mark, text=f.message.get(lang)))
+        text = f.message.get(lang)
+        if f.carried_over:
+            text = phrase("opinion.carried_over", lang, text=text, note=phrase("report.carried_over", lang))
+        lines.append(phrase("opinion.item", lang, number=i, mark=mark, text=text))
     name = phrase("col.exception", lang)
     lines += [phrase("opinion.tagged", lang, name=name, text=common.exception_text(e, lang)) for e in evaluation.exceptions]
+    condition = phrase("report.conditions", lang)
+    lines += [phrase("opinion.tagged", lang, name=condition, text=c.get(lang)) for c in evaluation.conditions]
     return "\n".join(lines)
 
 
@@ -43,6 +48,9 @@ def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: s
     wbk.set_widths(ws, WIDTHS)
     meetings = sorted({e.case.meeting.isoformat() for e in evaluations if e.case.meeting})
     title = phrase("kind.opinion-list", lang)
+    councils = list(dict.fromkeys(e.profile.council.get(lang) for e in evaluations if e.profile is not None))
+    if len(councils) == 1:  # whose council, as the report titles say
+        title = phrase("report.title.of_council", lang, council=councils[0], title=title)
     if meetings:
         title = phrase("opinion.title_meetings", lang, title=title, meetings=phrase("sep.list", lang).join(meetings))
     wbk.title_row(ws, title, columns)

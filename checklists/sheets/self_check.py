@@ -9,6 +9,7 @@ from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.wording import phrase
+from itaku.reports.view import profile_label
 
 JUDGEMENTS = ("fit", "action", "advice", "na")
 WIDTHS = [6, 20, 52, 44, 12, 28]
@@ -29,7 +30,9 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         (phrase("head.classification", lang), common.classification_text(evaluation, lang)),
         (phrase("head.verdict", lang), phrase(f"verdict_short.{evaluation.verdict}", lang)),
         (phrase("head.as_of", lang), evaluation.as_of.isoformat()),
+        (phrase("report.profile", lang), profile_label(evaluation, lang)),
     ], columns)
+    row = common.changes_block(ws, row, evaluation, columns, lang)
     row = common.note_row(ws, row, phrase("note.self_check", lang), columns)
     header = row
     wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in ("no", "topic", "check_item", "source", "judgement", "remarks")])
