@@ -16,6 +16,13 @@ EXAMPLES = ROOT / "examples"
 SEED = sorted((EXAMPLES / "seed").glob("*.yaml"))
 
 
+@pytest.fixture(autouse=True)
+def no_user_profile(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tests judge with the default profile, whatever the user running them has configured."""
+    monkeypatch.delenv("ITAKU_PROFILE", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "no-config"))
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return default_catalog()

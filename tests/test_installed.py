@@ -150,3 +150,24 @@ def test_screen_writes_summary(work: Path) -> None:
 def test_python_dash_m(work: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "itaku", "--version"], cwd=work, capture_output=True, text=True)
     assert done.returncode == 0 and "itaku" in done.stdout
+
+
+def test_profiles_and_approved_versions_from_the_wheel(work: Path) -> None:
+    """The shipped profiles are package data; --approved and --profile reach spawned screen workers."""
+    city = EXAMPLES / "profiles" / "example-city" / "01-counter-mynumber.yaml"
+    judged = itaku("check", city, "--profile", "example-city", "--format", "json", cwd=work)
+    assert judged.returncode == 0, judged.stderr
+    assert json.loads(judged.stdout)[0]["classification"]["agenda"] == ["consultation"]
+    for sub in (["test", "--profile", "example-city"], ["diff", "--profile", "default", "--profile", "example-city"]):
+        done = itaku("rules", *sub, cwd=work)
+        assert done.returncode == 0, done.stdout[-500:] + done.stderr
+    compared = itaku("check", EXAMPLES / "revisions" / "23.yaml", "--approved", EXAMPLES / "seed" / "23.yaml",
+                     "--format", "json", "--fail-on", "never", cwd=work)
+    assert compared.returncode == 0, compared.stderr
+    assert json.loads(compared.stdout)[0]["changes"]["computed"]
+    outdir = work / "screen-profile"
+    done = itaku("screen", EXAMPLES / "revisions", "-o", outdir, "--jobs", "2", "--profile", "example-city",
+                 "--approved", EXAMPLES / "seed", "--fail-on", "never", cwd=work)
+    assert done.returncode == 0, done.stderr
+    result = json.loads((outdir / "23.yaml.json").read_text(encoding="utf-8"))
+    assert result["profile"]["id"] == "example-city" and result["changes"]["computed"]

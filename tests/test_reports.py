@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from conftest import SEED
 from itaku.cli.main import main
-from itaku.engine.catalog import Catalog
+from itaku.engine.catalog import Catalog, default_catalog
 from itaku.engine.evaluation import Evaluation, Evaluator
 from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
@@ -323,7 +323,7 @@ def test_single_proposal_has_no_agenda(tmp_path: Path, evaluations) -> None:
     assert not doc.find_all("table", "agenda-table")
     (section,) = doc.find_all("section", "case")
     assert section.find(cls="case-title").text() == evaluations["24"].case.title
-    assert doc.find("h1").text() == phrase("report.title.proposal")
+    assert doc.find("h1").text() == titled("report.title.proposal")
 
 
 def test_exceptions_all_appear_with_their_status(tmp_path: Path, durable: Evaluator, catalog: Catalog) -> None:
@@ -428,7 +428,7 @@ def test_lang_en_uses_english_labels_and_messages(tmp_path: Path, evaluations) -
     assert doc.find("html").attrs["lang"] == "en"
     headers = [th.text() for th in doc.find("table", "agenda-table").find("thead").find_all("th")]
     assert headers == [phrase(f"report.col.{k}", "en") for k in ("number", "title", "department", "agenda", "verdict")]
-    assert doc.find("h1").text() == phrase("report.title.meeting", "en")
+    assert doc.find("h1").text() == titled("report.title.meeting", "en")
     for number, e in evaluations.items():
         section = case_section_en(doc, number)
         assert section.find(cls="verdict-text").text() == phrase(f"verdict.{e.verdict}", "en")
@@ -442,8 +442,14 @@ def test_lang_en_uses_english_labels_and_messages(tmp_path: Path, evaluations) -
     assert not headings & japanese
     assert phrase("verdict.advice", "ja") not in html
     md = report(tmp_path, SEED, "md", "--lang", "en")
-    assert md.startswith(f"# {phrase('report.title.meeting', 'en')}\n")
+    assert md.startswith(f"# {md_escape(titled('report.title.meeting', 'en'))}\n")
     assert md_escape(phrase("report.added_marker", "en")) in md
+
+
+def titled(key: str, lang: str = "ja") -> str:
+    """A report title as the default profile names its council in it."""
+    council = default_catalog().profile.council.get(lang)  # type: ignore[union-attr]
+    return phrase("report.title.of_council", lang, council=council, title=phrase(key, lang))
 
 
 def case_section_en(doc: Node, number: str) -> Node:
@@ -456,7 +462,7 @@ def case_section_en(doc: Node, number: str) -> Node:
 def test_dash_writes_markdown_to_stdout(tmp_path: Path, cli, evaluations) -> None:
     result = cli("report", seed_file("27"), "--format", "md", "-o", "-")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith(f"# {phrase('report.title.proposal')}\n")
+    assert result.stdout.startswith(f"# {md_escape(titled('report.title.proposal'))}\n")
     assert md_escape(evaluations["27"].case.title) in result.stdout
     assert not list(tmp_path.iterdir())
 
