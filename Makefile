@@ -36,6 +36,10 @@ demo: install
 	$(ITAKU) checklist opinion-list $(SEED) -o $(OUT)/opinion-list.xlsx
 	$(ITAKU) checklist matrix $(SEED) -o $(OUT)/matrix.xlsx
 	$(ITAKU) screen examples -o $(OUT)/screen --fail-on never
+	$(ITAKU) check examples/revisions/23.yaml --approved examples/seed/23.yaml --fail-on never
+	$(ITAKU) report examples/revisions/23.yaml --approved examples/seed/23.yaml -o $(OUT)/revision-23.html
+	$(ITAKU) check examples/profiles/example-city/*.yaml --profile example-city --fail-on never
+	$(ITAKU) rules diff --profile default --profile example-city
 
 # The tests run against a wheel installed in a fresh virtual environment, never against the checkout:
 # a subpackage or data file missing from the wheel fails here (tests/test_installed.py runs every command).
