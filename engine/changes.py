@@ -1,6 +1,6 @@
 """What changed between an approved proposal and its revision (`--approved`), field by field.
 
-Changes are named in the form's Japanese labels (the `ja` label of each model field, with its group
+Changes are named in the form's Japanese labels (engine.fields: each field's label, with its group
 labels) and marked the way the council's documents mark them in plain text: 【追加】, 【削除】, 【変更】.
 Items of every list are compared by a stable key, never by position: a text or choice by its value,
 a subcontractor by its name (and, where a name repeats, its country and tier), an assurance by who
@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import types
-import typing
 import unicodedata
-from enum import Enum
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from itaku.engine import fields
 from itaku.engine.catalog import Localized
+from itaku.engine.fields import Field
 from itaku.engine.models import Proposal
-from itaku.engine.wording import has, phrase, words
+from itaku.engine.wording import phrase, words
 
 ChangeKind = Literal["added", "removed", "changed"]
 
@@ -92,7 +91,7 @@ class Comparison(_Model):
 def compare(approved: Proposal, proposal: Proposal, approved_source: str) -> Comparison:
     """Every change from `approved` to `proposal`, each matched against the declared changes."""
     raw: list[_Raw] = []
-    _walk(Proposal, approved.model_dump(mode="json"), proposal.model_dump(mode="json"), "", (), raw)
+    _walk(fields.tree(), approved.model_dump(mode="json"), proposal.model_dump(mode="json"), "", (), raw)
     prev = proposal.case.previous_approval
     texts = list(prev.changes) if prev else []
     added_items = list(proposal.data.added_items) if proposal.data else []
@@ -151,78 +150,54 @@ class _Raw:
         return phrase("change.text.bare", lang, label=head, mark=mark)
 
 
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    origin = typing.get_origin(annotation)
-    if origin in (Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return _unwrap(args[0])
-    if origin is list:
-        return typing.get_args(annotation)[0], True
-    return annotation, False
+def _localized(field: Field) -> Localized:
+    return Localized(ja=field.label("ja"), en=field.label("en"))
 
 
-def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, BaseModel)
-
-
-def _field_label(model: type[BaseModel], name: str, path: str) -> Localized:
-    extra = model.model_fields[name].json_schema_extra
-    if isinstance(extra, dict) and "ja" in extra:
-        return Localized(ja=str(extra["ja"]), en=str(extra.get("en") or extra["ja"]))
-    if has(f"group.{path}"):
-        return Localized(ja=phrase(f"group.{path}", "ja"), en=phrase(f"group.{path}", "en"))
-    return Localized(ja=name, en=name)
-
-
-def _shown(value: Any, annotation: Any) -> Localized | None:
+def _shown(value: Any, field: Field) -> Localized | None:
     """A value as a person reads it, in both languages (None: nothing to show)."""
     if value is None:
         return None
-    inner, _ = _unwrap(annotation)
-    key = f"value.{str(value).lower()}" if isinstance(value, bool) else None
-    if isinstance(inner, type) and issubclass(inner, Enum) and has(f"choice.{inner.__name__}.{value}"):
-        key = f"choice.{inner.__name__}.{value}"
-    if key is not None:
+    if isinstance(value, bool):
+        key = f"value.{str(value).lower()}"
         return Localized(ja=phrase(key, "ja"), en=phrase(key, "en"))
+    if field.choices:
+        return Localized(ja=field.choice_label(str(value), "ja"), en=field.choice_label(str(value), "en"))
     return Localized(ja=str(value), en=str(value))
 
 
 def _walk(
-    model: type[BaseModel], old: dict[str, Any] | None, new: dict[str, Any] | None, path: str,
+    nodes: tuple[Field, ...], old: dict[str, Any] | None, new: dict[str, Any] | None, path: str,
     labels: tuple[Localized, ...], out: list[_Raw],
 ) -> None:
-    for name, info in model.model_fields.items():
-        here = f"{path}.{name}" if path else name
-        if here in EXCLUDED:
+    for field in nodes:
+        here = f"{path}.{field.name}" if path else field.name
+        if field.path in EXCLUDED or field.kind in (fields.CONST, fields.MAPPING):
             continue
-        own = (*labels, _field_label(model, name, here))
-        before = (old or {}).get(name)
-        after = (new or {}).get(name)
-        inner, is_list = _unwrap(info.annotation)
-        if is_list and _is_model(inner):
-            _records(inner, before or [], after or [], here, own, out)
-        elif is_list:
-            _values(info.annotation, before or [], after or [], here, own, out)
-        elif _is_model(inner):
+        own = (*labels, _localized(field))
+        before = (old or {}).get(field.name)
+        after = (new or {}).get(field.name)
+        if field.kind == fields.RECORDS:
+            _records(field, before or [], after or [], here, own, out)
+        elif field.kind in (fields.MULTI_CHOICE, fields.TEXT_LIST):
+            _values(field, before or [], after or [], here, own, out)
+        elif field.kind == fields.SECTION:
             if before is None and after is None:
                 continue
             if not path and (before is None or after is None):  # a whole section added or removed
                 kind: ChangeKind = "added" if before is None else "removed"
                 out.append(_Raw(here, kind, own, None, before, after, (None, None), 0))
                 continue
-            _walk(inner, before, after, here, own, out)
+            _walk(field.children, before, after, here, own, out)
         elif before != after:
             kind = "added" if before is None else "removed" if after is None else "changed"
-            shown = (_shown(before, info.annotation), _shown(after, info.annotation))
-            out.append(_Raw(here, kind, own, None, before, after, shown, 1))
+            out.append(_Raw(here, kind, own, None, before, after, (_shown(before, field), _shown(after, field)), 1))
 
 
-def _values(annotation: Any, before: list[Any], after: list[Any], path: str, labels: tuple[Localized, ...], out: list[_Raw]) -> None:
-    inner, _ = _unwrap(annotation)
+def _values(field: Field, before: list[Any], after: list[Any], path: str, labels: tuple[Localized, ...], out: list[_Raw]) -> None:
     for kind, values in (("added", [v for v in after if v not in before]), ("removed", [v for v in before if v not in after])):
         for value in dict.fromkeys(values):
-            shown = _shown(value, inner)
+            shown = _shown(value, field)
             pair = (None, shown) if kind == "added" else (shown, None)
             item = shown.ja if shown is not None else str(value)
             out.append(_Raw(path, kind, labels, item, value if kind == "removed" else None,  # type: ignore[arg-type]
@@ -250,7 +225,7 @@ def _record_keys(section: str, records: list[dict[str, Any]]) -> list[str]:
 
 
 def _records(
-    model: type[BaseModel], before: list[dict[str, Any]], after: list[dict[str, Any]], path: str,
+    field: Field, before: list[dict[str, Any]], after: list[dict[str, Any]], path: str,
     labels: tuple[Localized, ...], out: list[_Raw],
 ) -> None:
     old = dict(zip(_record_keys(path, before), before, strict=True))
@@ -266,7 +241,7 @@ def _records(
     for key in [k for k in new if k in old]:
         item_labels = (*labels, Localized(ja=key, en=key))
         mark = len(out)
-        _walk(model, old[key], new[key], f"{path}[{key}]", item_labels, out)
+        _walk(field.children, old[key], new[key], f"{path}[{key}]", item_labels, out)
         for raw in out[mark:]:
             raw.item = key
             raw.section_level = 2

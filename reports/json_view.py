@@ -97,7 +97,7 @@ class ResponseView(_View):
     )
     closes: bool | None = Field(description="Whether it addresses the finding; null: the rule states no criterion.")
     promise_only: bool = Field(
-        description="The answer only promises to look into the matter (検討する, 今後確認する): it never closes a finding."
+        description="The answer only promises to look into the matter (to study it, to check later): it never closes a finding."
     )
     status_label: str = Field(description="The judgement as people read it.")
     explain: str | None = Field(description="Why it does not close the finding, when the rule says.")
@@ -188,15 +188,15 @@ class ComparedWithView(_View):
 class ChangeView(_View):
     """One change from the approved version, computed field by field."""
 
-    path: str = Field(description="Where: a dotted path; a list item by its key (subcontractors[A社].role).")
+    path: str = Field(description="Where: a dotted path; a list item by its key (subcontractors[NAME].role).")
     kind: Literal["added", "removed", "changed"] = Field(description="added, removed or changed.")
     kind_label: str = Field(description="The kind as people read it.")
-    label: str = Field(description="The field in the form's labels (取り扱う個人情報／取扱項目).")
+    label: str = Field(description="The field in the form's labels, with its group labels.")
     item: str | None = Field(description="The list item added or removed, or whose field changed.")
     before: Any = Field(description="The approved version's value (null: not stated or absent).")
     after: Any = Field(description="This version's value (null: not stated or absent).")
     declared: bool = Field(description="Whether a declared change (previous_approval.changes, added_items) covers it.")
-    text: str = Field(description="As the council's plain text marks it: 取扱項目：旧氏【追加】.")
+    text: str = Field(description="As the council's plain text marks it: the label, the value and an added / removed / changed mark.")
 
 
 class DeclaredChangeView(_View):

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from openpyxl import load_workbook
 
@@ -17,6 +18,7 @@ from itaku.engine.changes import compare
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.models import Proposal
 from itaku.files.reading import load_proposal
+from itaku.reports.json_view import schema
 
 APPROVED = EXAMPLES / "seed" / "23.yaml"
 REVISION = EXAMPLES / "revisions" / "23.yaml"
@@ -138,6 +140,10 @@ def test_check_json_lists_the_computed_changes(cli: Any) -> None:
     assert {d["text"]: d["found"] for d in changes["declared"]}["申込サイトのサーバを区のサーバに移設"] is False
     plain = json.loads(cli("check", REVISION, "--format", "json", "--fail-on", "never").stdout)[0]["changes"]
     assert plain["computed"] == [] and plain["compared_with"] is None
+    validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
+    for args in ((), ("--profile", "example-city")):  # the published contract holds both ways
+        for item in json.loads(cli("check", REVISION, "--approved", APPROVED, "--format", "json", "--fail-on", "never", *args).stdout):
+            validator.validate(item)
 
 
 def test_reports_and_workbooks_mark_the_changes(cli: Any, tmp_path: Path) -> None:
