@@ -99,3 +99,12 @@ def parse_date(text: str) -> dt.date:
     if match:
         return _make(int(match["year"]), int(match["month"]), int(match["day"]))
     raise ValueError(f"'{text}' is not a date")
+
+
+def format_wareki(day: dt.date) -> str:
+    """A date in 和暦 as clerks write it (令和元年9月9日); before 明治, in 西暦 with 年月日."""
+    for name, _, start in ERAS:
+        if day >= start:
+            year = day.year - start.year + 1
+            return f"{name}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+    return f"{day.year}年{day.month}月{day.day}日"

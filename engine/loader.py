@@ -77,7 +77,11 @@ def _bounds(ctx: dict[str, Any]) -> str:
 
 def describe_validation(exc: ValidationError) -> tuple[tuple[Any, ...], str]:
     """The first error of a pydantic validation as (location, one clear sentence)."""
-    err = exc.errors()[0]
+    return describe_error(exc.errors()[0])
+
+
+def describe_error(err: Any) -> tuple[tuple[Any, ...], str]:
+    """One error of a pydantic validation (an item of `errors()`) as (location, one clear sentence)."""
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
     kind = err["type"]
     given = err.get("input")

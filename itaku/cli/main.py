@@ -26,9 +26,11 @@ from itaku.cli.common import (
     handles_errors,
     stops_cleanly,
 )
+from itaku.cli.convert import convert
 from itaku.cli.report import report
 from itaku.cli.rules import rules
 from itaku.cli.screen import screen
+from itaku.cli.serve import serve
 from itaku.engine.catalog import SEVERITY_RANK
 
 
@@ -97,3 +99,5 @@ main.add_command(template)
 main.add_command(checklist)
 main.add_command(report)
 main.add_command(screen)
+main.add_command(convert)
+main.add_command(serve)

@@ -154,6 +154,22 @@ def load_proposal(path: Path, warn: Callable[[str], None] = warn_on_stderr) -> P
     return parse_proposal(read_text(path), str(path), suffix)
 
 
+def load_proposal_bytes(name: str, data: bytes, warn: Callable[[str], None]) -> Proposal:
+    """Read and validate a proposal held in memory (an upload named `name`), with the limits and the
+    readers of `load_proposal`: the kind by the name's suffix, nothing written to disk."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(name, None, phrase("error.bad_suffix", suffixes=", ".join(sorted(SUFFIXES))))
+    limit = MAX_FORM_BYTES if suffix in FORM_SUFFIXES else MAX_FILE_BYTES
+    if len(data) > limit:
+        raise InputError(name, None, phrase("error.too_large", size=len(data), limit=limit))
+    if suffix in FORM_SUFFIXES:
+        from itaku.checklists.form_reader import read_form
+
+        return read_form(data, name, warn)
+    return parse_proposal(decode_text(data, name), name, suffix)
+
+
 def load_register(path: Path) -> Register:
     """Read the waiver register kept apart from proposals (`--waivers FILE`)."""
     return parse_register(read_text(path), str(path), path.suffix.lower())

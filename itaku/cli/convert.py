@@ -1,0 +1,36 @@
+"""`itaku convert`: a proposal (a filled Excel form, YAML or JSON) written as YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from itaku.cli.common import LANG, handles_errors
+from itaku.engine.dump import proposal_yaml
+from itaku.engine.errors import InputError
+from itaku.files.reading import YAML_SUFFIXES, load_proposal
+from itaku.files.writing import check_target, write_text_atomic
+
+
+@click.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", "output", required=True, metavar="OUT",
+    help="The .yaml file to write (atomically; never the input). '-' writes to standard output.",
+)
+@LANG
+@handles_errors
+def convert(source: Path, output: str, lang: str) -> None:
+    """Write the proposal SOURCE (a filled Excel form, YAML or JSON) as YAML: what it states, in the
+    order of the format; the same file the self-check page saves as 提案書（YAML）."""
+    target = None if output == "-" else Path(output)
+    if target is not None:
+        if target.suffix.lower() not in YAML_SUFFIXES:
+            raise InputError(output, None, "the output must end in .yaml or .yml")
+        check_target(target, [source])
+    text = proposal_yaml(load_proposal(source))
+    if target is None:
+        click.echo(text, nl=False)
+    else:
+        write_text_atomic(target, text, [source])

@@ -1,0 +1,70 @@
+"""`itaku serve`: the self-check page for departments, a local web application (uvicorn)."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+
+import click
+
+from itaku.cli.common import ENGINE, LANG, handles_errors
+from itaku.engine.errors import InputError
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (port 0: a free one), or an input error naming the address."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        raise InputError(f"{host}:{port}", None, f"cannot listen here ({exc.strerror or exc})") from None
+    return sock
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (the loopback address: this PC only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free port).")
+@LANG
+@ENGINE
+@handles_errors
+def serve(host: str, port: int, lang: str, engine_name: str) -> None:
+    """Run the self-check page: fill in a proposal in the browser and see the advisor's view as you type.
+
+    Open the address it prints; Ctrl-C stops it. Nothing entered on the page is stored or logged.
+    """
+    import uvicorn
+
+    from itaku.web.app import create_app
+
+    loopback = is_loopback(host)
+    if not loopback:
+        click.echo(
+            f"itaku: warning: listening on {host}, reachable from other computers; proposals are close to "
+            "personal data and the page has no login", err=True,
+        )
+    app = create_app(lang, engine_name, loopback_only=loopback)
+    sock = _bind(host, port)
+    bound = sock.getsockname()[1]
+    # The server's own messages (start-up problems, an internal error's kind) go to stderr; there is
+    # no access log, so no address, path or query of a request is ever written.
+    logging.basicConfig(level=logging.WARNING, format="itaku: %(message)s")
+    config = uvicorn.Config(
+        app, access_log=False, log_config=None, log_level="warning", lifespan="off", server_header=False,
+        proxy_headers=False,
+    )
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"itaku: self-check page at http://{shown}:{bound}/ (Ctrl-C to stop)")
+    uvicorn.Server(config).run(sockets=[sock])

@@ -1,0 +1,1 @@
+"""The self-check page for departments: a local web application (`itaku serve`)."""

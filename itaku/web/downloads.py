@@ -1,0 +1,78 @@
+"""The files the page offers, each made by the function the command line uses for the same
+proposal, so that the bytes are the same:
+
+| download | the command that writes the same bytes |
+|---|---|
+| 提案書（YAML） | `itaku convert 資料N.yaml -o OUT.yaml` (any file of the same proposal) |
+| 申請様式（Excel） | `itaku template --from 資料N.yaml -o OUT.xlsx` |
+| 自己点検シート（Excel） | `itaku checklist self-check 資料N.yaml -o OUT.xlsx` |
+| 審査報告（HTML） | `itaku report 資料N.yaml --format html -o OUT.html` |
+
+資料N.yaml being the proposal as the page saves it (the report names its input file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from itaku.engine.dump import proposal_yaml
+from itaku.engine.evaluation import Evaluation
+from itaku.engine.labels import label
+from itaku.engine.models import Proposal
+from itaku.web.review import Reviewer
+
+
+@dataclass(frozen=True)
+class Download:
+    """One kind of file: how it is named and made."""
+
+    key: str
+    suffix: str
+    media_type: str
+    name_label: str | None  # the label added to the file name (資料27_申請様式.xlsx)
+    make: Callable[[Reviewer, Proposal, Evaluation], bytes]
+
+
+def _yaml(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> bytes:
+    return proposal_yaml(proposal).encode("utf-8")
+
+
+def _form(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> bytes:
+    from itaku.checklists import workbook as wbk
+    from itaku.checklists.form import build_form
+
+    return wbk.workbook_bytes(build_form(reviewer.catalog, reviewer.lang, proposal, reviewer.source_name(proposal)))
+
+
+def _self_check(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> bytes:
+    from itaku.checklists import workbook as wbk
+    from itaku.checklists.build import build_checklist
+
+    return wbk.workbook_bytes(build_checklist("self-check", [evaluation], reviewer.catalog, reviewer.lang))
+
+
+def _report(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> bytes:
+    from itaku.reports.render import render_report
+
+    return render_report([evaluation], reviewer.catalog, "html", reviewer.lang).encode("utf-8")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOWNLOADS: dict[str, Download] = {
+    d.key: d
+    for d in (
+        Download("yaml", ".yaml", "application/yaml; charset=utf-8", None, _yaml),
+        Download("form", ".xlsx", XLSX, "sheet.form", _form),
+        Download("self-check", ".xlsx", XLSX, "kind.self-check", _self_check),
+        Download("report", ".html", "text/html; charset=utf-8", "report.title.proposal", _report),
+    )
+}
+
+
+def file_name(reviewer: Reviewer, proposal: Proposal, download: Download) -> str:
+    """資料27.yaml, 資料27_申請様式.xlsx, …"""
+    stem = reviewer.file_stem(proposal)
+    if download.name_label:
+        stem = f"{stem}_{label(download.name_label, reviewer.lang)}"
+    return stem + download.suffix

@@ -1,0 +1,177 @@
+"""The page's proposal form, described from the one description of the proposal's fields.
+
+That description is `checklists/schema.py` (the walk of `engine/models.py` that also makes the
+Excel form); this is the only module of the web app that reads it, so a field added to the model
+appears on the page, in the Excel form and in their readers without a second edit, and a change of
+description touches this file alone.
+
+A form control's name is the field's dotted path; a column of a list of records is named
+`LIST.N.COLUMN` (N the row's number on the page), a section's or list's "does it apply" answer
+`PATH.__applies`, a list of texts or choices repeats its name once per value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from itaku.checklists import schema
+from itaku.checklists.schema import Node
+from itaku.engine.catalog import Catalog
+from itaku.web.labels import t
+
+# Kinds of one value, as schema names them.
+YESNO, ENUM, ENUM_LIST, TEXT, TEXT_LIST, INT, DATE = (
+    schema.YESNO, schema.ENUM, schema.ENUM_LIST, schema.TEXT, schema.TEXT_LIST, schema.INT, schema.DATE,
+)
+APPLIES = "__applies"  # suffix of a section's or list's "does it apply" control
+NONE_CHOSEN = "__none__"  # the なし box of a multiple choice (an empty list, not "not stated")
+LONG_TEXT = {"purpose", "subjects", "reason", "compensating"}  # free texts that get a text area
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option: the value sent (never shown) and its label (shown)."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value to enter. `name` is the control's name (inside a list of records, the column's)."""
+
+    name: str
+    kind: str
+    label: str
+    full_label: str
+    required: bool
+    choices: tuple[Choice, ...]
+    hint: str
+    node: Node
+    long: bool = False
+
+    def control(self, row: int | str | None = None, table: str | None = None) -> str:
+        """The control's name on the page (a list's column: `LIST.N.COLUMN`)."""
+        return f"{table}.{row}.{self.name}" if table is not None else self.name
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of fields (案件, システム, 認証 …); `asks_applies`: may be left out of a proposal."""
+
+    name: str
+    label: str
+    asks_applies: bool
+    children: tuple[Part, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A list of records (再委託先等, 例外), one row per record, rows added and removed on the page."""
+
+    name: str
+    label: str
+    asks_applies: bool
+    columns: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Texts by topic (担当課の対応): each row a topic and the department's text."""
+
+    name: str
+    label: str
+    topics: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A value the page does not ask for (the format's name)."""
+
+    name: str
+    value: str
+
+
+Part = Field | Section | Table | Mapping | Constant
+
+
+def _hint(node: Node, lang: str) -> str:
+    if node.kind == DATE:
+        return t("hint.date", lang)
+    if node.kind == INT:
+        if node.minimum is not None and node.maximum is not None:
+            return t("hint.int_range", lang).format(low=node.minimum, high=node.maximum)
+        if node.minimum is not None:
+            return t("hint.int_min", lang).format(low=node.minimum)
+        return t("hint.int", lang)
+    if node.kind == TEXT_LIST:
+        return t("hint.text_list", lang)
+    if node.kind == ENUM_LIST:
+        return t("hint.enum_list" if node.optional else "hint.enum_list_required", lang)
+    return ""
+
+
+def _field(node: Node, lang: str, catalog: Catalog, name: str, full_label: str, table: str = "") -> Field:
+    choices = tuple(Choice(v, schema.choice_label(node, v, lang)) for v in node.choices)
+    kind = node.kind
+    if table == "exceptions" and name == "rule":
+        # An exception names a rule: offered by its title (the Excel form offers the rule ids).
+        kind = ENUM
+        choices = tuple(Choice(r.id, r.spec.title.get(lang)) for r in catalog.rules)
+    return Field(
+        name=name, kind=kind, label=node.label(lang), full_label=full_label, required=node.required,
+        choices=choices, hint=_hint(node, lang), node=node, long=node.name in LONG_TEXT,
+    )
+
+
+def _part(node: Node, lang: str, catalog: Catalog) -> Part:
+    if node.kind == schema.CONST:
+        return Constant(node.path, str(node.const))
+    if node.is_leaf:
+        return _field(node, lang, catalog, node.path, schema.full_label(node.path, lang))
+    if node.kind == schema.GROUP:
+        children = tuple(_part(child, lang, catalog) for child in node.children)
+        return Section(node.path, node.label(lang), node.optional, children)
+    if node.kind == schema.TABLE:
+        columns = tuple(
+            _field(child, lang, catalog, child.name, f"{node.label(lang)}／{child.label(lang)}", node.path)
+            for child in node.children
+        )
+        return Table(node.path, node.label(lang), node.optional, columns)
+    if node.kind == schema.MAPPING:
+        topics = tuple(Choice(topic.id, topic.en if lang == "en" else topic.ja) for topic in catalog.topics.values())
+        return Mapping(node.path, node.label(lang), topics)
+    raise schema.UnsupportedField(f"{node.path}: the page cannot hold a field of kind {node.kind}")
+
+
+def describe(lang: str, catalog: Catalog) -> tuple[Part, ...]:
+    """The top-level parts of the proposal form, in the order of the Excel form (build once, keep)."""
+    return tuple(_part(node, lang, catalog) for node in schema.proposal_fields())
+
+
+def walk(parts: tuple[Part, ...]) -> list[Part]:
+    """Every part, depth first (a section, then what it holds)."""
+    out: list[Part] = []
+    for part in parts:
+        out.append(part)
+        if isinstance(part, Section):
+            out.extend(walk(part.children))
+    return out
+
+
+def label_of(path: str, lang: str) -> str:
+    """A field's label with its group labels (メール送信／送信ドメイン認証／SPF), for a path a rule read;
+    the nearest labelled ancestor for a path inside a list; '' when nothing matches."""
+    parts = [p.split("[", 1)[0] for p in path.split(".")]
+    index = schema.by_path()
+    for end in range(len(parts), 0, -1):
+        probe = ".".join(parts[:end])
+        if probe in index:
+            text = schema.full_label(probe, lang)
+            node = index[probe]
+            if node.kind == schema.TABLE and end < len(parts):
+                column = next((c for c in node.children if c.name == parts[end]), None)
+                if column is not None:
+                    text = f"{text}／{column.label(lang)}"
+            return text
+    return ""

@@ -1,0 +1,120 @@
+"""The review behind the page: one catalog and one Evaluator per process, the form read into a
+proposal, the same evaluation as `itaku check`, the advisor's view prepared for the page, and the
+files the page offers, made by the functions the command line uses.
+
+Requests reach the engine like this: the app builds one `Reviewer` when it starts; each request
+reads its form and evaluates in Starlette's thread pool (`run_in_threadpool`), so the event loop
+never waits on the engine; the durable_rules ruleset and the Evaluator's session are shared and
+taken in turns (the lock per ruleset in engine/matching.py), everything else a request touches is
+its own. Nothing of a request outlives its response.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from itaku.checklists import schema
+from itaku.checklists.wareki import format_wareki
+from itaku.engine.catalog import Catalog, default_catalog
+from itaku.engine.errors import InputError
+from itaku.engine.evaluation import Evaluation, Evaluator
+from itaku.engine.labels import label
+from itaku.engine.messages import language
+from itaku.engine.models import Proposal
+from itaku.reports.view import case_view, evaluation_dict
+from itaku.web import fields as fd
+from itaku.web.formdata import FormValues, Reading, read
+
+_UNSAFE = re.compile(r"[^\w\-]+")
+
+
+@dataclass
+class Check:
+    """One reading and, when the form reads as a proposal, its evaluation."""
+
+    reading: Reading
+    evaluation: Evaluation | None
+    problem: str | None = None  # an error of the whole proposal (not of one field)
+
+
+class Reviewer:
+    """What every request of one process shares: the catalog, the form's description, the Evaluator."""
+
+    def __init__(self, lang: str = "ja", engine: str = "durable", catalog: Catalog | None = None) -> None:
+        self.lang = lang
+        self.catalog = catalog or default_catalog()
+        self.evaluator = Evaluator(self.catalog, engine)
+        self.parts = fd.describe(lang, self.catalog)
+
+    # ------------------------------------------------------------ reading and evaluating
+
+    def check(self, values: FormValues) -> Check:
+        """Read the form and, if it is a proposal, evaluate it as `itaku check` would."""
+        token = language.set(self.lang)
+        try:
+            reading = read(values, self.parts, self.lang)
+            if reading.proposal is None:
+                return Check(reading, None)
+            try:
+                return Check(reading, self.evaluate(reading.proposal))
+            except InputError as exc:
+                return Check(Reading(None, reading.errors, reading.dates), None, exc.message)
+        finally:
+            language.reset(token)
+
+    def evaluate(self, proposal: Proposal) -> Evaluation:
+        """The Evaluation `itaku check FILE` gives, FILE being the proposal saved under `source_name`."""
+        return self.evaluator.evaluate(proposal, self.source_name(proposal))
+
+    def source_name(self, proposal: Proposal) -> str:
+        """The proposal's file name when saved from the page (資料27.yaml): the name every download
+        carries, so that the command line run on the saved file writes the same bytes."""
+        return f"{self.file_stem(proposal)}.yaml"
+
+    def file_stem(self, proposal: Proposal) -> str:
+        """資料27 (Item 27 in English), reduced to characters safe in a file name on every system."""
+        number = _UNSAFE.sub("_", proposal.case.number).strip("_")[:40] or "_"
+        return _UNSAFE.sub("_", label("report.case_number", self.lang).format(number=number)).strip("_")
+
+    # ------------------------------------------------------------ what the page shows
+
+    def view(self, evaluation: Evaluation) -> dict[str, Any]:
+        """The advisor's view for the page: the report's case view, evidence in the form's words."""
+        case = case_view(evaluation, self.catalog, self.lang)
+        for group in case["groups"]:
+            for finding in group["findings"]:
+                finding["evidence"] = [
+                    {"label": fd.label_of(e["path"], self.lang), "text": self.shown_value(e["path"], e["value"])}
+                    for e in finding["evidence"]
+                ]
+        counts = {s: sum(1 for f in evaluation.findings if f.severity == s and f.counts) for s in ("blocker", "advice", "info")}
+        case["counts"] = counts
+        return case
+
+    def shown_value(self, path: str, value: Any) -> str:
+        """A value a rule read, as the form shows it: はい／いいえ／記載なし, choices by their labels."""
+        if value is None or value == []:
+            return label("value.none", self.lang)
+        if isinstance(value, bool):
+            return label(f"value.{str(value).lower()}", self.lang)
+        node = schema.by_path().get(re.sub(r"\[\d+\]", "", path))
+        sep = "、" if self.lang == "ja" else ", "
+        if isinstance(value, list | tuple):
+            return sep.join(self.shown_value(path, v) for v in value)
+        if node is not None and node.choices:
+            return schema.choice_label(node, str(value), self.lang)
+        if node is not None and node.kind == schema.DATE and isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return value
+        if isinstance(value, dt.date):
+            return format_wareki(value) if self.lang == "ja" else value.isoformat()
+        return str(value)
+
+    def summary(self, evaluation: Evaluation) -> dict[str, Any]:
+        """The evaluation as `itaku check --format json` gives it, for scripts and tests."""
+        return evaluation_dict(evaluation, self.lang)

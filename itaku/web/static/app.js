@@ -1,0 +1,257 @@
+/* itaku self-check page: the advisor's view follows the form as the clerk types.
+   Served by itaku itself; no other script, no inline script (the page's CSP forbids it).
+   Without this script the page still works: "update" posts the form and the server answers with
+   the page. Nothing is kept in the browser either (no storage, no cookies but the form token). */
+(function () {
+  "use strict";
+
+  var DELAY = 350; // ms after the last keystroke before the review is asked for
+
+  var form = document.getElementById("proposal");
+  var pane = document.getElementById("pane-body");
+  var status = document.getElementById("pane-status");
+  if (!form || !pane) {
+    return;
+  }
+  var lang = document.documentElement.lang === "en" ? "en" : "ja";
+  var words = {
+    ja: { updating: "更新中…", updated: "審査の見通しを更新しました", stale: "入力に誤りがあるため、直前の見通しを表示しています", failed: "審査の見通しを更新できませんでした。" },
+    en: { updating: "Updating…", updated: "The review was updated", stale: "Showing the last review: some fields need correcting", failed: "The review could not be updated." }
+  }[lang];
+  var timer = null;
+  var inflight = null;
+  var sequence = 0;
+
+  function formBody() {
+    var data = new FormData(form);
+    data.delete("upload"); // the file is sent only by the "load" button
+    return new URLSearchParams(data);
+  }
+
+  function controls(name) {
+    return form.querySelectorAll("[name=\"" + CSS.escape(name) + "\"]");
+  }
+
+  function showErrors(errors) {
+    form.querySelectorAll("[data-error-for]").forEach(function (node) {
+      var name = node.getAttribute("data-error-for");
+      var message = errors[name];
+      var holder = node.closest(".field, .applies");
+      if (message) {
+        node.textContent = message;
+        node.hidden = false;
+      } else {
+        node.textContent = "";
+        node.hidden = true;
+      }
+      if (holder) {
+        holder.classList.toggle("invalid", Boolean(message));
+      }
+      var target = document.getElementById(node.id.replace(/-error$/, ""));
+      if (target) {
+        if (message) {
+          target.setAttribute("aria-invalid", "true");
+        } else {
+          target.removeAttribute("aria-invalid");
+        }
+      }
+    });
+  }
+
+  function showDates(dates) {
+    form.querySelectorAll("[data-read-for]").forEach(function (node) {
+      node.textContent = dates[node.getAttribute("data-read-for")] || "";
+    });
+  }
+
+  function render(data) {
+    showErrors(data.errors || {});
+    showDates(data.dates || {});
+    var holder = document.createElement("div");
+    holder.innerHTML = data.html; // rendered and escaped by the server's templates
+    var errors = holder.querySelector("#pane-errors");
+    var view = holder.querySelector("#pane-view");
+    var oldErrors = pane.querySelector("#pane-errors");
+    var oldView = pane.querySelector("#pane-view");
+    if (errors && oldErrors) {
+      oldErrors.replaceWith(errors);
+    }
+    if (data.ok || !oldView || !oldView.querySelector(".verdict")) {
+      if (view && oldView) {
+        oldView.replaceWith(view);
+      }
+      pane.classList.remove("stale");
+      status.textContent = data.ok ? words.updated : "";
+    } else {
+      // keep the last review in sight while a field is being corrected, marked as such
+      pane.classList.add("stale");
+      status.textContent = words.stale;
+    }
+  }
+
+  function check() {
+    timer = null;
+    if (inflight) {
+      inflight.abort();
+    }
+    var mine = ++sequence;
+    inflight = new AbortController();
+    pane.setAttribute("aria-busy", "true");
+    fetch("/api/check", {
+      method: "POST",
+      body: formBody(),
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" },
+      signal: inflight.signal
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (!response.ok && !("html" in data)) {
+          throw new Error(data.message || words.failed);
+        }
+        return data;
+      });
+    }).then(function (data) {
+      if (mine === sequence) {
+        render(data);
+      }
+    }).catch(function (error) {
+      if (error.name !== "AbortError" && mine === sequence) {
+        status.textContent = error.message || words.failed;
+      }
+    }).finally(function () {
+      if (mine === sequence) {
+        pane.removeAttribute("aria-busy");
+        inflight = null;
+      }
+    });
+  }
+
+  function later() {
+    if (timer) {
+      clearTimeout(timer);
+    }
+    timer = setTimeout(check, DELAY);
+  }
+
+  // ---------------------------------------------------------------- sections that may not apply
+
+  function applyState(radio) {
+    var name = radio.name.replace(/\.__applies$/, "");
+    var body = form.querySelector("[data-applies-body=\"" + CSS.escape(name) + "\"]");
+    var chosen = form.querySelector("input[name=\"" + CSS.escape(radio.name) + "\"]:checked");
+    if (body) {
+      body.disabled = Boolean(chosen && chosen.value === "false");
+    }
+  }
+
+  form.querySelectorAll(".applies-choice input[type=radio]").forEach(function (radio) {
+    radio.addEventListener("change", function () { applyState(radio); });
+  });
+
+  // ---------------------------------------------------------------- "none" against the other choices
+
+  form.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.type !== "checkbox") {
+      return;
+    }
+    var group = box.closest("fieldset");
+    if (!group) {
+      return;
+    }
+    if (box.hasAttribute("data-none-choice") && box.checked) {
+      group.querySelectorAll("input[type=checkbox]:not([data-none-choice])").forEach(function (other) { other.checked = false; });
+    } else if (box.checked) {
+      var none = group.querySelector("[data-none-choice]");
+      if (none) {
+        none.checked = false;
+      }
+    }
+  });
+
+  // ---------------------------------------------------------------- lists: add and remove
+
+  function renumber(list) {
+    var items = list.querySelector("[data-items]");
+    var n = 0;
+    Array.prototype.forEach.call(items.children, function (item) {
+      n += 1;
+      var legend = item.querySelector("legend");
+      if (legend) {
+        legend.textContent = legend.textContent.replace(/\s*\d*$/, "") + " " + n;
+      }
+      item.querySelectorAll("input[type=text][data-label]").forEach(function (input) {
+        input.setAttribute("aria-label", input.getAttribute("data-label") + " " + n);
+      });
+    });
+  }
+
+  function nextRow(list) {
+    var max = -1;
+    list.querySelectorAll("[name]").forEach(function (control) {
+      var match = /^[a-z_]+\.(\d+)\./.exec(control.name);
+      if (match) {
+        max = Math.max(max, parseInt(match[1], 10));
+      }
+    });
+    return max + 1;
+  }
+
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button || button.type !== "button") {
+      return;
+    }
+    var list = button.closest("[data-list]");
+    if (!list) {
+      return;
+    }
+    var items = list.querySelector("[data-items]");
+    if (button.hasAttribute("data-add")) {
+      var template = list.querySelector("template[data-template]");
+      var html = template.innerHTML.split("__N__").join(String(nextRow(list)));
+      var holder = document.createElement("ul");
+      holder.innerHTML = html; // the server's own template: no text a person entered
+      var item = holder.firstElementChild;
+      items.appendChild(item);
+      renumber(list);
+      var first = item.querySelector("input, select, textarea");
+      if (first) {
+        first.focus();
+      }
+    } else if (button.hasAttribute("data-remove")) {
+      var row = button.closest("li");
+      var next = row.nextElementSibling || row.previousElementSibling;
+      row.remove();
+      renumber(list);
+      var focus = next ? next.querySelector("input, select, textarea") : list.querySelector("[data-add]");
+      (focus || list.querySelector("[data-add]")).focus();
+      later();
+    }
+  });
+
+  // ---------------------------------------------------------------- typing, choosing, updating
+
+  form.addEventListener("input", function (event) {
+    if (event.target.name !== "upload") {
+      later();
+    }
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target.name !== "upload") {
+      later();
+    }
+  });
+  form.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    var action = submitter && submitter.getAttribute("formaction");
+    if (!action) { // "update" (or Enter in a field): ask for the review in place of reloading the page
+      event.preventDefault();
+      if (timer) {
+        clearTimeout(timer);
+      }
+      status.textContent = words.updating;
+      check();
+    }
+  });
+})();
