@@ -57,11 +57,13 @@ class Field:
 
 @dataclass(frozen=True)
 class Section:
-    """A group of fields (案件, システム, 認証 …); `asks_applies`: may be left out of a proposal."""
+    """A group of fields (案件, システム, 認証 …); `asks_applies`: may be left out of a proposal;
+    `required`: must be there (its own fields then say what is missing)."""
 
     name: str
     label: str
     asks_applies: bool
+    required: bool
     children: tuple[Part, ...]
 
 
@@ -131,7 +133,7 @@ def _part(node: Node, lang: str, catalog: Catalog) -> Part:
         return _field(node, lang, catalog, node.path, schema.full_label(node.path, lang))
     if node.kind == schema.GROUP:
         children = tuple(_part(child, lang, catalog) for child in node.children)
-        return Section(node.path, node.label(lang), node.optional, children)
+        return Section(node.path, node.label(lang), node.optional, node.required, children)
     if node.kind == schema.TABLE:
         columns = tuple(
             _field(child, lang, catalog, child.name, f"{node.label(lang)}／{child.label(lang)}", node.path)
@@ -159,19 +161,29 @@ def walk(parts: tuple[Part, ...]) -> list[Part]:
     return out
 
 
+def _nodes_of(path: str) -> list[Node]:
+    """The nodes from a top-level section down to a path a rule read (`subcontractors[0].role`
+    reaches into the list's columns); as far down as the path is known."""
+    names = [p.split("[", 1)[0] for p in path.split(".")]
+    index = schema.by_path()
+    found: list[Node] = []
+    for end in range(1, len(names) + 1):
+        node = index.get(".".join(names[:end]))
+        if node is None and found and found[-1].kind == schema.TABLE:
+            node = next((c for c in found[-1].children if c.name == names[end - 1]), None)
+        if node is None:
+            break
+        found.append(node)
+    return found
+
+
+def node_of(path: str) -> Node | None:
+    """The node of a path a rule read, if the description knows it."""
+    found = _nodes_of(path)
+    return found[-1] if found and len(found) == len(path.split(".")) else None
+
+
 def label_of(path: str, lang: str) -> str:
     """A field's label with its group labels (メール送信／送信ドメイン認証／SPF), for a path a rule read;
-    the nearest labelled ancestor for a path inside a list; '' when nothing matches."""
-    parts = [p.split("[", 1)[0] for p in path.split(".")]
-    index = schema.by_path()
-    for end in range(len(parts), 0, -1):
-        probe = ".".join(parts[:end])
-        if probe in index:
-            text = schema.full_label(probe, lang)
-            node = index[probe]
-            if node.kind == schema.TABLE and end < len(parts):
-                column = next((c for c in node.children if c.name == parts[end]), None)
-                if column is not None:
-                    text = f"{text}／{column.label(lang)}"
-            return text
-    return ""
+    the nearest labelled ancestor when the path goes further than the description; '' if none."""
+    return "／".join(n.label(lang) for n in _nodes_of(path))

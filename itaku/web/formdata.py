@@ -231,10 +231,8 @@ class _Reader:
             if child:
                 self.fail(marker_name, t("error.section_marked_no", self.lang))
             return
-        if child or marker:
+        if child or marker or part.required:
             out[key] = child
-        elif not part.asks_applies:
-            out[key] = child  # a section that must be there (案件): its own fields say what is missing
 
     def _table(self, part: fd.Table, here: Loc, out: dict[str, Any], key: str) -> None:
         marker_name = f"{part.name}.{fd.APPLIES}"

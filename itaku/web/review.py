@@ -100,7 +100,7 @@ class Reviewer:
             return label("value.none", self.lang)
         if isinstance(value, bool):
             return label(f"value.{str(value).lower()}", self.lang)
-        node = schema.by_path().get(re.sub(r"\[\d+\]", "", path))
+        node = fd.node_of(path)
         sep = "、" if self.lang == "ja" else ", "
         if isinstance(value, list | tuple):
             return sep.join(self.shown_value(path, v) for v in value)
