@@ -195,9 +195,9 @@ def test_markup_and_template_syntax_are_shown_as_written(client: TestClient, tok
     pairs = pairs_of(Proposal.model_validate(data), token)
     answer = check(client, pairs)
     page = client.post("/", content=body(pairs), headers=FORM).text
-    for html in (answer["html"], page):
-        assert "<script>alert" not in html and "<img src=x" not in html and "</textarea><script>" not in html
-        assert "{{ 7*7 }}{% raw %}${7*7}" in visible_text(html)  # template syntax is text, never run
+    for shown in (answer["html"], page):
+        assert "<script>alert" not in shown and "<img src=x" not in shown and "</textarea><script>" not in shown
+        assert "{{ 7*7 }}{% raw %}${7*7}" in visible_text(shown)  # template syntax is text, never run
     assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}" in answer["html"]  # in the finding that names it
     assert "&lt;/textarea&gt;&lt;script&gt;" in page
     report = client.post("/download/report", content=body(pairs), headers=FORM)
