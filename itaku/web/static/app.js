@@ -120,8 +120,10 @@
       }
     }).finally(function () {
       if (mine === sequence) {
-        pane.removeAttribute("aria-busy");
         inflight = null;
+        if (!timer) {
+          pane.removeAttribute("aria-busy");
+        }
       }
     });
   }
@@ -130,6 +132,7 @@
     if (timer) {
       clearTimeout(timer);
     }
+    pane.setAttribute("aria-busy", "true"); // until the answer to the last change is shown
     timer = setTimeout(check, DELAY);
   }
 
