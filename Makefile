@@ -29,6 +29,7 @@ demo: install
 	$(ITAKU) template -o $(OUT)/form.xlsx
 	$(ITAKU) template --from examples/seed/27.yaml -o $(OUT)/form-27.xlsx
 	$(ITAKU) check $(OUT)/form-27.xlsx --fail-on never
+	$(ITAKU) convert $(OUT)/form-27.xlsx -o $(OUT)/form-27.yaml
 	$(ITAKU) checklist self-check $(SEED) -o $(OUT)/self-check.xlsx
 	$(ITAKU) checklist inspection $(SEED) -o $(OUT)/inspection.xlsx
 	$(ITAKU) checklist management-record $(SEED) -o $(OUT)/management-record.xlsx
@@ -40,6 +41,7 @@ demo: install
 	$(ITAKU) report examples/revisions/23.yaml --approved examples/seed/23.yaml -o $(OUT)/revision-23.html
 	$(ITAKU) check examples/profiles/example-city/*.yaml --profile example-city --fail-on never
 	$(ITAKU) rules diff --profile default --profile example-city
+	@echo "itaku: the self-check page for departments: run '$(ITAKU) serve', then open http://127.0.0.1:8765/ (Ctrl-C stops it)"
 
 # The tests run against a wheel installed in a fresh virtual environment, never against the checkout:
 # a subpackage or data file missing from the wheel fails here (tests/test_installed.py runs every command).

@@ -147,6 +147,15 @@ def excel_rate(proposals: list[Any], seconds: float = 3.0) -> dict[str, Any]:
     return {"self_check_per_s": round(done / (time.perf_counter() - started), 1)}
 
 
+def web_load(clients: int, seconds: float) -> dict[str, Any]:
+    """The check endpoint of `itaku serve` under CLIENTS concurrent clients for SECONDS (bench/web.py)."""
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("web.py")), "--clients", str(clients), "--seconds", str(seconds)],
+        check=True, capture_output=True, text=True,
+    )
+    return json.loads(out.stdout)
+
+
 def cpu_count() -> int:
     """CPUs this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

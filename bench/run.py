@@ -1,6 +1,7 @@
 """`make bench`: throughput, cold start, memory and end-to-end figures for itaku, as one table.
 
     python bench/run.py [--n 2000] [--memory-n 100000] [--screen-n 1000] [--profile]
+                        [--web-clients 20] [--web-seconds 30]
 
 Writes bench/results.json (git-ignored). Timings are printed, never asserted. --profile also
 prints where the durable path spends its time (cProfile, top functions by own time).
@@ -35,6 +36,8 @@ TARGETS = {
     "durable / reference, screen": ">= 0.5",
     "cold itaku check (s)": "< 0.6",
     "RSS growth 1k -> N (MB)": "< 20",
+    "web check errors": "0",
+    "web server RSS growth (MB)": "< 20",
 }
 
 
@@ -70,6 +73,8 @@ def main() -> None:
     parser.add_argument("--memory-n", type=int, default=100_000, help="proposals for the memory run")
     parser.add_argument("--screen-n", type=int, default=1000, help="YAML files for the end-to-end screen")
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of the durable path")
+    parser.add_argument("--web-clients", type=int, default=20, help="concurrent clients of the web page's check")
+    parser.add_argument("--web-seconds", type=float, default=30.0, help="how long the web load test runs")
     args = parser.parse_args()
     started = time.perf_counter()
     cores = measure.cpu_count()
@@ -91,6 +96,7 @@ def main() -> None:
     excel = measure.excel_rate(proposals)
     mem = measure.memory(args.memory_n)
     built = measure.evaluator_memory(50)
+    web = measure.web_load(args.web_clients, args.web_seconds)
 
     d, r = rates["durable"], rates["reference"]
     ratio = lambda a, b: round(a / b, 2) if b else 0.0  # noqa: E731
@@ -115,6 +121,13 @@ def main() -> None:
         _row(f"RSS growth over {built['evaluators']} evaluators built and dropped (MB)", built["growth_mb"],
              target="< 20", ok=built["growth_mb"] < 20),
         _row("self-check workbooks/s", excel.get("self_check_per_s", excel.get("skipped"))),
+        _row(f"web check, {web['clients']} clients x {args.web_seconds:g} s: median / p95 (ms)",
+             f"{web['median_ms']} / {web['p95_ms']}"),
+        _row("  beside: one evaluation in the engine (ms)", round(1000 / d["evaluate"], 2), round(1000 / r["evaluate"], 2)),
+        _row("  web check requests/s, errors", f"{web['per_s']}, {web['errors']}", target="0 errors",
+             ok=web["errors"] == 0),
+        _row("  web server RSS after warm-up -> end (MB)", f"{web['rss_after_warm_up_mb']} -> {web['rss_at_end_mb']}",
+             target="< 20 growth", ok=web["rss_growth_mb"] < 20),
     ]
     durable_rules = len(DurableMatcher(catalog)._rule_of)
     print(f"itaku bench: {len(catalog.rules)} rules + {len(catalog.derivations)} derivations "
@@ -132,6 +145,7 @@ def main() -> None:
         "memory": mem,
         "evaluator_memory": built,
         "excel": excel,
+        "web": web,
         "targets": TARGETS,
         "seconds": round(time.perf_counter() - started, 1),
     }

@@ -14,13 +14,16 @@ writes no file and logs nothing of a request (see itaku/cli/serve.py for the ser
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import urllib.parse
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -45,6 +48,8 @@ FORM_LIMIT = MAX_FILE_BYTES  # a form as sent: the CLI's limit for one proposal 
 UPLOAD_LIMIT = MAX_FORM_BYTES + 2 * MAX_FILE_BYTES  # a workbook, beside the form's own fields
 MAX_FIELDS = 20_000  # controls in one form (500 rows of the longest list is 4,500)
 UPLOAD_FIELD = "upload"
+WORKERS = max(2, os.cpu_count() or 1)  # threads that read forms, evaluate and build files
+T = TypeVar("T")
 
 
 class Refused(Exception):
@@ -74,6 +79,17 @@ class SelfCheck:
         self.reviewer = reviewer
         self.lang = reviewer.lang
         self.pages = pages.Pages(reviewer)
+        self._limiter: anyio.CapacityLimiter | None = None  # made in the event loop, on first use
+
+    # ------------------------------------------------------------ the work, off the event loop
+
+    async def work(self, func: Callable[..., T], *args: Any) -> T:
+        """Run `func` in one of WORKERS threads. Evaluations take turns on the shared ruleset anyway
+        (its lock); a small pool keeps memory flat (each busy thread grows an allocator arena of
+        its own) and makes requests wait in line instead of piling up threads."""
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(WORKERS)
+        return await anyio.to_thread.run_sync(functools.partial(func, *args), limiter=self._limiter)
 
     # ------------------------------------------------------------ reading requests
 
@@ -126,13 +142,13 @@ class SelfCheck:
         if request.method == "GET":
             return self._page(request, values=FormValues())
         values, _ = await self._form(request, FORM_LIMIT)
-        check = await run_in_threadpool(self.reviewer.check, values)
+        check = await self.work(self.reviewer.check, values)
         return self._page(request, values=values, **self._check_context(check))
 
     async def check(self, request: Request) -> Response:
         """The review of the form as sent, as JSON: the view's HTML, errors by field, dates read."""
         values, _ = await self._form(request, FORM_LIMIT)
-        check = await run_in_threadpool(self.reviewer.check, values)
+        check = await self.work(self.reviewer.check, values)
         context = self._check_context(check)
         evaluation = check.evaluation
         return JSONResponse({
@@ -148,19 +164,19 @@ class SelfCheck:
         values, files = await self._form(request, UPLOAD_LIMIT)
         chosen = [(name, data) for name, data in files if name or data]
         if not chosen:
-            check = await run_in_threadpool(self.reviewer.check, values)
+            check = await self.work(self.reviewer.check, values)
             return self._page(request, 422, values=values, upload_error=t("upload.none", self.lang), **self._check_context(check))
         name, data = chosen[0]
         name = name.replace("\\", "/").rsplit("/", 1)[-1] or "?"
         notes: list[str] = []
         try:
-            proposal = await run_in_threadpool(self._load, name, data, notes)
+            proposal = await self.work(self._load, name, data, notes)
         except InputError as exc:
-            check = await run_in_threadpool(self.reviewer.check, values)
+            check = await self.work(self.reviewer.check, values)
             message = t("upload.failed", self.lang, name=inert(name), message=_without_file(exc, name))
             return self._page(request, 422, values=values, upload_error=message, **self._check_context(check))
         filled = values_of(proposal, self.reviewer.parts)
-        check = await run_in_threadpool(self.reviewer.check, filled)
+        check = await self.work(self.reviewer.check, filled)
         notes.insert(0, t("upload.done", self.lang, name=inert(name)))
         return self._page(request, values=filled, upload_notes=notes, **self._check_context(check))
 
@@ -177,12 +193,12 @@ class SelfCheck:
         if kind is None:
             raise HTTPException(404)
         values, _ = await self._form(request, FORM_LIMIT)
-        check = await run_in_threadpool(self.reviewer.check, values)
+        check = await self.work(self.reviewer.check, values)
         proposal, evaluation = check.reading.proposal, check.evaluation
         if proposal is None or evaluation is None:
             return self._page(request, 422, values=values, **self._check_context(check))
         try:
-            data = await run_in_threadpool(self._make, kind, proposal, evaluation)
+            data = await self.work(self._make, kind, proposal, evaluation)
         except InputError as exc:  # e.g. a text too long for one Excel cell
             context = self._check_context(check)
             context["problem"] = exc.message

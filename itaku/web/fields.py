@@ -12,6 +12,7 @@ A form control's name is the field's dotted path; a column of a list of records 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from itaku.checklists import schema
@@ -161,11 +162,16 @@ def walk(parts: tuple[Part, ...]) -> list[Part]:
     return out
 
 
+@functools.cache
+def _index() -> dict[str, Node]:
+    return schema.by_path()
+
+
 def _nodes_of(path: str) -> list[Node]:
     """The nodes from a top-level section down to a path a rule read (`subcontractors[0].role`
     reaches into the list's columns); as far down as the path is known."""
     names = [p.split("[", 1)[0] for p in path.split(".")]
-    index = schema.by_path()
+    index = _index()
     found: list[Node] = []
     for end in range(1, len(names) + 1):
         node = index.get(".".join(names[:end]))
