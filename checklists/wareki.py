@@ -106,5 +106,6 @@ def format_wareki(day: dt.date) -> str:
     for name, _, start in ERAS:
         if day >= start:
             year = day.year - start.year + 1
-            return f"{name}{'元' if year == 1 else year}年{day.month}月{day.day}日"
-    return f"{day.year}年{day.month}月{day.day}日"
+            shown = phrase("wareki.first_year", "ja") if year == 1 else str(year)
+            return phrase("wareki.date", "ja", era=name, year=shown, month=day.month, day=day.day)
+    return phrase("wareki.date", "ja", era="", year=day.year, month=day.month, day=day.day)

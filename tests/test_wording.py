@@ -16,7 +16,7 @@ from itaku.engine.wording import LANGUAGES, READING, area_names, language, load_
 ROOT = Path(__file__).resolve().parent.parent
 # The folders whose .py files make up the installed package (setup.cfg maps them under `itaku`).
 PACKAGE_DIRS = ("itaku", "engine", "reports", "checklists", "rules")
-TEMPLATES = ROOT / "reports" / "templates"
+TEMPLATES = (ROOT / "reports" / "templates", ROOT / "itaku" / "web" / "templates")
 # Kana, kanji, and the CJK punctuation and full-width forms that only Japanese text uses (、（）【】〜).
 JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # The one other place Japanese may be written: the proposal models' field labels, label(ja, en).
@@ -167,7 +167,7 @@ def _used_keys() -> tuple[set[str], set[str], set[str]]:
                 prefixes.add(str(arg.values[0].value))
             elif isinstance(arg, ast.IfExp):
                 literal |= {b.value for b in (arg.body, arg.orelse) if isinstance(b, ast.Constant)}
-    for template in TEMPLATES.glob("*.j2"):
+    for template in (path for folder in TEMPLATES for path in folder.glob("*.j2")):
         literal |= set(re.findall(r"\bt\('([^']+)'", template.read_text(encoding="utf-8")))
     return literal, prefixes, constants
 

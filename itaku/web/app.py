@@ -32,13 +32,12 @@ from starlette.staticfiles import StaticFiles
 
 from itaku.checklists.xlsx_guard import MAX_FORM_BYTES
 from itaku.engine.errors import InputError
-from itaku.engine.messages import language
 from itaku.engine.safe_text import inert
+from itaku.engine.wording import language, phrase
 from itaku.files.reading import MAX_FILE_BYTES, load_proposal_bytes
 from itaku.web import pages, security
 from itaku.web.downloads import DOWNLOADS, file_name
 from itaku.web.formdata import FormValues, values_of
-from itaku.web.labels import t
 from itaku.web.multipart import BadForm, parse_multipart
 from itaku.web.review import Check, Reviewer
 
@@ -67,9 +66,9 @@ def _pairs(body: bytes) -> list[tuple[str, str]]:
         text = body.decode("ascii")
         return urllib.parse.parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=MAX_FIELDS)
     except UnicodeDecodeError:
-        raise Refused(400, "error.bad_form") from None
+        raise Refused(400, "web.error.bad_form") from None
     except ValueError:
-        raise Refused(413, "error.too_many_fields", limit=MAX_FIELDS) from None
+        raise Refused(413, "web.error.too_many_fields", limit=MAX_FIELDS) from None
 
 
 class SelfCheck:
@@ -98,23 +97,23 @@ class SelfCheck:
         try:
             body = await security.read_body(request, limit)
         except security.BodyTooLarge:
-            raise Refused(413, "error.too_large", limit=limit) from None
+            raise Refused(413, "web.error.too_large", limit=limit) from None
         content_type = request.headers.get("content-type", "")
         files: list[tuple[str, bytes]] = []
         if content_type.startswith("multipart/form-data"):
             try:
                 parts = parse_multipart(content_type, body, MAX_FIELDS)
             except BadForm:
-                raise Refused(400, "error.bad_form") from None
+                raise Refused(400, "web.error.bad_form") from None
             pairs = [(p.name, p.data.decode("utf-8", "replace")) for p in parts if p.filename is None]
             files = [(p.filename or "", p.data) for p in parts if p.filename is not None and p.name == UPLOAD_FIELD]
         elif content_type.startswith("application/x-www-form-urlencoded"):
             pairs = _pairs(body)
         else:
-            raise Refused(400, "error.bad_form")
+            raise Refused(400, "web.error.bad_form")
         values = FormValues.from_pairs(pairs)
         if not security.token_matches(request, values.get(security.TOKEN_FIELD)):
-            raise Refused(403, "error.forbidden")
+            raise Refused(403, "web.error.forbidden")
         return values, files
 
     def _token(self, request: Request) -> str:
@@ -165,7 +164,7 @@ class SelfCheck:
         chosen = [(name, data) for name, data in files if name or data]
         if not chosen:
             check = await self.work(self.reviewer.check, values)
-            return self._page(request, 422, values=values, upload_error=t("upload.none", self.lang), **self._check_context(check))
+            return self._page(request, 422, values=values, upload_error=phrase("web.upload.none", self.lang), **self._check_context(check))
         name, data = chosen[0]
         name = name.replace("\\", "/").rsplit("/", 1)[-1] or "?"
         notes: list[str] = []
@@ -173,11 +172,11 @@ class SelfCheck:
             proposal = await self.work(self._load, name, data, notes)
         except InputError as exc:
             check = await self.work(self.reviewer.check, values)
-            message = t("upload.failed", self.lang, name=inert(name), message=_without_file(exc, name))
+            message = phrase("web.upload.failed", self.lang, name=inert(name), message=_without_file(exc, name))
             return self._page(request, 422, values=values, upload_error=message, **self._check_context(check))
         filled = values_of(proposal, self.reviewer.parts)
         check = await self.work(self.reviewer.check, filled)
-        notes.insert(0, t("upload.done", self.lang, name=inert(name)))
+        notes.insert(0, phrase("web.upload.done", self.lang, name=inert(name)))
         return self._page(request, values=filled, upload_notes=notes, **self._check_context(check))
 
     def _load(self, name: str, data: bytes, notes: list[str]) -> Any:
@@ -229,20 +228,20 @@ class SelfCheck:
     async def refused(self, request: Request, exc: Exception) -> Response:
         """A Refused request: its message, as JSON for the script, as a page otherwise."""
         assert isinstance(exc, Refused)
-        return self.message(request.url.path, exc.status, t(exc.key, self.lang, **exc.values))
+        return self.message(request.url.path, exc.status, phrase(exc.key, self.lang, **exc.values))
 
     async def http_error(self, request: Request, exc: Exception) -> Response:
         """404, 405: a short page in the page's language."""
         status = exc.status_code if isinstance(exc, HTTPException) else 500
-        key = {404: "error.not_found", 405: "error.method"}.get(status, "error.internal")
-        return self.message(request.url.path, status, t(key, self.lang))
+        key = {404: "web.error.not_found", 405: "web.error.method"}.get(status, "web.error.internal")
+        return self.message(request.url.path, status, phrase(key, self.lang))
 
     async def internal_error(self, request: Request, exc: Exception) -> Response:
         """A bug of ours: a page that says so, and the log line (the kind of error, nothing sent)."""
         # ITAKU_DEBUG=1 shows the traceback, as on the command line (it may quote what was entered)
         log.error("internal error on %s %s: %s", request.method, request.url.path, type(exc).__name__,
                   exc_info=exc if os.environ.get("ITAKU_DEBUG") else None)
-        return self.message(request.url.path, 500, t("error.internal", self.lang))
+        return self.message(request.url.path, 500, phrase("web.error.internal", self.lang))
 
     def message(self, path: str, status: int, text: str) -> Response:
         """A refusal's answer: JSON for /api/, else a page."""
@@ -279,9 +278,9 @@ def create_app(lang: str = "ja", engine: str = "durable", loopback_only: bool = 
     )
 
     def refuse(scope: Any, reason: str) -> Any:
-        key = "error.forbidden" if reason == "cross_site" else "error.not_found"
+        key = "web.error.forbidden" if reason == "cross_site" else "web.error.not_found"
         status = 403 if reason == "cross_site" else 421
-        return site.message(scope.get("path", ""), status, t(key, lang))
+        return site.message(scope.get("path", ""), status, phrase(key, lang))
 
     return security.Guard(Shield(app), refuse, loopback_only)
 

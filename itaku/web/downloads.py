@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from itaku.engine.dump import proposal_yaml
 from itaku.engine.evaluation import Evaluation
-from itaku.engine.labels import label
 from itaku.engine.models import Proposal
+from itaku.engine.wording import phrase
 from itaku.web.review import Reviewer
 
 
@@ -74,5 +74,5 @@ def file_name(reviewer: Reviewer, proposal: Proposal, download: Download) -> str
     """資料27.yaml, 資料27_申請様式.xlsx, …"""
     stem = reviewer.file_stem(proposal)
     if download.name_label:
-        stem = f"{stem}_{label(download.name_label, reviewer.lang)}"
+        stem = f"{stem}_{phrase(download.name_label, reviewer.lang)}"
     return stem + download.suffix

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itaku.checklists import schema
 from itaku.checklists.schema import Node
 from itaku.engine.catalog import Catalog
-from itaku.web.labels import t
+from itaku.engine.wording import phrase
 
 # Kinds of one value, as schema names them.
 YESNO, ENUM, ENUM_LIST, TEXT, TEXT_LIST, INT, DATE = (
@@ -100,17 +100,18 @@ Part = Field | Section | Table | Mapping | Constant
 
 def _hint(node: Node, lang: str) -> str:
     if node.kind == DATE:
-        return t("hint.date", lang)
+        return phrase("form.date", lang)  # the Excel form's words: the same writings are read
     if node.kind == INT:
-        if node.minimum is not None and node.maximum is not None:
-            return t("hint.int_range", lang).format(low=node.minimum, high=node.maximum)
-        if node.minimum is not None:
-            return t("hint.int_min", lang).format(low=node.minimum)
-        return t("hint.int", lang)
+        low, high = node.minimum, node.maximum
+        if low is not None and high is not None:
+            bounds = phrase("form.bounds_range", lang, low=low, high=high)
+        else:
+            bounds = phrase("form.bounds_min", lang, low=low) if low is not None else ""
+        return phrase("form.int", lang, bounds=bounds)
     if node.kind == TEXT_LIST:
-        return t("hint.text_list", lang)
+        return phrase("web.hint.text_list", lang)
     if node.kind == ENUM_LIST:
-        return t("hint.enum_list" if node.optional else "hint.enum_list_required", lang)
+        return phrase("web.hint.enum_list" if node.optional else "web.hint.enum_list_required", lang)
     return ""
 
 
@@ -137,7 +138,7 @@ def _part(node: Node, lang: str, catalog: Catalog) -> Part:
         return Section(node.path, node.label(lang), node.optional, node.required, children)
     if node.kind == schema.TABLE:
         columns = tuple(
-            _field(child, lang, catalog, child.name, f"{node.label(lang)}／{child.label(lang)}", node.path)
+            _field(child, lang, catalog, child.name, phrase("sep.path", lang).join((node.label(lang), child.label(lang))), node.path)
             for child in node.children
         )
         return Table(node.path, node.label(lang), node.optional, columns)
@@ -192,4 +193,4 @@ def node_of(path: str) -> Node | None:
 def label_of(path: str, lang: str) -> str:
     """A field's label with its group labels (メール送信／送信ドメイン認証／SPF), for a path a rule read;
     the nearest labelled ancestor when the path goes further than the description; '' if none."""
-    return "／".join(n.label(lang) for n in _nodes_of(path))
+    return phrase("sep.path", lang).join(n.label(lang) for n in _nodes_of(path))

@@ -28,10 +28,9 @@ from itaku.checklists.values import (
 )
 from itaku.checklists.wareki import format_wareki
 from itaku.engine.loader import MAX_LIST_ITEMS, describe_error
-from itaku.engine.messages import msg
 from itaku.engine.models import Proposal
+from itaku.engine.wording import phrase
 from itaku.web import fields as fd
-from itaku.web.labels import t
 
 Loc = tuple[Any, ...]
 _YESNO = {"true": True, "false": False}  # what the page's radio buttons send; typed words are read too
@@ -155,7 +154,7 @@ class _Reader:
             if f.kind == fd.TEXT_LIST:
                 items = [v.strip() for v in self.values.getlist(name) if v.strip()]
                 if len(items) > MAX_LIST_ITEMS:
-                    raise CellProblem(msg("list_too_long", limit=MAX_LIST_ITEMS))
+                    raise CellProblem(phrase("error.list_too_long", limit=MAX_LIST_ITEMS))
                 return items or None
             raw = self.values.get(name)
             if is_blank(raw):
@@ -171,7 +170,7 @@ class _Reader:
             if f.kind == fd.DATE:
                 day = read_date(raw)
                 if day is not None:
-                    self.dates[name] = t("read_as", self.lang, wareki=format_wareki(day), western=day.isoformat())
+                    self.dates[name] = phrase("web.read_as", self.lang, wareki=format_wareki(day), western=day.isoformat())
                 return day
             return read_text(raw)
         except CellProblem as exc:
@@ -179,7 +178,7 @@ class _Reader:
             return None
 
     def _unknown(self, raw: str) -> None:
-        raise CellProblem(t("error.unknown_choice", self.lang, value=raw[:60]))
+        raise CellProblem(phrase("web.error.unknown_choice", self.lang, value=raw[:60]))
 
     def _choices(self, f: fd.Field, name: str) -> list[str] | None:
         picked = [v for v in self.values.getlist(name) if v]
@@ -187,7 +186,7 @@ class _Reader:
             return None
         if fd.NONE_CHOSEN in picked:
             if len(picked) > 1:
-                raise CellProblem(t("error.none_and_choice", self.lang))
+                raise CellProblem(phrase("web.error.none_and_choice", self.lang))
             return []
         known = {c.value for c in f.choices}
         out = []
@@ -229,7 +228,7 @@ class _Reader:
         marker = self.applies(marker_name) if part.asks_applies else None
         if marker is False:
             if child:
-                self.fail(marker_name, t("error.section_marked_no", self.lang))
+                self.fail(marker_name, phrase("web.error.section_marked_no", self.lang))
             return
         if child or marker or part.required:
             out[key] = child
@@ -243,7 +242,7 @@ class _Reader:
             if all(not "".join(self.values.getlist(n)).strip() for n in names):
                 continue  # a blank row, as on the Excel form's list sheets
             if len(records) >= MAX_LIST_ITEMS:
-                self.fail(marker_name if part.asks_applies else names[0], msg("list_too_long", limit=MAX_LIST_ITEMS))
+                self.fail(marker_name if part.asks_applies else names[0], phrase("error.list_too_long", limit=MAX_LIST_ITEMS))
                 break
             index = len(records)
             self.places[(*here, index)] = names[0]
@@ -256,10 +255,10 @@ class _Reader:
         marker = self.applies(marker_name) if part.asks_applies else None
         if marker is False:
             if records:
-                self.fail(marker_name, t("error.list_marked_no", self.lang))
+                self.fail(marker_name, phrase("web.error.list_marked_no", self.lang))
             out[key] = []
         elif marker is True and not records:
-            self.fail(marker_name, t("error.list_marked_yes_empty", self.lang))
+            self.fail(marker_name, phrase("web.error.list_marked_yes_empty", self.lang))
         elif records:
             out[key] = records
 
@@ -272,16 +271,16 @@ class _Reader:
             if is_blank(topic) and is_blank(text):
                 continue
             if len(pairs) >= MAX_LIST_ITEMS:
-                self.fail(topic_name, msg("list_too_long", limit=MAX_LIST_ITEMS))
+                self.fail(topic_name, phrase("error.list_too_long", limit=MAX_LIST_ITEMS))
                 break
             if is_blank(topic):
-                self.fail(topic_name, t("error.missing_topic", self.lang))
+                self.fail(topic_name, phrase("web.error.missing_topic", self.lang))
             elif topic not in known:
-                self.fail(topic_name, t("error.unknown_choice", self.lang, value=topic[:60]))
+                self.fail(topic_name, phrase("web.error.unknown_choice", self.lang, value=topic[:60]))
             elif topic in pairs:
-                self.fail(topic_name, t("error.duplicate_topic", self.lang))
+                self.fail(topic_name, phrase("web.error.duplicate_topic", self.lang))
             elif is_blank(text):
-                self.fail(text_name, msg("missing_field"))
+                self.fail(text_name, phrase("error.missing_field"))
             else:
                 self.places[(*here, topic)] = text_name
                 pairs[topic] = text

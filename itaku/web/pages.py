@@ -13,13 +13,12 @@ from markupsafe import Markup
 
 from itaku.checklists.wareki import format_wareki
 from itaku.engine.catalog import Compiled
-from itaku.engine.labels import label
 from itaku.engine.safe_text import inert
+from itaku.engine.wording import phrase
 from itaku.web import fields as fd
 from itaku.web import security
 from itaku.web.downloads import DOWNLOADS
 from itaku.web.formdata import FormValues
-from itaku.web.labels import t
 from itaku.web.review import Reviewer
 
 
@@ -69,7 +68,7 @@ class Pages:
         self.reviewer = reviewer
         self.lang = reviewer.lang
         self.env = environment()
-        self.env.globals.update(lang=self.lang, t=lambda key, **values: t(key, self.lang, **values))
+        self.env.globals.update(lang=self.lang, t=lambda key, **values: phrase(key, self.lang, **values))
         self.sections = [p for p in reviewer.parts if not isinstance(p, fd.Constant)]
         self.by_name = {p.name: p for p in fd.walk(reviewer.parts)}
 
@@ -79,7 +78,8 @@ class Pages:
             "errors": {}, "dates": {}, "view": None, "problem": None, "upload_error": None, "upload_notes": [],
         }
         return self.env.get_template("index.html.j2").render(
-            token=token, values=values, parts=self.reviewer.parts, sections=self.sections, downloads=list(DOWNLOADS),
+            token=token, values=values, parts=self.reviewer.parts, sections=self.sections,
+            downloads=[(key, phrase(f"web.download.{key}", self.lang)) for key in DOWNLOADS],
             label_for=functools.partial(self.label_for, values), **{**defaults, **context},
         )
 
@@ -95,7 +95,7 @@ class Pages:
         path, _, last = name.rpartition(".")
         if last == fd.APPLIES:
             part = self.by_name.get(path)
-            return f"{part.label if part else ''}（{t('applies', self.lang)}）"
+            return phrase("web.applies.of", self.lang, label=part.label if part else "")
         match = re.fullmatch(r"([a-z_]+)\.(\d+)\.([a-z_]+)", name)
         if match:
             table, row, column = match.groups()
@@ -105,9 +105,9 @@ class Pages:
             if isinstance(part, fd.Table):
                 label_text = next((c.label for c in part.columns if c.name == column), "")
             else:
-                label_text = t(f"mapping.{column}", self.lang) if column in ("topic", "text") else ""
-            head = t("list.item", self.lang, label=part.label if part else "", n=n)
-            return f"{head}／{label_text}" if label_text else head
+                label_text = phrase(f"web.mapping.{column}", self.lang) if column in ("topic", "text") else ""
+            head = phrase("web.list.item", self.lang, label=part.label if part else "", n=n)
+            return phrase("sep.path", self.lang).join((head, label_text)) if label_text else head
         part = self.by_name.get(name)
         if isinstance(part, fd.Field):
             return part.full_label
@@ -137,21 +137,21 @@ class Pages:
         topic = self.reviewer.catalog.topics[spec.topic]
         effective = []
         if spec.effective.from_:
-            effective.append(t("rule.effective_from", lang, date=_date(spec.effective.from_, lang)))
+            effective.append(phrase("web.rule.effective_from", lang, date=_date(spec.effective.from_, lang)))
         if spec.effective.until:
-            effective.append(t("rule.effective_until", lang, date=_date(spec.effective.until, lang)))
+            effective.append(phrase("web.rule.effective_until", lang, date=_date(spec.effective.until, lang)))
         return {
             "id": spec.id,
             "title": spec.title.get(lang),
             "severity": spec.severity,
-            "severity_label": label(f"severity.{spec.severity}", lang),
+            "severity_label": phrase(f"severity.{spec.severity}", lang),
             "topic": topic.en if lang == "en" else topic.ja,
             "source": spec.source,
             "checklist": spec.checklist.get(lang),
             "ask": spec.ask.get(lang),
             "clause": spec.clause.get(lang),
-            "effective": "、".join(effective) if effective else t("rule.always", lang),
-            "waivable": t("rule.waivable.yes" if spec.waivable else "rule.waivable.no", lang),
+            "effective": phrase("sep.list", lang).join(effective) if effective else phrase("web.rule.always", lang),
+            "waivable": phrase("web.rule.waivable.yes" if spec.waivable else "web.rule.waivable.no", lang),
         }
 
 

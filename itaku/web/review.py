@@ -21,9 +21,8 @@ from itaku.checklists.wareki import format_wareki
 from itaku.engine.catalog import Catalog, default_catalog
 from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluation, Evaluator
-from itaku.engine.labels import label
-from itaku.engine.messages import language
 from itaku.engine.models import Proposal
+from itaku.engine.wording import language, phrase
 from itaku.reports.view import case_view, evaluation_dict
 from itaku.web import fields as fd
 from itaku.web.formdata import FormValues, Reading, read
@@ -77,7 +76,7 @@ class Reviewer:
     def file_stem(self, proposal: Proposal) -> str:
         """資料27 (Item 27 in English), reduced to characters safe in a file name on every system."""
         number = _UNSAFE.sub("_", proposal.case.number).strip("_")[:40] or "_"
-        return _UNSAFE.sub("_", label("report.case_number", self.lang).format(number=number)).strip("_")
+        return _UNSAFE.sub("_", phrase("case.number", self.lang, number=number)).strip("_")
 
     # ------------------------------------------------------------ what the page shows
 
@@ -97,11 +96,11 @@ class Reviewer:
     def shown_value(self, path: str, value: Any) -> str:
         """A value a rule read, as the form shows it: はい／いいえ／記載なし, choices by their labels."""
         if value is None or value == []:
-            return label("value.none", self.lang)
+            return phrase("value.none", self.lang)
         if isinstance(value, bool):
-            return label(f"value.{str(value).lower()}", self.lang)
+            return phrase(f"value.{str(value).lower()}", self.lang)
         node = fd.node_of(path)
-        sep = "、" if self.lang == "ja" else ", "
+        sep = phrase("sep.list", self.lang)
         if isinstance(value, list | tuple):
             return sep.join(self.shown_value(path, v) for v in value)
         if node is not None and node.choices:

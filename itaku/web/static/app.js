@@ -13,11 +13,13 @@
   if (!form || !pane) {
     return;
   }
-  var lang = document.documentElement.lang === "en" ? "en" : "ja";
+  // the page's words come with the page (the one catalogue of wording), not from this file
   var words = {
-    ja: { updating: "更新中…", updated: "審査の見通しを更新しました", stale: "入力に誤りがあるため、直前の見通しを表示しています", failed: "審査の見通しを更新できませんでした。" },
-    en: { updating: "Updating…", updated: "The review was updated", stale: "Showing the last review: some fields need correcting", failed: "The review could not be updated." }
-  }[lang];
+    updating: pane.getAttribute("data-updating"),
+    updated: pane.getAttribute("data-updated"),
+    stale: pane.getAttribute("data-stale"),
+    failed: pane.getAttribute("data-failed")
+  };
   var timer = null;
   var inflight = null;
   var sequence = 0;
