@@ -163,7 +163,8 @@ def read_text(raw: Any) -> str | None:
     return _as_text(raw)
 
 
-def _int_expectation(node: Field) -> str:
+def int_expectation(node: Field) -> str:
+    """What a whole-number field accepts, in words (0 以上の整数)."""
     if node.minimum is not None and node.maximum is not None:
         return phrase("excel.expected.int_range", low=node.minimum, high=node.maximum)
     if node.minimum is not None:
@@ -189,9 +190,9 @@ def read_int(node: Field, raw: Any) -> int | None:
         match = _INT.match(text)
         value = int(match.group(1)) if match and len(match.group(1).lstrip("+-")) <= _MAX_DIGITS else None
     if value is None:
-        raise CellProblem(expected(_int_expectation(node), raw))
+        raise CellProblem(expected(int_expectation(node), raw))
     if (node.minimum is not None and value < node.minimum) or (node.maximum is not None and value > node.maximum):
-        raise CellProblem(expected(_int_expectation(node), raw))
+        raise CellProblem(expected(int_expectation(node), raw))
     return value
 
 

@@ -19,6 +19,8 @@ from pydantic import ValidationError
 
 from itaku.checklists.values import (
     CellProblem,
+    choices_text,
+    int_expectation,
     is_blank,
     read_choice,
     read_date,
@@ -174,8 +176,23 @@ class _Reader:
                 return day
             return read_text(raw)
         except CellProblem as exc:
-            self.fail(name, str(exc))
+            self.fail(name, self._expected(f, name) or str(exc))
             return None
+
+    def _expected(self, f: fd.Field, name: str) -> str | None:
+        """The page's own sentence for a value that does not fit: what to enter, then what was entered."""
+        if f.kind == fd.YESNO:
+            wanted = phrase("excel.expected.yesno", self.lang)
+        elif f.kind == fd.DATE:
+            wanted = phrase("excel.expected.date", self.lang)
+        elif f.kind == fd.INT:
+            wanted = int_expectation(f.node)
+        elif f.kind in (fd.ENUM, fd.ENUM_LIST) and f.node.choices:
+            wanted = choices_text(f.node)
+        else:
+            return None
+        typed = " ".join(self.values.getlist(name))
+        return phrase("web.error.expected", self.lang, expected=wanted, value=typed if len(typed) <= 60 else typed[:57] + "…")
 
     def _unknown(self, raw: str) -> None:
         raise CellProblem(phrase("web.error.unknown_choice", self.lang, value=raw[:60]))
@@ -299,13 +316,13 @@ def read(values: FormValues, parts: tuple[fd.Part, ...], lang: str) -> Reading:
     so that each problem shows beside its field; the proposal is None while any remains."""
     reader = _Reader(values, lang)
     data = reader.section(parts, ())
-    if reader.errors:
-        return Reading(None, reader.errors, reader.dates)
     try:
         proposal = Proposal.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors():
+        for error in exc.errors():  # beside the fields' own problems (which win: they came first)
             loc, text = describe_error(error)
             reader.fail(reader.place(loc), text)
+        return Reading(None, reader.errors, reader.dates)
+    if reader.errors:
         return Reading(None, reader.errors, reader.dates)
     return Reading(proposal, {}, reader.dates)
