@@ -14,15 +14,15 @@ writes no file and logs nothing of a request (see itaku/cli/serve.py for the ser
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import os
 import urllib.parse
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-import anyio
-import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -78,17 +78,16 @@ class SelfCheck:
         self.reviewer = reviewer
         self.lang = reviewer.lang
         self.pages = pages.Pages(reviewer)
-        self._limiter: anyio.CapacityLimiter | None = None  # made in the event loop, on first use
+        self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="itaku-review")
 
     # ------------------------------------------------------------ the work, off the event loop
 
     async def work(self, func: Callable[..., T], *args: Any) -> T:
-        """Run `func` in one of WORKERS threads. Evaluations take turns on the shared ruleset anyway
-        (its lock); a small pool keeps memory flat (each busy thread grows an allocator arena of
-        its own) and makes requests wait in line instead of piling up threads."""
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(WORKERS)
-        return await anyio.to_thread.run_sync(functools.partial(func, *args), limiter=self._limiter)
+        """Run `func` in one of the WORKERS threads of this app. Evaluations take turns on the
+        shared ruleset anyway (its lock); a small, fixed pool keeps memory flat (each thread that
+        evaluates grows an allocator arena of its own) and makes requests wait in line instead of
+        piling up threads."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(func, *args))
 
     # ------------------------------------------------------------ reading requests
 
