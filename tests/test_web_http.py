@@ -158,7 +158,7 @@ def test_errors_are_placed_beside_their_fields(client: TestClient, token: str) -
     assert errors["case.meeting"] == (
         "日付（2020-01-06、2020/1/6、令和2年1月6日、R2.1.6 など）で入力してください（入力値: '令和元年13月1日'）。"
     )
-    assert errors["business.subject_count"] == "0 以上の整数で入力してください（入力値: 'たくさん'）。"
+    assert errors["business.subject_count"].endswith("の整数で入力してください（入力値: 'たくさん'）。")
     assert "記入されています" in errors["email.__applies"]
     assert errors["case.title"] == errors["subcontractors.4.role"] == "必須の項目がありません"
     assert not any(re.search(r"[A-Za-z]{4,}", message) for message in errors.values()), "an error not in Japanese"
@@ -296,33 +296,22 @@ def test_an_upload_is_held_to_the_workbook_limit(client: TestClient, token: str)
 # ------------------------------------------------------------------ uploads
 
 
-BAD = {
-    "malformed.yaml": "YAML",
-    "two-documents.yaml": "複数の YAML 文書",
-    "alias-bomb.yaml": "200,000",
-    "deep-nesting.yaml": "64",
-    "python-tag.yaml": "python/object",
-    "duplicate-keys.yaml": "キー &#39;format&#39; が重複",
-    "empty.yaml": "空",
-    "whitespace-only.yaml": "空",
-    "long-list.yaml": "500",
-    "shift-jis.yaml": "Shift_JIS",
-    "utf-16.yaml": "UTF-16",
-    "binary.yaml": "バイナリ",
-}
-
-
 @pytest.mark.parametrize("name", sorted(p.name for p in HOSTILE.iterdir()))
-def test_each_hostile_file_gets_a_message_and_the_page_keeps_serving(name: str, client: TestClient, token: str) -> None:
+def test_each_hostile_file_gets_a_message_and_the_page_keeps_serving(
+    name: str, client: TestClient, token: str, cli: Any
+) -> None:
     data = (HOSTILE / name).read_bytes()
     answer = client.post("/upload", data={"token": token}, files={"upload": (name, data)})
-    if name in BAD:
+    done = cli("check", HOSTILE / name, "--fail-on", "never")
+    if done.exit_code == 2:  # the CLI refuses it: the page says the same, beside the file's name
         assert answer.status_code == 422
-        message = re.search(r'<p class="alert error" role="alert">([^<]*)</p>', answer.text)
-        assert message and name in message.group(1) and BAD[name] in message.group(1), answer.text[:300]
+        shown = re.search(r'<p class="alert error" role="alert">([^<]*)</p>', answer.text)
+        assert shown, answer.text[:300]
+        cli_line = done.stderr.strip().split(f"{HOSTILE / name}: ", 1)[1]
+        assert html.unescape(shown.group(1)) == f"「{name}」を読み込めませんでした: {cli_line}"
         assert "Traceback" not in answer.text
     else:  # a valid proposal with hostile text in it: shown, escaped, reviewed
-        assert answer.status_code == 200
+        assert done.exit_code == 0 and answer.status_code == 200
         assert "<script>alert" not in answer.text and 'class="verdict' in answer.text
     assert client.get("/").status_code == 200
     assert check(client, pairs_of(load(SEED[-1]), token))["ok"]

@@ -32,7 +32,7 @@ from starlette.staticfiles import StaticFiles
 
 from itaku.checklists.xlsx_guard import MAX_FORM_BYTES
 from itaku.engine.errors import InputError
-from itaku.engine.safe_text import inert
+from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import language, phrase
 from itaku.files.reading import MAX_FILE_BYTES, load_proposal_bytes
 from itaku.web import pages, security
@@ -171,17 +171,17 @@ class SelfCheck:
             proposal = await self.work(self._load, name, data, notes)
         except InputError as exc:
             check = await self.work(self.reviewer.check, values)
-            message = phrase("web.upload.failed", self.lang, name=inert(name), message=_without_file(exc, name))
+            message = phrase("web.upload.failed", self.lang, name=inert_line(name), message=_without_file(exc, name))
             return self._page(request, 422, values=values, upload_error=message, **self._check_context(check))
         filled = values_of(proposal, self.reviewer.parts)
         check = await self.work(self.reviewer.check, filled)
-        notes.insert(0, phrase("web.upload.done", self.lang, name=inert(name)))
+        notes.insert(0, phrase("web.upload.done", self.lang, name=inert_line(name)))
         return self._page(request, values=filled, upload_notes=notes, **self._check_context(check))
 
     def _load(self, name: str, data: bytes, notes: list[str]) -> Any:
         token = language.set(self.lang)
         try:
-            return load_proposal_bytes(name, data, lambda text: notes.append(inert(text)))
+            return load_proposal_bytes(name, data, lambda text: notes.append(inert_line(text)))
         finally:
             language.reset(token)
 
@@ -251,7 +251,7 @@ class SelfCheck:
 
 def _without_file(exc: InputError, name: str) -> str:
     """An input error without the file name (the message names it already)."""
-    return inert(f"{exc.where}: {exc.message}" if exc.where else exc.message)
+    return inert_line(f"{exc.where}: {exc.message}" if exc.where else exc.message)
 
 
 def _attachment(name: str) -> str:
