@@ -309,3 +309,21 @@ def test_the_page_with_the_keyboard_alone(page: Any, tmp_path: Path) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url("**/rules/*")
     assert page.locator("h1").is_visible()
+
+
+def test_the_page_works_without_its_script(browser: Any, address: str, tmp_path: Path) -> None:
+    context = browser.new_context(java_script_enabled=False, accept_downloads=True, locale="ja-JP")
+    page = context.new_page()
+    page.goto(address)
+    page.set_input_files("#upload", str(SEED27))
+    page.click("#upload-button")
+    page.wait_for_selector("#pane-view .verdict")
+    page.fill(control("case.meeting"), "R1.9.9")
+    page.click("#update")  # the server answers with the page, the review beside the form
+    page.wait_for_selector("#pane-view .verdict")
+    assert page.input_value(control("case.meeting")) == "R1.9.9"
+    assert_same_as_cli(page, cli_findings(SEED27, tmp_path))
+    with page.expect_download() as info:
+        page.click("[data-download='report']")
+    assert info.value.suggested_filename == "資料27_委託審査報告.html"
+    context.close()
