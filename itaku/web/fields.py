@@ -12,11 +12,14 @@ A form control's name is the field's dotted path; a column of a list of records 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from itaku.checklists import schema
 from itaku.checklists.schema import Node
+from itaku.checklists.wareki import format_wareki
 from itaku.engine.catalog import Catalog
 from itaku.engine.wording import phrase
 
@@ -48,7 +51,9 @@ class Field:
     required: bool
     choices: tuple[Choice, ...]
     hint: str
-    node: Node
+    node: Node  # the description's own field, for the readers of checklists/values.py
+    nullable: bool = True  # "not stated" allowed (for a list of choices: none is not the same as not stated)
+    model_choices: bool = True  # the choices are the field's own (not a list made here, as of rules)
     long: bool = False
 
     def control(self, row: int | str | None = None, table: str | None = None) -> str:
@@ -118,13 +123,15 @@ def _hint(node: Node, lang: str) -> str:
 def _field(node: Node, lang: str, catalog: Catalog, name: str, full_label: str, table: str = "") -> Field:
     choices = tuple(Choice(v, schema.choice_label(node, v, lang)) for v in node.choices)
     kind = node.kind
+    model_choices = True
     if table == "exceptions" and name == "rule":
         # An exception names a rule: offered by its title (the Excel form offers the rule ids).
-        kind = ENUM
+        kind, model_choices = ENUM, False
         choices = tuple(Choice(r.id, r.spec.title.get(lang)) for r in catalog.rules)
     return Field(
         name=name, kind=kind, label=node.label(lang), full_label=full_label, required=node.required,
-        choices=choices, hint=_hint(node, lang), node=node, long=node.name in LONG_TEXT,
+        choices=choices, hint=_hint(node, lang), node=node, nullable=node.optional, model_choices=model_choices,
+        long=node.name in LONG_TEXT,
     )
 
 
@@ -194,3 +201,25 @@ def label_of(path: str, lang: str) -> str:
     """A field's label with its group labels (メール送信／送信ドメイン認証／SPF), for a path a rule read;
     the nearest labelled ancestor when the path goes further than the description; '' if none."""
     return phrase("sep.path", lang).join(n.label(lang) for n in _nodes_of(path))
+
+
+def value_text(path: str, value: Any, lang: str) -> str:
+    """A value a rule read, as the form shows it: はい／いいえ／未記載, choices by their labels, dates in
+    和暦 (ja), lists joined."""
+    if value is None or value == []:
+        return phrase("value.none", lang)
+    if isinstance(value, bool):
+        return phrase(f"value.{str(value).lower()}", lang)
+    if isinstance(value, list | tuple):
+        return phrase("sep.list", lang).join(value_text(path, v, lang) for v in value)
+    node = node_of(path)
+    if node is not None and node.choices:
+        return schema.choice_label(node, str(value), lang)
+    if node is not None and node.kind == DATE and isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.date):
+        return format_wareki(value) if lang == "ja" else value.isoformat()
+    return str(value)

@@ -166,7 +166,7 @@ class _Reader:
             if f.kind == fd.ENUM:
                 if f.choices and raw in {c.value for c in f.choices}:
                     return raw
-                return read_choice(f.node, raw) if f.node.choices else self._unknown(raw)
+                return read_choice(f.node, raw) if f.model_choices else self._unknown(raw)
             if f.kind == fd.INT:
                 return read_int(f.node, raw)
             if f.kind == fd.DATE:
@@ -187,7 +187,7 @@ class _Reader:
             wanted = phrase("excel.expected.date", self.lang)
         elif f.kind == fd.INT:
             wanted = int_expectation(f.node)
-        elif f.kind in (fd.ENUM, fd.ENUM_LIST) and f.node.choices:
+        elif f.kind in (fd.ENUM, fd.ENUM_LIST) and f.model_choices:
             wanted = choices_text(f.node)
         else:
             return None

@@ -11,13 +11,10 @@ its own. Nothing of a request outlives its response.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from itaku.checklists import schema
-from itaku.checklists.wareki import format_wareki
 from itaku.engine.catalog import Catalog, default_catalog
 from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluation, Evaluator
@@ -86,33 +83,12 @@ class Reviewer:
         for group in case["groups"]:
             for finding in group["findings"]:
                 finding["evidence"] = [
-                    {"label": fd.label_of(e["path"], self.lang), "text": self.shown_value(e["path"], e["value"])}
+                    {"label": fd.label_of(e["path"], self.lang), "text": fd.value_text(e["path"], e["value"], self.lang)}
                     for e in finding["evidence"]
                 ]
         counts = {s: sum(1 for f in evaluation.findings if f.severity == s and f.counts) for s in ("blocker", "advice", "info")}
         case["counts"] = counts
         return case
-
-    def shown_value(self, path: str, value: Any) -> str:
-        """A value a rule read, as the form shows it: はい／いいえ／記載なし, choices by their labels."""
-        if value is None or value == []:
-            return phrase("value.none", self.lang)
-        if isinstance(value, bool):
-            return phrase(f"value.{str(value).lower()}", self.lang)
-        node = fd.node_of(path)
-        sep = phrase("sep.list", self.lang)
-        if isinstance(value, list | tuple):
-            return sep.join(self.shown_value(path, v) for v in value)
-        if node is not None and node.choices:
-            return schema.choice_label(node, str(value), self.lang)
-        if node is not None and node.kind == schema.DATE and isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value)
-            except ValueError:
-                return value
-        if isinstance(value, dt.date):
-            return format_wareki(value) if self.lang == "ja" else value.isoformat()
-        return str(value)
 
     def summary(self, evaluation: Evaluation) -> dict[str, Any]:
         """The evaluation as `itaku check --format json` gives it, for scripts and tests."""
