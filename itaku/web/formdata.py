@@ -146,9 +146,11 @@ class _Reader:
         self.places: dict[Loc, str] = {}  # model location -> control name, for pydantic's errors
 
     def fail(self, name: str, message: str) -> None:
+        """Note a problem beside control `name` (the first one found there stays)."""
         self.errors.setdefault(name, message)
 
     def leaf(self, f: fd.Field, name: str, loc: Loc) -> Any:
+        """The model value of one field as entered (None: blank, not stated, or a problem noted)."""
         self.places[loc] = name
         try:
             if f.kind == fd.ENUM_LIST:
@@ -212,6 +214,7 @@ class _Reader:
         return out
 
     def applies(self, name: str) -> bool | None:
+        """A section's or list's "does it apply" answer: yes, no, or not stated."""
         raw = self.values.get(name)
         try:
             return _YESNO[raw] if raw in _YESNO else read_yesno(raw)
@@ -220,6 +223,7 @@ class _Reader:
             return None
 
     def section(self, parts: tuple[fd.Part, ...], loc: Loc) -> dict[str, Any]:
+        """The nested data of a group of parts, as YAML would give it (blank fields left out)."""
         out: dict[str, Any] = {}
         for part in parts:
             key = part.name.rsplit(".", 1)[-1]
@@ -305,6 +309,7 @@ class _Reader:
             out[key] = pairs
 
     def place(self, loc: Loc) -> str:
+        """The control a model location belongs to (the nearest one the form has)."""
         probe = tuple(loc)
         while probe and probe not in self.places:
             probe = probe[:-1]
