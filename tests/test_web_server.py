@@ -8,6 +8,7 @@ import contextlib
 import io
 import json
 import random
+import signal
 import socket
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -123,3 +124,15 @@ def test_the_page_in_english(lang: str, tmp_path: Path) -> None:
             pairs = pairs_of(load_proposal(SEED[-1], lambda _: None), token)
             answer = client.post("/api/check", content=body(pairs), headers=FORM).json()
             assert "A baseline of the necessary measures is in place" in answer["html"]
+
+
+def test_ctrl_c_stops_the_page_in_one_line(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [str(ITAKU), "serve", "--port", "0"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as at a terminal (a test runner may ignore it)
+    )
+    assert process.stdout is not None and "http://127.0.0.1:" in process.stdout.readline()
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -32,7 +32,7 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((host, port))
-        sock.listen(2048)  # before the address is printed: a browser opened at once waits, not refused
+        sock.listen(2048)
     except OSError as exc:
         raise InputError(f"{host}:{port}", None, f"cannot listen here ({exc.strerror or exc})") from None
     return sock
@@ -70,5 +70,12 @@ def serve(host: str, port: int, lang: str, engine_name: str) -> None:
         proxy_headers=False,
     )
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"itaku: self-check page at http://{shown}:{bound}/ (Ctrl-C to stop)")
-    uvicorn.Server(config).run(sockets=[sock])
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, saying where to open the page once it serves (and Ctrl-C is its to handle)."""
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            click.echo(f"itaku: self-check page at http://{shown}:{bound}/ (Ctrl-C to stop)")
+
+    Server(config).run(sockets=[sock])
