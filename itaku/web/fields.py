@@ -1,9 +1,9 @@
 """The page's proposal form, described from the one description of the proposal's fields.
 
-That description is `checklists/schema.py` (the walk of `engine/models.py` that also makes the
-Excel form); this is the only module of the web app that reads it, so a field added to the model
-appears on the page, in the Excel form and in their readers without a second edit, and a change of
-description touches this file alone.
+That description is the field tree of `engine/fields.py` (derived from `engine/models.py`, read by
+the Excel form and its reader too); this is the only module of the web app that reads it, so a
+field added to the model appears on the page, in the Excel form and in their readers without a
+second edit, and a change of description touches this file alone.
 
 A form control's name is the field's dotted path; a column of a list of records is named
 `LIST.N.COLUMN` (N the row's number on the page), a section's or list's "does it apply" answer
@@ -13,19 +13,18 @@ A form control's name is the field's dotted path; a column of a list of records 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from typing import Any
 
-from itaku.checklists import schema
-from itaku.checklists.schema import Node
 from itaku.checklists.wareki import format_wareki
+from itaku.engine import fields as tree
 from itaku.engine.catalog import Catalog
+from itaku.engine.fields import Field as Node
 from itaku.engine.wording import phrase
 
-# Kinds of one value, as schema names them.
+# Kinds of one value, as the field tree names them.
 YESNO, ENUM, ENUM_LIST, TEXT, TEXT_LIST, INT, DATE = (
-    schema.YESNO, schema.ENUM, schema.ENUM_LIST, schema.TEXT, schema.TEXT_LIST, schema.INT, schema.DATE,
+    tree.YESNO, tree.CHOICE, tree.MULTI_CHOICE, tree.TEXT, tree.TEXT_LIST, tree.INT, tree.DATE,
 )
 APPLIES = "__applies"  # suffix of a section's or list's "does it apply" control
 NONE_CHOSEN = "__none__"  # the なし box of a multiple choice (an empty list, not "not stated")
@@ -116,12 +115,12 @@ def _hint(node: Node, lang: str) -> str:
     if node.kind == TEXT_LIST:
         return phrase("web.hint.text_list", lang)
     if node.kind == ENUM_LIST:
-        return phrase("web.hint.enum_list" if node.optional else "web.hint.enum_list_required", lang)
+        return phrase("web.hint.enum_list" if node.nullable else "web.hint.enum_list_required", lang)
     return ""
 
 
 def _field(node: Node, lang: str, catalog: Catalog, name: str, full_label: str, table: str = "") -> Field:
-    choices = tuple(Choice(v, schema.choice_label(node, v, lang)) for v in node.choices)
+    choices = tuple(Choice(c.value, c.label(lang)) for c in node.choices)
     kind = node.kind
     model_choices = True
     if table == "exceptions" and name == "rule":
@@ -130,34 +129,34 @@ def _field(node: Node, lang: str, catalog: Catalog, name: str, full_label: str, 
         choices = tuple(Choice(r.id, r.spec.title.get(lang)) for r in catalog.rules)
     return Field(
         name=name, kind=kind, label=node.label(lang), full_label=full_label, required=node.required,
-        choices=choices, hint=_hint(node, lang), node=node, nullable=node.optional, model_choices=model_choices,
+        choices=choices, hint=_hint(node, lang), node=node, nullable=node.nullable, model_choices=model_choices,
         long=node.name in LONG_TEXT,
     )
 
 
 def _part(node: Node, lang: str, catalog: Catalog) -> Part:
-    if node.kind == schema.CONST:
+    if node.kind == tree.CONST:
         return Constant(node.path, str(node.const))
     if node.is_leaf:
-        return _field(node, lang, catalog, node.path, schema.full_label(node.path, lang))
-    if node.kind == schema.GROUP:
+        return _field(node, lang, catalog, node.path, tree.full_label(node.path, lang))
+    if node.kind == tree.SECTION:
         children = tuple(_part(child, lang, catalog) for child in node.children)
-        return Section(node.path, node.label(lang), node.optional, node.required, children)
-    if node.kind == schema.TABLE:
+        return Section(node.path, node.label(lang), node.nullable, node.required, children)
+    if node.kind == tree.RECORDS:
         columns = tuple(
             _field(child, lang, catalog, child.name, phrase("sep.path", lang).join((node.label(lang), child.label(lang))), node.path)
             for child in node.children
         )
-        return Table(node.path, node.label(lang), node.optional, columns)
-    if node.kind == schema.MAPPING:
+        return Table(node.path, node.label(lang), node.nullable, columns)
+    if node.kind == tree.MAPPING:
         topics = tuple(Choice(topic.id, topic.en if lang == "en" else topic.ja) for topic in catalog.topics.values())
         return Mapping(node.path, node.label(lang), topics)
-    raise schema.UnsupportedField(f"{node.path}: the page cannot hold a field of kind {node.kind}")
+    raise tree.UnsupportedField(f"{node.path}: the page cannot hold a field of kind {node.kind}")
 
 
 def describe(lang: str, catalog: Catalog) -> tuple[Part, ...]:
     """The top-level parts of the proposal form, in the order of the Excel form (build once, keep)."""
-    return tuple(_part(node, lang, catalog) for node in schema.proposal_fields())
+    return tuple(_part(node, lang, catalog) for node in tree.tree())
 
 
 def walk(parts: tuple[Part, ...]) -> list[Part]:
@@ -170,36 +169,21 @@ def walk(parts: tuple[Part, ...]) -> list[Part]:
     return out
 
 
-@functools.cache
-def _index() -> dict[str, Node]:
-    return schema.by_path()
-
-
 def _nodes_of(path: str) -> list[Node]:
-    """The nodes from a top-level section down to a path a rule read (`subcontractors[0].role`
-    reaches into the list's columns); as far down as the path is known."""
+    """The fields from a top-level section down to a path a rule read (`subcontractors[0].role`
+    names a column of the list); as far down as the tree knows the path."""
     names = [p.split("[", 1)[0] for p in path.split(".")]
-    index = _index()
-    found: list[Node] = []
-    for end in range(1, len(names) + 1):
-        node = index.get(".".join(names[:end]))
-        if node is None and found and found[-1].kind == schema.TABLE:
-            node = next((c for c in found[-1].children if c.name == names[end - 1]), None)
-        if node is None:
-            break
-        found.append(node)
-    return found
+    return tree.ancestry(".".join(names))
 
 
 def node_of(path: str) -> Node | None:
-    """The node of a path a rule read, if the description knows it."""
-    found = _nodes_of(path)
-    return found[-1] if found and len(found) == len(path.split(".")) else None
+    """The field of a path a rule read, if the tree knows it."""
+    return tree.index().get(".".join(p.split("[", 1)[0] for p in path.split(".")))
 
 
 def label_of(path: str, lang: str) -> str:
     """A field's label with its group labels (メール送信／送信ドメイン認証／SPF), for a path a rule read;
-    the nearest labelled ancestor when the path goes further than the description; '' if none."""
+    the nearest labelled ancestor when the path goes further than the tree; '' if none."""
     return phrase("sep.path", lang).join(n.label(lang) for n in _nodes_of(path))
 
 
@@ -214,7 +198,7 @@ def value_text(path: str, value: Any, lang: str) -> str:
         return phrase("sep.list", lang).join(value_text(path, v, lang) for v in value)
     node = node_of(path)
     if node is not None and node.choices:
-        return schema.choice_label(node, str(value), lang)
+        return node.choice_label(str(value), lang)
     if node is not None and node.kind == DATE and isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value)

@@ -20,7 +20,8 @@ from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluation, Evaluator
 from itaku.engine.models import Proposal
 from itaku.engine.wording import language, phrase
-from itaku.reports.view import case_view, evaluation_dict
+from itaku.reports.json_view import EvaluationView
+from itaku.reports.view import case_view
 from itaku.web import fields as fd
 from itaku.web.formdata import FormValues, Reading, read
 
@@ -92,4 +93,4 @@ class Reviewer:
 
     def summary(self, evaluation: Evaluation) -> dict[str, Any]:
         """The evaluation as `itaku check --format json` gives it, for scripts and tests."""
-        return evaluation_dict(evaluation, self.lang)
+        return EvaluationView.of(evaluation, self.lang).as_data()
