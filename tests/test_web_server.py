@@ -136,3 +136,18 @@ def test_ctrl_c_stops_the_page_in_one_line(tmp_path: Path) -> None:
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_the_page_judges_with_the_profile_the_command_line_uses(tmp_path: Path, cli: Any) -> None:
+    example = sorted((EXAMPLES / "profiles" / "example-city").glob("*.yaml"))[0]
+    proposal = load_proposal(example, lambda _: None)
+    expected = json.loads(cli("check", example, "--profile", "example-city", "--format", "json", "--fail-on", "never").stdout)[0]
+    default = json.loads(cli("check", example, "--format", "json", "--fail-on", "never").stdout)[0]
+    assert expected != default  # the profile changes the answer, so the test can fail
+    with serve("--profile", "example-city", cwd=tmp_path) as (address, _):
+        client, token = opened(address)
+        with contextlib.closing(client):
+            answer = client.post("/api/check", content=body(pairs_of(proposal, token)), headers=FORM).json()
+    for view in (answer["evaluation"], expected):
+        view.pop("source")
+    assert answer["evaluation"] == expected

@@ -8,7 +8,7 @@ import socket
 
 import click
 
-from itaku.cli.common import ENGINE, LANG, handles_errors
+from itaku.cli.common import ENGINE, LANG, PROFILE, catalog_for, handles_errors
 from itaku.engine.errors import InputError
 
 
@@ -43,8 +43,9 @@ def _bind(host: str, port: int) -> socket.socket:
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free port).")
 @LANG
 @ENGINE
+@PROFILE
 @handles_errors
-def serve(host: str, port: int, lang: str, engine_name: str) -> None:
+def serve(host: str, port: int, lang: str, engine_name: str, profile: str | None) -> None:
     """Run the self-check page: fill in a proposal in the browser and see the advisor's view as you type.
 
     Open the address it prints; Ctrl-C stops it. Nothing entered on the page is stored or logged.
@@ -59,7 +60,8 @@ def serve(host: str, port: int, lang: str, engine_name: str) -> None:
             f"itaku: warning: listening on {host}, reachable from other computers; proposals are close to "
             "personal data and the page has no login", err=True,
         )
-    app = create_app(lang, engine_name, loopback_only=loopback)
+    # the profile the command line would use here: the page judges as `itaku check` does
+    app = create_app(lang, engine_name, loopback_only=loopback, catalog=catalog_for(profile))
     sock = _bind(host, port)
     bound = sock.getsockname()[1]
     # The server's own messages (start-up problems, an internal error's kind) go to stderr; there is

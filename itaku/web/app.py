@@ -31,6 +31,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from itaku.checklists.xlsx_guard import MAX_FORM_BYTES
+from itaku.engine.catalog import Catalog
 from itaku.engine.errors import InputError
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import language, phrase
@@ -259,10 +260,13 @@ def _attachment(name: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{urllib.parse.quote(name)}"
 
 
-def create_app(lang: str = "ja", engine: str = "durable", loopback_only: bool = True) -> Any:
+def create_app(
+    lang: str = "ja", engine: str = "durable", loopback_only: bool = True, catalog: Catalog | None = None
+) -> Any:
     """The ASGI application: one Reviewer (catalog and Evaluator) for every request of the process.
-    `loopback_only`: answer only requests addressed to a loopback name (the default binding)."""
-    site = SelfCheck(Reviewer(lang, engine))
+    `loopback_only`: answer only requests addressed to a loopback name (the default binding);
+    `catalog`: the rules as a profile adapts them (default: the shipped catalog)."""
+    site = SelfCheck(Reviewer(lang, engine, catalog))
     app = Starlette(
         routes=[
             Route("/", site.index, methods=["GET", "POST"]),
