@@ -26,6 +26,7 @@ demo: install
 	$(ITAKU) check $(SEED) --fail-on never
 	$(ITAKU) report $(SEED) --format html -o $(OUT)/meeting.html
 	$(ITAKU) report $(SEED) --format md -o $(OUT)/meeting.md
+	$(ITAKU) report $(SEED) --format docx -o $(OUT)/opinion.docx
 	$(ITAKU) template -o $(OUT)/form.xlsx
 	$(ITAKU) template --from examples/seed/27.yaml -o $(OUT)/form-27.xlsx
 	$(ITAKU) check $(OUT)/form-27.xlsx --fail-on never

@@ -1,16 +1,20 @@
 """The proposal form (申請様式), generated from the proposal's field tree (engine.fields), optionally pre-filled.
 
 Layout (the reader in form_reader.py relies on it):
-- 申請様式: row 3 holds the headers 項目 / フィールド / 入力 / 説明・選択肢; from row 4, one row per
-  field in model order, column B the dotted path, column C the input cell. A section that may be
-  omitted (email, system, ...) has a heading row whose input says whether it applies.
+- 申請様式: row 3 holds the headers 項目 / フィールド / 入力 / 説明・選択肢; from row 4, the
+  submitter (記入者, 連絡先, 提出日: for the secretariat, not part of the proposal, so column B is
+  blank and the reader passes them by), then one row per field in model order, column B the dotted
+  path (a hidden column: people read the labels in column A), column C the input cell. A section
+  that may be omitted (email, system, ...) has a heading row whose input says whether it applies.
 - One sheet per list of records (再委託先等, 例外) and per mapping (担当課の対応): row 2 the labels,
-  row 3 the keys (A3 the list's path, then one field name per column), records from row 4.
+  row 3 the keys (A3 the list's path, then one field name per column; a hidden row), records from
+  row 4, at least `MIN_RECORDS` rows of them.
 - 記入方法 (instructions) and a hidden 選択肢 sheet holding the dropdown lists.
 - The defined name `itaku_form_version` tells the reader which layout it is reading; each sheet
   carries a hidden sheet-level name `itaku_role_<role>` pointing at its key row, by which the reader
   finds it whatever its title, position, or the rows inserted above.
-Every sheet is protected without a password; only input cells are unlocked.
+Every sheet is protected without a password; only input cells are unlocked. Dates are written in
+和暦 (令和元年9月9日), as text that the reader reads back.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from itaku.checklists import workbook as wbk
 from itaku.checklists.values import CellProblem, show, yesno_labels
 from itaku.engine import fields
-from itaku.engine.catalog import Catalog
+from itaku.engine.catalog import Catalog, Rule
 from itaku.engine.errors import InputError
 from itaku.engine.fields import Field
 from itaku.engine.models import FORMAT_ID, Proposal
@@ -39,6 +43,8 @@ UNREAD_ROLES = frozenset({"instructions", "choices"})  # the form's own sheets t
 HEADER_ROW = 3  # the header row of the main sheet and the key row of record sheets
 FIRST_ROW = 4
 BLANK_RECORDS = 10  # empty rows offered on each record sheet beyond the pre-filled ones
+MIN_RECORDS = 50  # rows on each record sheet at least (a meeting's largest lists fit)
+SUBMITTER = ("submitter.writer", "submitter.contact", "submitter.date")
 MAIN_COLUMNS = 4  # 項目, フィールド, 入力, 説明/選択肢
 INPUT_COLUMN = 3
 
@@ -87,7 +93,7 @@ class FormBuilder:
         self.lang = lang
         self.source = source
         self.data = proposal.model_dump() if proposal is not None else None
-        self.title = _help("title", lang, version=FORM_VERSION)
+        self.title = _help("title", lang)
         self.wb: Workbook = wbk.new_workbook(self.title)
         if proposal is not None and proposal.case.meeting:
             # A fixed, meaningful timestamp: the meeting the proposal goes to (deterministic output).
@@ -183,6 +189,13 @@ class FormBuilder:
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=MAIN_COLUMNS)
         wbk.header_row(ws, HEADER_ROW, [phrase(k, lang) for k in ("col.item", "col.field", "col.input", "col.help")])
         row = FIRST_ROW
+        for key in SUBMITTER:
+            # for the secretariat, not the proposal: column B stays blank, so the reader passes by
+            wbk.put(ws, row, 1, _help(key, lang), bold=True, fill=wbk.GROUP_FILL, locked=True)
+            wbk.put(ws, row, 2, None, fill=wbk.GROUP_FILL, locked=True)
+            wbk.put(ws, row, INPUT_COLUMN, None, fill=wbk.INPUT_FILL, locked=False, data=True)
+            wbk.put(ws, row, 4, _help(f"{key}.help", lang), size=9, fill=wbk.GROUP_FILL, locked=True)
+            row += 1
         for node in fields.walk():
             if node.kind == fields.CONST:
                 continue
@@ -209,18 +222,21 @@ class FormBuilder:
                 helptext = _help("table", lang, sheet=sheet.title) if sheet is not None else ""
             wbk.put(ws, row, 4, helptext, size=9, fill=fill, locked=True)
             row += 1
-        wbk.fit_row_heights(ws, FIRST_ROW, row - 1)
+        # the field paths are for the reader (and machines), not for people: a hidden column
+        ws.column_dimensions["B"].hidden = True
+        wbk.fit_row_heights(ws, 2, row - 1)
         wbk.page_setup(ws, self.title, HEADER_ROW, MAIN_COLUMNS, freeze_column=1)
         _protect(ws)
 
     def _record_header(self, ws: Worksheet, node: Field, labels: list[str], keys: list[str], widths: list[float]) -> None:
-        title = _help("record_title", self.lang, label=node.label(self.lang), path=node.path)
         wbk.set_widths(ws, [6, *widths])
-        wbk.title_row(ws, title, len(labels) + 1)
+        wbk.title_row(ws, node.label(self.lang), len(labels) + 1)
         wbk.header_row(ws, 2, [phrase("col.no", self.lang), *labels])
+        # the keys the reader goes by: a hidden row under the labels people read
         wbk.put(ws, HEADER_ROW, 1, node.path, size=8, color="7F7F7F", locked=True)
         for i, key in enumerate(keys, start=2):
             wbk.put(ws, HEADER_ROW, i, key, size=8, color="7F7F7F", locked=True)
+        ws.row_dimensions[HEADER_ROW].hidden = True
 
     def _table_sheet(self, node: Field) -> None:
         ws = self.record_sheets[node.path]
@@ -228,21 +244,26 @@ class FormBuilder:
         widths = [_width(c) for c in columns]
         self._record_header(ws, node, [c.label(self.lang) for c in columns], [c.name for c in columns], widths)
         records = (_dig(self.data, node.path)[1] or []) if self.data is not None else []
-        for index in range(len(records) + BLANK_RECORDS):
+        total = _record_rows(len(records))
+        for index in range(total):
             row = FIRST_ROW + index
             record = records[index] if index < len(records) else {}
             wbk.put(ws, row, 1, index + 1, locked=True, horizontal="center")
             for col, child in enumerate(columns, start=2):
                 where = f"{node.path}[{index}].{child.name}"
                 shown = self._shown(child, record.get(child.name), where)
-                self._input(ws, row, col, child, shown, where)
                 if node.path == "exceptions" and child.name == "rule":
-                    ids = [c.id for c in self.catalog.rules]
-                    ref = self.choices.ref("rule_ids", ids)
+                    # a rule is named by its title (the reader maps it back to the rule)
+                    names = rule_names(self.catalog, self.lang)
+                    shown = names.get(shown, shown) if isinstance(shown, str) else shown
+                    self._input(ws, row, col, child, shown, where)
+                    ref = self.choices.ref("rule_ids", list(names.values()))
                     self._want_dropdown(f"{ws.title}!{get_column_letter(col)}{row}", (ref, False), _help("rule_ids", self.lang))
-        last = FIRST_ROW + len(records) + BLANK_RECORDS - 1
-        wbk.fit_row_heights(ws, FIRST_ROW, last)
-        wbk.page_setup(ws, ws.title, HEADER_ROW, len(columns) + 1, landscape=True, freeze_column=2)
+                else:
+                    self._input(ws, row, col, child, shown, where)
+        last = FIRST_ROW + total - 1
+        wbk.fit_row_heights(ws, 2, last)
+        wbk.page_setup(ws, ws.title, 2, len(columns) + 1, landscape=True, freeze_column=2)
         _protect(ws)
 
     def _mapping_sheet(self, node: Field) -> None:
@@ -253,15 +274,16 @@ class FormBuilder:
         topics = self.catalog.topics
         names = [_topic_name(t.id, topics, lang) for t in topics.values()]
         ref = self.choices.ref("topics", names)
-        for index, (key, text) in enumerate([*mapping.items(), *[(None, None)] * BLANK_RECORDS]):
+        blank = _record_rows(len(mapping)) - len(mapping)
+        for index, (key, text) in enumerate([*mapping.items(), *[(None, None)] * blank]):
             row = FIRST_ROW + index
             wbk.put(ws, row, 1, index + 1, locked=True, horizontal="center")
             shown_key = _topic_name(key, topics, lang) if key is not None else None
             self._input(ws, row, 2, None, shown_key, f"{node.path}.{key}")
             self._want_dropdown(f"{ws.title}!B{row}", (ref, False), _help("topics", lang))
             self._input(ws, row, 3, None, text, f"{node.path}.{key}")
-        wbk.fit_row_heights(ws, FIRST_ROW, FIRST_ROW + len(mapping) + BLANK_RECORDS - 1)
-        wbk.page_setup(ws, ws.title, HEADER_ROW, 3, landscape=True, freeze_column=2)
+        wbk.fit_row_heights(ws, 2, FIRST_ROW + len(mapping) + blank - 1)
+        wbk.page_setup(ws, ws.title, 2, 3, landscape=True, freeze_column=2)
         _protect(ws)
 
     def _instructions_sheet(self) -> None:
@@ -270,8 +292,6 @@ class FormBuilder:
         wbk.title_row(ws, phrase("sheet.instructions", lang), 2)
         sheets = {n.path: self.record_sheets[n.path].title for n in self.record_nodes}
         values = {
-            "format": FORMAT_ID,
-            "version": FORM_VERSION,
             "subcontractors": sheets.get("subcontractors", ""),
             "responses": sheets.get("responses", ""),
             "exceptions": sheets.get("exceptions", ""),
@@ -279,7 +299,7 @@ class FormBuilder:
         for i, line in enumerate(_help("instructions", lang, **values).splitlines(), start=1):
             wbk.put(ws, i + 2, 1, i, horizontal="center")
             wbk.put(ws, i + 2, 2, line)
-        wbk.fit_row_heights(ws, 3, ws.max_row)
+        wbk.fit_row_heights(ws, 2, ws.max_row)
         wbk.page_setup(ws, ws.title, 1, 2)
         _protect(ws)
 
@@ -296,6 +316,21 @@ def _topic_name(topic_id: str, topics: dict[str, Any], lang: str) -> str:
     name = topic.get(lang)
     same = [t for t in topics.values() if t.get(lang) == name]
     return name if len(same) == 1 else topic_id
+
+
+def _record_rows(filled: int) -> int:
+    """Rows a record sheet offers: the records, ten blank rows, and at least MIN_RECORDS."""
+    return max(filled + BLANK_RECORDS, MIN_RECORDS)
+
+
+def rule_names(catalog: Catalog, lang: str) -> dict[str, str]:
+    """How the form names each rule that may be waived: its title, or its id where two rules
+    share a title (the reader takes either)."""
+    titles: dict[str, list[str]] = {}
+    rules = [(c.id, c.spec.title.get(lang)) for c in catalog.rules if isinstance(c.spec, Rule)]
+    for rule_id, title in rules:
+        titles.setdefault(title, []).append(rule_id)
+    return {rule_id: title if len(titles[title]) == 1 else rule_id for rule_id, title in rules}
 
 
 def _width(node: Field) -> float:
@@ -315,6 +350,7 @@ def _protect(ws: Worksheet) -> None:
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
+    ws.protection.insertRows = False  # a list longer than the rows offered grows by inserting rows
 
 
 def build_form(catalog: Catalog, lang: str = "ja", proposal: Proposal | None = None, source: str = "") -> Workbook:

@@ -31,7 +31,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
-from itaku.checklists.form import FORM_VERSION, INPUT_COLUMN, MAIN_ROLE, ROLE_PREFIX, UNREAD_ROLES, VERSION_NAME
+from itaku.checklists.form import FORM_VERSION, INPUT_COLUMN, MAIN_ROLE, ROLE_PREFIX, UNREAD_ROLES, VERSION_NAME, rule_names
 from itaku.checklists.values import CellProblem, is_blank, key, read_cell, read_text, read_yesno
 from itaku.checklists.workbook import unescape
 from itaku.checklists.xlsx_guard import inspect_workbook
@@ -81,6 +81,7 @@ class FormReader:
         self.warn = warn
         self.places: dict[Loc, str] = {}  # model location -> "Sheet!C14", for pydantic errors
         self.sheets: dict[str, tuple[Worksheet, int]] = {}  # role -> (sheet, key row)
+        self._rule_titles: dict[str, str] | None = None
 
     # ------------------------------------------------------------ entry
 
@@ -290,10 +291,23 @@ class FormReader:
             for column, child in columns:
                 self.places[(node.path, index, child.name)] = f"{ws.title}!{ws.cell(row=row, column=column).coordinate}"
                 value = self._read(child, ws, row, column)
+                if node.path == "exceptions" and child.name == "rule" and isinstance(value, str):
+                    value = self._rule_id(value)
                 if value is not None:
                     record[child.name] = value
             records.append((row, record))
         return records
+
+    def _rule_id(self, text: str) -> str:
+        """A rule named by its title (either language) or by its id -> its id (an unknown name is
+        left for the engine to refuse, naming the cell)."""
+        if self._rule_titles is None:
+            catalog = default_catalog()
+            self._rule_titles = {}
+            for lang in ("ja", "en"):
+                for rule_id, name in rule_names(catalog, lang).items():
+                    self._rule_titles.setdefault(key(name), rule_id)
+        return self._rule_titles.get(key(text), text.strip())
 
     def _read_mapping(self, ws: Worksheet, node: Field, key_row: int) -> list[tuple[int, Any]]:
         self._refuse_merged_inputs(ws, 2, key_row)

@@ -17,9 +17,9 @@ from typing import Any
 
 from openpyxl.utils.datetime import from_excel
 
-from itaku.checklists.wareki import parse_date
 from itaku.engine import fields
 from itaku.engine.fields import Field
+from itaku.engine.wareki import parse_date
 from itaku.engine.wording import has, language, phrase, words
 
 _YES = frozenset(words("read.yes"))

@@ -1,17 +1,24 @@
 """What every workbook itaku writes has in common: a Japanese font on every written cell, wrapped
-text, column widths, A4 print set-up, frozen headers, dropdowns, text that can never become a
-formula, and the same bytes for the same input, written atomically.
+text, column widths, row heights that hold the text, A4 (or A3) print set-up, frozen headers,
+dropdowns, 和暦 dates, a hidden column of identifiers for machines, text that can never become a
+formula, and the same bytes for the same input.
 
 Font: 游ゴシック (Yu Gothic), the default Japanese font of Excel 2016 and later on Windows and
 macOS. openpyxl takes one font name; where 游ゴシック is missing (LibreOffice on Linux) the
 viewer substitutes a Japanese font for the CJK text.
+
+Row heights: Excel does not grow a row for wrapped text that a program wrote, so every row's
+height is computed here: the text of each cell wrapped at its column's width (full-width
+characters count two half-width columns, a Latin word is not broken unless it is longer than the
+line), at 18 pt per line of 10.5 pt text (Yu Gothic on Windows needs about that; its smaller
+line height in LibreOffice only leaves room), capped at Excel's 409 pt: a text longer than that is
+split over several rows by the sheet that writes it (`split_text`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import re
 import unicodedata
 import zipfile
@@ -21,12 +28,13 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from itaku.engine.safe_text import inert
+from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
 
 FONT_NAME = phrase("excel.font", "ja")  # a Japanese font in either language: proposals are Japanese
@@ -47,7 +55,10 @@ GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
 INPUT_FILL = PatternFill("solid", fgColor="FFF9E1")
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-DATE_FORMAT = "yyyy/mm/dd"
+LINE_HEIGHT = 18.0  # points per line of 10.5 pt text; scaled for other sizes
+MAX_ROW_HEIGHT = 409.0  # Excel's limit for one row
+PADDING = 1.0  # of a column's width (in Excel's units) that wrapped text cannot use
+DEFAULT_WIDTH = 8.43
 
 
 def new_workbook(title: str) -> Workbook:
@@ -105,6 +116,8 @@ def put(
     openpyxl treats a string starting with = as a formula, so the type is forced back to text, and
     quotePrefix keeps Excel from re-reading it as a formula when someone edits the cell."""
     cell = ws.cell(row=row, column=column)
+    if isinstance(value, dt.date):
+        value = date_text(value.date() if isinstance(value, dt.datetime) else value)
     if isinstance(value, str):
         value = clean(value, data=data)
         cell.value = value
@@ -113,8 +126,8 @@ def put(
             cell.quotePrefix = True
     else:
         cell.value = value
-        if isinstance(value, dt.date):
-            cell.number_format = DATE_FORMAT
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1000:
+            cell.number_format = "#,##0"
     cell.font = Font(name=FONT_NAME, size=size, bold=bold, color=color)
     cell.alignment = Alignment(wrap_text=wrap, vertical="top", horizontal=horizontal)
     if fill is not None:
@@ -134,10 +147,10 @@ def header_row(ws: Worksheet, row: int, headers: Sequence[str], start: int = 1) 
 
 def title_row(ws: Worksheet, text: str, columns: int, row: int = 1) -> None:
     """The sheet's title across its columns (merged, large, bold)."""
-    put(ws, row, 1, text, bold=True, size=14, border=False, wrap=False)
+    put(ws, row, 1, text, bold=True, size=14, border=False)
     if columns > 1:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-    ws.row_dimensions[row].height = 24
+    ws.row_dimensions[row].height = line_height(14)
 
 
 def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
@@ -146,38 +159,173 @@ def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
+def char_width(ch: str) -> int:
+    """Half-width columns one character takes: two for East Asian wide and full-width characters
+    (and ambiguous ones, which Japanese fonts draw full-width), none for combining marks."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WFA" else 1
+
+
 def display_width(text: str) -> int:
     """Width in half-width columns: CJK and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(char_width(ch) for ch in text)
 
 
-def fit_row_heights(ws: Worksheet, first_row: int, last_row: int, line_height: float = 15.0) -> None:
-    """Set each row's height to hold its wrapped text, estimated from the column widths.
+_TOKENS = re.compile(r"[!-~]+|.", re.DOTALL)  # a run of printable ASCII (a word), or one character
 
-    Excel does not grow rows for wrapped text that openpyxl wrote, and a printed checklist with
-    clipped text is useless; the estimate errs on the tall side. A cell merged across columns
-    counts with the width of all of them."""
-    widths = {letter: (dim.width or 8.43) for letter, dim in ws.column_dimensions.items()}
 
-    def width_of(column: int) -> float:
-        return widths.get(get_column_letter(column), 8.43)
+def wrap(text: str, width: float) -> list[str]:
+    """`text` broken into the lines a spreadsheet shows at `width` half-width columns: at line
+    breaks, between any two East Asian characters, at spaces between Latin words; a word longer
+    than the line is broken where it overflows."""
+    limit = max(width, 2.0)
+    lines: list[str] = []
+    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line, used = "", 0.0
+        for token in _TOKENS.findall(paragraph):
+            size = display_width(token)
+            if used + size <= limit or (token == " " and line):
+                line, used = line + token, used + size
+                continue
+            if line.strip():
+                lines.append(line.rstrip())
+            line, used = "", 0.0
+            if token == " ":
+                continue
+            while display_width(token) > limit:  # a word longer than a line
+                cut, w = 0, 0
+                while cut < len(token) and w + char_width(token[cut]) <= limit:
+                    w += char_width(token[cut])
+                    cut += 1
+                lines.append(token[: max(cut, 1)])
+                token = token[max(cut, 1):]
+            line, used = token, display_width(token)
+        lines.append(line.rstrip())
+    return lines
 
+
+def usable_width(column_width: float, size: float = FONT_SIZE) -> float:
+    """Half-width columns of `size`-point text that fit in a column `column_width` wide (Excel's
+    unit is about one half-width character of 11 pt text; larger text takes more of it)."""
+    return max((column_width - PADDING) * FONT_SIZE / max(size, 1.0), 2.0)
+
+
+def line_height(size: float = FONT_SIZE) -> float:
+    """Points per line of `size`-point text (18 pt at 10.5 pt)."""
+    return LINE_HEIGHT * max(size, FONT_SIZE) / FONT_SIZE
+
+
+def max_lines(size: float = FONT_SIZE) -> int:
+    """Lines of `size`-point text that fit in one row of the highest height Excel allows."""
+    return int(MAX_ROW_HEIGHT // line_height(size))
+
+
+def split_text(text: str, column_width: float, size: float = FONT_SIZE, lines: int | None = None) -> list[str]:
+    """`text` cut into pieces that each fit in one row (at most `lines` wrapped lines, default
+    what 409 pt holds), at line ends, so that a long text continues in the rows below."""
+    per_row = lines or max_lines(size)
+    wrapped = wrap(text, usable_width(column_width, size))
+    if len(wrapped) <= per_row:
+        return [text]
+    pieces, current, count = [], [], 0
+    for paragraph in text.split("\n"):
+        need = len(wrap(paragraph, usable_width(column_width, size)))
+        if current and count + need > per_row:
+            pieces.append("\n".join(current))
+            current, count = [], 0
+        if need > per_row:  # one paragraph longer than a row: cut it by its wrapped lines
+            parts = wrap(paragraph, usable_width(column_width, size))
+            for i in range(0, len(parts), per_row):
+                chunk = parts[i:i + per_row]
+                if len(chunk) == per_row:
+                    pieces.append("".join(chunk))
+                else:
+                    current, count = ["".join(chunk)], len(chunk)
+            continue
+        current.append(paragraph)
+        count += need
+    if current:
+        pieces.append("\n".join(current))
+    return pieces
+
+
+def column_widths(ws: Worksheet) -> dict[int, float]:
+    """Each column's width by index (the default where none was set)."""
+    out: dict[int, float] = {}
+    for letter, dim in ws.column_dimensions.items():
+        if letter:
+            out[column_index_from_string(letter)] = dim.width or DEFAULT_WIDTH
+    return out
+
+
+def cell_lines(ws: Worksheet, cell: Cell, widths: dict[int, float], span: dict[tuple[int, int], float]) -> int:
+    """Lines the text of `cell` takes at its column's width (or its merge's, across columns)."""
+    if not isinstance(cell.value, str | int | float) or cell.value == "":
+        return 1
+    text = cell.value if isinstance(cell.value, str) else f"{cell.value:,}"
+    size = float(cell.font.sz or FONT_SIZE) if cell.font is not None else FONT_SIZE
+    width = span.get((cell.row, cell.column), widths.get(cell.column, DEFAULT_WIDTH))
+    if cell.alignment is not None and not cell.alignment.wrap_text:
+        return text.count("\n") + 1
+    return len(wrap(text, usable_width(width, size)))
+
+
+def merged_spans(ws: Worksheet) -> tuple[dict[tuple[int, int], float], set[tuple[int, int]]]:
+    """(width of each single-row merge by its top-left cell, cells of merges over several rows)."""
+    widths = column_widths(ws)
     span: dict[tuple[int, int], float] = {}
-    hidden: set[tuple[int, int]] = set()
+    tall: set[tuple[int, int]] = set()
     for merged in ws.merged_cells.ranges:
         if merged.min_row != merged.max_row:
-            hidden.update(merged.cells)  # a taller merge: leave its height alone
+            tall.update(merged.cells)
             continue
-        span[(merged.min_row, merged.min_col)] = sum(width_of(c) for c in range(merged.min_col, merged.max_col + 1))
+        span[(merged.min_row, merged.min_col)] = sum(
+            widths.get(c, DEFAULT_WIDTH) for c in range(merged.min_col, merged.max_col + 1)
+            if not ws.column_dimensions[get_column_letter(c)].hidden
+        )
+    return span, tall
+
+
+def needed_height(ws: Worksheet, row: int) -> float:
+    """The height row `row` needs for the text of its visible cells."""
+    widths = column_widths(ws)
+    span, tall = merged_spans(ws)
+    return _needed(ws, row, widths, span, tall)
+
+
+def _needed(ws: Worksheet, row: int, widths: dict[int, float], span: dict[tuple[int, int], float], tall: set[tuple[int, int]]) -> float:
+    height = line_height()
+    for cell in ws[row]:
+        if cell.value is None or (cell.row, cell.column) in tall:
+            continue
+        if ws.column_dimensions[get_column_letter(cell.column)].hidden:
+            continue
+        size = float(cell.font.sz or FONT_SIZE) if cell.font is not None else FONT_SIZE
+        height = max(height, cell_lines(ws, cell, widths, span) * line_height(size))
+    return height
+
+
+def fit_row_heights(ws: Worksheet, first_row: int, last_row: int, minimum: float | None = None) -> None:
+    """Set each row's height to hold its wrapped text (at least `minimum`, e.g. room to write by
+    hand), never more than Excel's 409 pt. A cell merged across columns counts with the width of
+    all of them; a merge over several rows keeps the height it was given."""
+    widths = column_widths(ws)
+    span, tall = merged_spans(ws)
     for row in range(first_row, last_row + 1):
-        lines = 1
-        for cell in ws[row]:
-            if not isinstance(cell.value, str) or (cell.row, cell.column) in hidden:
-                continue
-            width = max(span.get((cell.row, cell.column), width_of(cell.column)) - 1, 4)
-            count = sum(max(1, math.ceil(display_width(part) / width)) for part in cell.value.split("\n"))
-            lines = max(lines, count)
-        ws.row_dimensions[row].height = max(line_height, lines * line_height)
+        height = max(_needed(ws, row, widths, span, tall), minimum or 0.0, ws.row_dimensions[row].height or 0.0)
+        ws.row_dimensions[row].height = min(height, MAX_ROW_HEIGHT)
+
+
+def id_column(ws: Worksheet, column: int, header_row: int, ids: dict[int, str], header: str = "id") -> None:
+    """A hidden column of identifiers (rule ids, field paths) beside the rows a person reads, for
+    machines and auditors: `ids` maps a row to its identifier. Outside the print area."""
+    put(ws, header_row, column, header, size=8, color="7F7F7F", border=False, wrap=False)
+    for row, ident in sorted(ids.items()):
+        put(ws, row, column, ident, size=8, color="7F7F7F", border=False, wrap=False)
+    letter = get_column_letter(column)
+    ws.column_dimensions[letter].width = 24
+    ws.column_dimensions[letter].hidden = True
 
 
 def page_setup(
@@ -188,13 +336,16 @@ def page_setup(
     landscape: bool = False,
     freeze_column: int = 1,
     title_rows: str | None = None,
+    a3: bool = False,
+    one_page: bool = False,
 ) -> None:
-    """A4, fitted to the page width, the header rows repeated on every page, the title in the page
-    header and page numbers in the footer, a print area over what was written, frozen headers."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    """A4 (or A3), fitted to the page width (or to one page), the header rows repeated on every
+    page, the title in the page header and page numbers in the footer, a print area over the
+    visible columns written, frozen headers."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3 if a3 else ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.75

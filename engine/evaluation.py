@@ -87,6 +87,7 @@ class CaseInfo(_Model):
     title: str
     department: str
     meeting: dt.date | None
+    session: int | None = None  # the council's session in its fiscal year (第4回), when stated
 
 
 class Changes(_Model):
@@ -205,6 +206,7 @@ class Evaluator:
                 title=proposal.case.title,
                 department=proposal.case.department,
                 meeting=proposal.case.meeting,
+                session=proposal.case.session,
             ),
             as_of=day,
             engine=self.engine,

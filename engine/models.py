@@ -205,6 +205,7 @@ class Case(Strict):
     title: str = Field(min_length=1, json_schema_extra=label("件名", "Title"))
     department: str = Field(min_length=1, json_schema_extra=label("担当課", "Department"))
     meeting: Day = Field(None, json_schema_extra=label("審議会の開催日", "Meeting date"))
+    session: int | None = Field(None, ge=1, le=99, json_schema_extra=label("審議会の回次（第何回）", "Council session (No.)"))
     kinds: list[Kind] = Field(min_length=1, json_schema_extra=label("区分", "Kinds"))
     scope: Scope = Field(Scope.individual_case, json_schema_extra=label("範囲", "Scope"))
     previous_approval: PreviousApproval | None = None

@@ -49,7 +49,16 @@ def environment(fmt: str) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_escape
+    env.filters["css_string"] = css_string
     return env
+
+
+def css_string(value: Any) -> Markup:
+    """`value` as a quoted CSS string for a stylesheet inside the page: every character that could
+    end the string, the rule or the <style> element is written as a CSS escape."""
+    text = inert(str(value)).replace("\n", " ")
+    escaped = "".join(ch if ch.isalnum() or ch == " " or ord(ch) > 0x2FFF else f"\\{ord(ch):x} " for ch in text)
+    return Markup(f'"{escaped}"')
 
 
 def labeller(lang: str) -> Callable[..., str]:

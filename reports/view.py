@@ -6,13 +6,16 @@ view (json_view.py), so that labels and ordering are decided once.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from itertools import groupby
 from typing import Any
 
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation, Finding
+from itaku.engine.wareki import date_text, dates_in_text, meeting_text
 from itaku.engine.wording import phrase
+from itaku.reports.evidence import evidence_text, source_text
 from itaku.reports.json_view import EvaluationView, FindingView
 
 
@@ -45,20 +48,6 @@ def grouped_by_topic(evaluation: Evaluation, catalog: Catalog, lang: str) -> lis
 # ------------------------------------------------------------------ reports (HTML, Markdown)
 
 
-def display_value(value: Any, lang: str) -> str:
-    """A value a rule read, as a reader says it: yes / no / not stated, lists joined."""
-    if value is None:
-        return phrase("value.none", lang)
-    if isinstance(value, bool):
-        return phrase(f"value.{str(value).lower()}", lang)
-    sep = phrase("sep.list", lang)
-    if isinstance(value, (list, tuple)):
-        return sep.join(display_value(v, lang) for v in value) or phrase("value.none", lang)
-    if isinstance(value, dict):
-        return sep.join(f"{k}: {display_value(v, lang)}" for k, v in value.items())
-    return str(value)
-
-
 def data_items_marked(evaluation: Evaluation) -> list[dict[str, Any]]:
     """The data items in the proposal's order, each marked when added since the earlier approval
     (`change`: added or removed; `added` kept for the templates), removed ones last.
@@ -82,17 +71,25 @@ def data_items_marked(evaluation: Evaluation) -> list[dict[str, Any]]:
 
 
 def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, Any]:
-    """One proposal prepared for a report template: its JSON view (json_view.EvaluationView) plus the
-    findings grouped by topic, the data items with the added ones marked, and the responses no
-    finding answers."""
+    """One proposal prepared for a report template: its JSON view (json_view.EvaluationView) plus
+    what a person reads in place of identifiers (evidence with the form's labels, sources as
+    documents, rules by their titles, dates in 和暦), the findings grouped by topic, the data items
+    with the added ones marked, and the responses no finding answers. The identifiers stay under
+    `ids` for the collapsed 詳細 part."""
     out = EvaluationView.of(evaluation, lang).as_data()
     out["verdict_label"] = phrase(f"verdict_short.{evaluation.verdict}", lang)
+    out["meeting_text"] = meeting_text(evaluation.case.meeting, evaluation.case.session, lang) or "—"
+    out["as_of_text"] = date_text(evaluation.as_of, lang)
     groups = grouped_by_topic(evaluation, catalog, lang)
     for group in groups:
         group["severity"] = group["findings"][0]["severity"]  # groups list their most severe first
         for finding in group["findings"]:
+            finding["heading"] = finding["title"] if finding["title"] != group["label"] else ""
+            finding["source_text"] = source_text(finding["source"], lang)
             for evidence in finding["evidence"]:
-                evidence["text"] = display_value(evidence["value"], lang)
+                evidence["text"] = evidence_text(evidence["path"], evidence["value"], lang)
+            if finding["exception"]:
+                finding["exception"]["until_text"] = date_text(_until(finding["exception"]), lang)
     out["groups"] = groups
     out["data_items"] = data_items_marked(evaluation)
     out["profile_label"] = profile_label(evaluation, lang)
@@ -100,7 +97,7 @@ def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, 
     out["comparison"] = None if comparison is None else {
         "source": comparison.approved_source,
         "case": comparison.approved_case,
-        "meeting": comparison.approved_meeting.isoformat() if comparison.approved_meeting else None,
+        "meeting": date_text(comparison.approved_meeting, lang) if comparison.approved_meeting else None,
         "changes": [
             {
                 "label": c.label.get(lang), "kind": c.kind, "kind_label": phrase(f"change.{c.kind}", lang),
@@ -113,8 +110,12 @@ def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, 
         ],
         "declared": [{"text": declared_text(d.text, d.origin, lang), "found": d.found} for d in comparison.declared],
     }
+    titles = {c.id: c.spec.title.get(lang) for c in catalog.rules if not c.is_derivation}
     for exception in out["exceptions"]:
         exception["origin_label"] = phrase(f"exception_origin.{exception['origin']}", lang)
+        exception["rule_title"] = titles.get(exception["rule_id"], exception["rule_id"])
+        exception["until_text"] = date_text(_until(exception), lang)
+        exception["decision_text"] = dates_in_text(exception["decision"], lang) if exception["decision"] else None
     # A response on a topic with no finding (the advice was taken, or never given) is still the
     # department's word to the council: show it rather than drop it.
     answered = {f.topic for f in evaluation.findings}
@@ -123,6 +124,13 @@ def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, 
         for topic, text in evaluation.responses.items()
         if topic not in answered
     ]
+    out["ids"] = {
+        "source": evaluation.source,
+        "engine": evaluation.engine,
+        "as_of": evaluation.as_of.isoformat(),
+        "rules": [(f.rule_id, f.topic, f.fingerprint) for f in evaluation.findings],
+        "exceptions": [e.rule_id for e in evaluation.exceptions],
+    }
     return out
 
 
@@ -149,16 +157,26 @@ def council_title(evaluations: list[Evaluation], key: str, lang: str) -> str:
     if len(councils) != 1:
         return title
     return phrase("report.title.of_council", lang, council=councils[0], title=title)
+def _until(exception: dict[str, Any]) -> dt.date | None:
+    """An exception's end date (JSON gives it as ISO text) as a date, or None."""
+    value = exception.get("until")
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def meeting_names(evaluations: list[Evaluation], lang: str) -> list[str]:
+    """The meetings the proposals go to, as the minutes name them (令和元年度第4回（令和元年9月9日）),
+    oldest first."""
+    keys = sorted({(e.case.meeting, e.case.session or 0) for e in evaluations if e.case.meeting})
+    return [meeting_text(day, session or None, lang) for day, session in keys]
 
 
 def meeting_view(evaluations: list[Evaluation], catalog: Catalog, lang: str) -> dict[str, Any]:
     """Several proposals prepared for a report template: the cases in case-number order and the
-    meeting dates they name."""
+    meetings they go to."""
     ordered = sorted(evaluations, key=case_sort_key)
-    meetings = sorted({e.case.meeting.isoformat() for e in ordered if e.case.meeting})
     return {
         "cases": [case_view(e, catalog, lang) for e in ordered],
-        "meetings": meetings,
+        "meetings": meeting_names(ordered, lang),
         "title_proposal": council_title(ordered, "report.title.proposal", lang),
         "title_meeting": council_title(ordered, "report.title.meeting", lang),
     }

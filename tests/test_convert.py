@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES, SEED
-from itaku.checklists.wareki import format_wareki, parse_date
 from itaku.engine.dump import proposal_yaml
 from itaku.engine.loader import parse_proposal
+from itaku.engine.wareki import date_text, parse_date
 from itaku.files.reading import load_proposal
 
 EXAMPLE_FILES = sorted(EXAMPLES.rglob("*.yaml"))
@@ -56,6 +56,6 @@ def test_convert_refuses_what_it_must_not_write(cli: Any, tmp_path: Path) -> Non
 
 @pytest.mark.parametrize("day", [dt.date(2019, 9, 9), dt.date(2019, 4, 30), dt.date(2019, 5, 1), dt.date(1989, 1, 8), dt.date(2024, 2, 29)])
 def test_wareki_written_and_read_back(day: dt.date) -> None:
-    written = format_wareki(day)
+    written = date_text(day)
     assert parse_date(written) == day
     assert written[:2] in ("令和", "平成")

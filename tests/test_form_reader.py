@@ -26,12 +26,12 @@ from itaku.checklists.values import (
     read_text_list,
     read_yesno,
 )
-from itaku.checklists.wareki import parse_date, parse_wareki
 from itaku.checklists.workbook import workbook_bytes
 from itaku.checklists.xlsx_guard import MAX_INFLATED_BYTES
 from itaku.engine import fields
 from itaku.engine.catalog import Catalog
 from itaku.engine.errors import InputError
+from itaku.engine.wareki import parse_date, parse_wareki
 from itaku.engine.wording import language
 from itaku.files.reading import load_proposal
 

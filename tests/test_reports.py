@@ -22,6 +22,7 @@ from itaku.engine.catalog import Catalog, default_catalog
 from itaku.engine.evaluation import Evaluation, Evaluator
 from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
+from itaku.reports.evidence import source_text
 from itaku.reports.json_view import agenda_text
 from itaku.reports.markdown import md_escape
 from itaku.reports.view import case_sort_key, grouped_by_topic
@@ -208,7 +209,7 @@ def test_findings_are_grouped_by_topic_with_severity_in_text_and_colour(meeting,
             assert article.find(cls="message").text() == f["message"]
             assert article.find(cls="ask").text() == f["ask"]
             assert article.find(cls="clause").text() == f["clause"]
-            assert article.find(cls="source").text() == f["source"]
+            assert article.find(cls="source").text() == source_text(f["source"])
         if not e.findings:
             assert section.find(cls="no-findings").text() == phrase("no_findings")
 
@@ -237,7 +238,7 @@ def test_responses_sit_beside_their_findings_with_the_judgement(meeting, evaluat
     for number, e in evaluations.items():
         section = case_section(doc, number)
         for article, f in zip(section.find_all("article", "finding"), _in_report_order(e), strict=True):
-            asides = article.find_all("aside", "response")
+            asides = article.find_all("tr", "response")
             if f.response is None:
                 assert not asides
                 continue
@@ -255,7 +256,7 @@ def test_case_27_domain_authentication_response_does_not_close(meeting, evaluati
     finding = next(f for f in evaluations["27"].findings if f.topic == "sender-domain-authentication")
     assert finding.response is not None and finding.response.closes is False and finding.response.explain
     article = case_section(doc, "27").find("article", "finding", data_topic="sender-domain-authentication")
-    aside = article.find("aside", "response")
+    aside = article.find("tr", "response")
     assert "response-open" in aside.classes
     assert aside.find(cls="explain").text() == finding.response.explain.ja
 
@@ -342,7 +343,7 @@ def test_exceptions_all_appear_with_their_status(tmp_path: Path, durable: Evalua
     doc = parse(report(tmp_path, [path]))
     rows = doc.find("table", "exceptions-table").find("tbody").find_all("tr")
     shown = [(r.find("th").text(), r.find("strong").text()) for r in rows]
-    assert shown == [(x.rule_id, phrase(f"exception.{x.status}")) for x in evaluated.exceptions]
+    assert shown == [(catalog.rule(x.rule_id).spec.title.ja, phrase(f"exception.{x.status}")) for x in evaluated.exceptions]
     assert {x.status for x in evaluated.exceptions} >= {"accepted", "unused"}
     excepted = doc.find("article", "finding", data_rule=fired[0].rule_id)
     assert "excepted" in excepted.classes

@@ -15,6 +15,7 @@ from itaku.checklists import workbook as wbk
 from itaku.engine import fields
 from itaku.engine.catalog import Catalog, Rule
 from itaku.engine.evaluation import Evaluation, ExceptionStatus
+from itaku.engine.wareki import date_text, dates_in_text, meeting_text
 from itaku.engine.wording import phrase
 from itaku.reports.json_view import agenda_text
 
@@ -64,10 +65,16 @@ def case_line(evaluation: Evaluation, lang: str) -> str:
 
 
 def period_text(evaluation: Evaluation, lang: str) -> str:
+    """令和2年1月6日 〜 令和2年3月31日 (— for a date not stated)."""
     start, end = date_at(evaluation, "period.start"), date_at(evaluation, "period.end")
     if start is None and end is None:
         return "—"
-    return phrase("date.period", lang, start=start.isoformat() if start else "—", end=end.isoformat() if end else "—")
+    return phrase("date.period", lang, start=date_text(start, lang), end=date_text(end, lang))
+
+
+def meeting_line(evaluation: Evaluation, lang: str) -> str:
+    """The meeting the proposal goes to: 令和元年度第4回（令和元年9月9日）, or — when not stated."""
+    return meeting_text(evaluation.case.meeting, evaluation.case.session, lang) or "—"
 
 
 def classification_text(evaluation: Evaluation, lang: str) -> str:
@@ -90,14 +97,25 @@ def proposal_sheet(
     return ws, phrase("checklist.print_title", lang, kind=phrase(f"kind.{kind}", lang), case=case_line(evaluation, lang))
 
 
+INPUT = object()  # a header value the reader of the sheet fills in (shaded as input)
+
+
 def header_block(ws: Worksheet, row: int, pairs: Sequence[tuple[str, Any]], columns: int, label_columns: int = 2) -> int:
     """Label/value lines under the title (label across `label_columns`, value across the rest);
-    returns the next free row."""
+    a value of `INPUT` is left blank and shaded for the person to fill in. Returns the next row."""
     for text, value in pairs:
         wbk.put(ws, row, 1, text, bold=True, fill=wbk.GROUP_FILL)
+        for column in range(2, label_columns + 1):
+            wbk.put(ws, row, column, None, fill=wbk.GROUP_FILL)
         if label_columns > 1:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=label_columns)
-        wbk.put(ws, row, label_columns + 1, value if value not in (None, "") else "—")
+        if value is INPUT:
+            for column in range(label_columns + 1, columns + 1):
+                wbk.put(ws, row, column, None, fill=wbk.INPUT_FILL)
+        else:
+            wbk.put(ws, row, label_columns + 1, value if value not in (None, "") else "—")
+            for column in range(label_columns + 2, columns + 1):
+                wbk.put(ws, row, column, None)
         if columns > label_columns + 1:
             ws.merge_cells(start_row=row, start_column=label_columns + 1, end_row=row, end_column=columns)
         row += 1
@@ -143,19 +161,50 @@ def topic_label(catalog: Catalog, topic: str, lang: str) -> str:
     return topic if t is None else t.get(lang)
 
 
-def finish(ws: Worksheet, title: str, header_row: int, columns: int, landscape: bool = True, freeze_column: int = 1) -> None:
-    """Row heights, print set-up (the table's header row repeats on every page), frozen header."""
+def finish(
+    ws: Worksheet, title: str, header_row: int, columns: int, landscape: bool = True, freeze_column: int = 1,
+    minimum: float | None = None, first_data_row: int | None = None, **page: Any,
+) -> None:
+    """Row heights (table rows at least `minimum`, room to write by hand), print set-up (the
+    table's header row repeats on every page), frozen header."""
     wbk.fit_row_heights(ws, 2, ws.max_row)
+    if minimum is not None:
+        wbk.fit_row_heights(ws, first_data_row or header_row + 1, ws.max_row, minimum=minimum)
     wbk.page_setup(
         ws, title, header_row, columns, landscape=landscape, freeze_column=freeze_column,
-        title_rows=f"{header_row}:{header_row}",
+        title_rows=f"{header_row}:{header_row}", **page,
     )
 
 
-def exception_text(exception: ExceptionStatus, lang: str) -> str:
-    """An exception in one line: rule, what became of it, reason, decision and end date."""
-    parts = [f"{exception.rule_id}: {phrase(f'exception.{exception.status}', lang)}"]
-    parts += [p for p in (exception.reason, exception.decision) if p]
+def rule_title(catalog: Catalog, rule_id: str, lang: str) -> str:
+    """A rule as a person names it: its title (never its id)."""
+    spec = rule_spec(catalog, rule_id)
+    return spec.title.get(lang) if spec is not None else phrase("exception.unknown_rule", lang)
+
+
+def exception_text(exception: ExceptionStatus, catalog: Catalog, lang: str) -> str:
+    """An exception in one line: the rule's title, what became of it, reason, decision, end date."""
+    parts = [f"{rule_title(catalog, exception.rule_id, lang)}{phrase('sep.label', lang)}{phrase(f'exception.{exception.status}', lang)}"]
+    # a decision is often dated (令和2年度第5回（2021-03-08）): dates are shown as people read them
+    parts += [dates_in_text(p, lang) for p in (exception.reason, exception.decision) if p]
     if exception.until:
-        parts.append(phrase("date.until", lang, date=exception.until.isoformat()))
+        parts.append(phrase("date.until", lang, date=date_text(exception.until, lang)))
     return " / ".join(parts)
+
+
+def write_row(ws: Worksheet, row: int, cells: Sequence[tuple[Any, dict[str, Any]]]) -> int:
+    """One table row: each cell a (value, put options) pair. A text too long for one row (409 pt)
+    continues in the rows below, in the same column, the other cells left blank in the same style;
+    returns the next free row."""
+    widths = wbk.column_widths(ws)
+    pieces: list[list[Any]] = []
+    for column, (value, options) in enumerate(cells, start=1):
+        if isinstance(value, str):
+            size = options.get("size", wbk.FONT_SIZE)
+            pieces.append(list(wbk.split_text(value, widths.get(column, wbk.DEFAULT_WIDTH), size)))
+        else:
+            pieces.append([value])
+    for offset in range(max(len(p) for p in pieces)):
+        for column, ((_, options), parts) in enumerate(zip(cells, pieces, strict=True), start=1):
+            wbk.put(ws, row + offset, column, parts[offset] if offset < len(parts) else None, **options)
+    return row + max(len(p) for p in pieces)

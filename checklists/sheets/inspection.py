@@ -1,4 +1,7 @@
-"""立入り調査チェックシート: one row per measure the proposal promises, to check on site.
+"""立入り調査チェックシート: the record of an on-site inspection, one row per measure the proposal
+promises: what to look at or ask there, how (確認方法, pre-filled and editable), the result and
+what was seen, with room to write by hand. One header holds the date, the place, the ward's
+inspectors and the vendor's attendees. The field each row comes from is in a hidden column.
 
 A measure is a yes/no field answered "yes" in a section of things the vendor must keep doing
 (system, mail, devices, data lifecycle, supervision, application site, vendor, contract) and, per
@@ -38,21 +41,31 @@ NOT_MEASURES = frozenset({
 })
 # Per subcontractor: what it accepted or what was checked of it (not what it is).
 SUBCONTRACTOR_MEASURES = ("approved_by_ward", "same_obligations", "security_confirmed")
-WIDTHS = [6, 22, 44, 14, 12, 12, 12, 24]
+WIDTHS = [5, 20, 52, 12, 10, 40]
+ID_COLUMN = len(WIDTHS) + 1
 RESULTS = ("ok", "ng", "pending", "na")
 METHODS = ("documents", "interview", "on_site", "screen")
+# What to look at on site, and how, for a measure of each section (the wording is in the catalogue,
+# `inspect.<section>`, with the measure's label filled in).
+HOW = {
+    "vendor": "documents", "contract": "interview", "system": "screen", "application_site": "screen",
+    "email": "documents", "devices": "on_site", "lifecycle": "documents", "supervision": "documents",
+    "subcontractors": "documents",
+}
+HANDWRITING = 3  # lines of room in every row, to write the finding by hand
 
 
-def measures(evaluation: Evaluation, lang: str) -> Iterator[tuple[str, str, str]]:
-    """(field path as rules name it, group label, measure label) of every promised measure, in
-    model order; a subcontractor's measure is named `subcontractors.<field>`."""
+def measures(evaluation: Evaluation, lang: str) -> Iterator[tuple[str, str, str, str]]:
+    """(field path as rules name it, section, group label, measure label) of every promised
+    measure, in model order; a subcontractor's measure is named `subcontractors.<field>`."""
     sep = phrase("sep.path", lang)
     for node in fields.walk():
-        if node.kind != fields.YESNO or node.path.split(".")[0] not in MEASURE_SECTIONS or node.path in NOT_MEASURES:
+        section = node.path.split(".")[0]
+        if node.kind != fields.YESNO or section not in MEASURE_SECTIONS or node.path in NOT_MEASURES:
             continue
         if common.value_at(evaluation, node.path) is True:
             chain = fields.ancestry(node.path)
-            yield node.path, sep.join(n.label(lang) for n in chain[:-1]), node.label(lang)
+            yield node.path, section, sep.join(n.label(lang) for n in chain[:-1]), node.label(lang)
     table = fields.index().get("subcontractors")
     if table is None:
         return
@@ -61,23 +74,12 @@ def measures(evaluation: Evaluation, lang: str) -> Iterator[tuple[str, str, str]
         for name in SUBCONTRACTOR_MEASURES:
             if name in columns and sub.get(name) is True:
                 group = f"{table.label(lang)}{sep}{sub.get('name', index + 1)}"
-                yield f"subcontractors.{name}", group, columns[name].label(lang)
-
-
-def _viewpoint(catalog: Catalog, evaluation: Evaluation, path: str, lang: str) -> str | None:
-    """The checklist wording of the first rule that reads this field and applies to the proposal:
-    what to look at on site. None when no applicable rule reads it (better nothing than a
-    viewpoint from an unrelated rule)."""
-    applies = {r.rule_id for r in evaluation.rules if r.judgement != "na"}
-    for compiled in catalog.rules:
-        spec = common.rule_spec(catalog, compiled.id)
-        if spec is not None and compiled.id in applies and path in compiled.paths:
-            return spec.checklist.get(lang)
-    return None
+                yield f"subcontractors.{name}", "subcontractors", group, columns[name].label(lang)
 
 
 def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
-    """One proposal's inspection checklist."""
+    """One proposal's on-site inspection record."""
+    del catalog  # the record reads what the proposal promises; the signature is every sheet's
     columns = len(WIDTHS)
     ws, title = common.proposal_sheet(wb, evaluation, "inspection", WIDTHS, columns, lang)
     row = common.header_block(ws, 2, [
@@ -85,30 +87,34 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         (phrase("col.department", lang), evaluation.case.department),
         (phrase("head.vendor", lang), common.shown(evaluation, "vendor.name", lang)),
         (phrase("head.period", lang), common.period_text(evaluation, lang)),
+        (phrase("head.inspection_date", lang), common.INPUT),
+        (phrase("head.inspection_place", lang), common.INPUT),
+        (phrase("head.inspectors", lang), common.INPUT),
+        (phrase("head.attendees", lang), common.INPUT),
     ], columns)
     row = common.note_row(ws, row, phrase("note.inspection", lang), columns)
     header = row
     wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in (
-        "no", "group", "measure", "method", "check_date", "checker", "result", "remarks",
+        "no", "group", "inspect", "method", "result", "observed",
     )])
     found = list(measures(evaluation, lang))
-    prefix = phrase("inspection.viewpoint", lang)
-    for number, (path, group, text) in enumerate(found, start=1):
+    ids: dict[int, str] = {}
+    for number, (path, section, group, text) in enumerate(found, start=1):
         r = header + number
-        viewpoint = _viewpoint(catalog, evaluation, path, lang)
+        ids[r] = path
         wbk.put(ws, r, 1, number, horizontal="center")
         wbk.put(ws, r, 2, group)
-        wbk.put(ws, r, 3, text + (f"\n{prefix}{viewpoint}" if viewpoint else ""))
-        for column in range(4, columns + 1):
-            wbk.put(ws, r, column, None)
+        wbk.put(ws, r, 3, phrase(f"inspect.{section}", lang, measure=text))
+        wbk.put(ws, r, 4, phrase(f"method.{HOW[section]}", lang), fill=wbk.INPUT_FILL)
+        wbk.put(ws, r, 5, None, fill=wbk.INPUT_FILL, horizontal="center")
+        wbk.put(ws, r, 6, None, fill=wbk.INPUT_FILL)
     if not found:
         common.note_row(ws, header + 1, phrase("note.no_measures", lang), columns)
     else:
         last = header + len(found)
         wbk.dropdown(ws, f"D{header + 1}:D{last}", [phrase(f"method.{m}", lang) for m in METHODS], strict=False,
                      title=phrase("col.method", lang))
-        wbk.dropdown(ws, f"G{header + 1}:G{last}", [phrase(f"result.{r}", lang) for r in RESULTS],
+        wbk.dropdown(ws, f"E{header + 1}:E{last}", [phrase(f"result.{r}", lang) for r in RESULTS],
                      title=phrase("col.result", lang))
-        for r in range(header + 1, last + 1):
-            ws.cell(row=r, column=5).number_format = wbk.DATE_FORMAT
-    common.finish(ws, title, header, columns)
+    wbk.id_column(ws, ID_COLUMN, header, ids, header=phrase("col.ids", lang))
+    common.finish(ws, title, header, columns, minimum=wbk.line_height() * HANDWRITING)

@@ -26,7 +26,7 @@ from itaku.engine.evaluation import Evaluation
 from itaku.engine.wording import phrase
 
 EVENTS = ("handover", "inspection", "phone", "report", "deletion")
-WIDTHS = [6, 16, 12, 12, 14, 14, 40, 20]
+WIDTHS = [5, 16, 17, 17, 12, 12, 36, 18]
 PHONE_MONTHS = 3
 MAX_PLANNED = 60  # a ten-year contract still gives a printable log
 
@@ -73,11 +73,9 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         (phrase("head.vendor", lang), common.shown(evaluation, "vendor.name", lang)),
         (phrase("head.period", lang), common.period_text(evaluation, lang)),
         (phrase("head.data_items", lang), sep.join(evaluation.data_items) or "—"),
-        (phrase("head.handlers", lang), ""),
+        # the proposal names no persons: the department fills these in
+        (phrase("head.handlers", lang), common.INPUT),
     ], columns)
-    # the handlers line is for the department to fill in: the proposal names no persons
-    ws.cell(row=row - 1, column=3).value = None
-    ws.cell(row=row - 1, column=3).fill = wbk.INPUT_FILL
     row = common.note_row(ws, row, phrase("note.planned_rows", lang), columns)
     header = row
     wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in (
@@ -89,12 +87,15 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         r = header + number
         event, day = events[number - 1] if number <= len(events) else (None, None)
         wbk.put(ws, r, 1, number, horizontal="center")
-        wbk.put(ws, r, 2, phrase(f"event.{event}", lang) if event else None)
-        wbk.put(ws, r, 3, day)
+        # the whole log is the department's to keep: every cell is input, planned rows pre-filled
+        wbk.put(ws, r, 2, phrase(f"event.{event}", lang) if event else None, fill=wbk.INPUT_FILL)
+        wbk.put(ws, r, 3, day, fill=wbk.INPUT_FILL)
         for column in range(4, columns + 1):
-            wbk.put(ws, r, column, None)
-        for column in (3, 4):
-            ws.cell(row=r, column=column).number_format = wbk.DATE_FORMAT
+            wbk.put(ws, r, column, None, fill=wbk.INPUT_FILL)
     wbk.dropdown(ws, f"B{header + 1}:B{header + total}", [phrase(f"event.{e}", lang) for e in EVENTS],
                  title=phrase("col.event", lang))
-    common.finish(ws, title, header, columns)
+    ids = {header + number: event for number, (event, _) in enumerate(events, start=1)}
+    block = ("case.number", "case.department", "vendor.name", "period", "data.items")
+    ids.update(dict(zip(range(2, 2 + len(block)), block, strict=True)))
+    wbk.id_column(ws, columns + 1, header, ids, header=phrase("col.ids", lang))
+    common.finish(ws, title, header, columns, minimum=wbk.line_height() * 2)

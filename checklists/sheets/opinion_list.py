@@ -1,4 +1,10 @@
-"""セキュリティアドバイザー意見一覧: one row per proposal of a meeting, in case-number order."""
+"""セキュリティアドバイザー意見一覧: one row per proposal of a meeting, in case-number order.
+
+Printed on A3 landscape, one page for a meeting of the seed's size, the meeting named in its title
+(回次 and 和暦 date) and the marks explained at the top. When the proposals go to several meetings
+(a screening of many), the meeting is a column instead. A long opinion continues in the rows below
+(Excel's 409 pt limit on one row). The rule ids behind each row are in a hidden column.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +14,17 @@ from itaku.checklists import workbook as wbk
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
+from itaku.engine.wareki import meeting_text
 from itaku.engine.wording import phrase
 from itaku.reports.json_view import agenda_text
-from itaku.reports.view import case_sort_key
+from itaku.reports.view import case_sort_key, meeting_names
 
-WIDTHS = [9, 34, 14, 9, 70, 44]
+WIDTHS = {"meeting": 18, "case_number": 8, "title": 30, "department": 13, "agenda": 8, "opinion": 92, "response": 56}
 
 
-def opinion(evaluation: Evaluation, lang: str) -> str:
-    """The verdict phrase, then each counted blocker and advice in the advisor's words, numbered."""
+def opinion(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
+    """The verdict phrase, then each counted blocker and advice in the advisor's words, numbered,
+    then every exception and what became of it."""
     lines = [phrase(f"verdict.{evaluation.verdict}", lang)]
     items = [f for f in evaluation.findings if f.counts and f.severity in ("blocker", "advice")]
     for i, f in enumerate(items, start=1):
@@ -26,7 +34,7 @@ def opinion(evaluation: Evaluation, lang: str) -> str:
             text = phrase("opinion.carried_over", lang, text=text, note=phrase("report.carried_over", lang))
         lines.append(phrase("opinion.item", lang, number=i, mark=mark, text=text))
     name = phrase("col.exception", lang)
-    lines += [phrase("opinion.tagged", lang, name=name, text=common.exception_text(e, lang)) for e in evaluation.exceptions]
+    lines += [phrase("opinion.tagged", lang, name=name, text=common.exception_text(e, catalog, lang)) for e in evaluation.exceptions]
     condition = phrase("report.conditions", lang)
     lines += [phrase("opinion.tagged", lang, name=condition, text=c.get(lang)) for c in evaluation.conditions]
     return "\n".join(lines)
@@ -44,26 +52,36 @@ def responses(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
 def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: str) -> None:
     """The one sheet of the list."""
     ws = wb.create_sheet(wbk.sheet_title(phrase("kind.opinion-list", lang)))
-    columns = len(WIDTHS)
-    wbk.set_widths(ws, WIDTHS)
-    meetings = sorted({e.case.meeting.isoformat() for e in evaluations if e.case.meeting})
+    named = meeting_names(evaluations, lang)
+    several = len(named) > 1 or (any(e.case.meeting is None for e in evaluations) and bool(named))
+    keys = [*(["meeting"] if several else []), "case_number", "title", "department", "agenda", "opinion", "response"]
+    columns = len(keys)
+    wbk.set_widths(ws, [WIDTHS[k] for k in keys])
     title = phrase("kind.opinion-list", lang)
     councils = list(dict.fromkeys(e.profile.council.get(lang) for e in evaluations if e.profile is not None))
     if len(councils) == 1:  # whose council, as the report titles say
         title = phrase("report.title.of_council", lang, council=councils[0], title=title)
-    if meetings:
-        title = phrase("opinion.title_meetings", lang, title=title, meetings=phrase("sep.list", lang).join(meetings))
+    if named and not several:
+        title = phrase("opinion.title_meetings", lang, title=title, meetings=named[0])
     wbk.title_row(ws, title, columns)
-    header = 2
-    wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in (
-        "case_number", "title", "department", "agenda", "opinion", "response",
-    )])
-    for number, evaluation in enumerate(sorted(evaluations, key=case_sort_key), start=1):
-        r = header + number
-        wbk.put(ws, r, 1, evaluation.case.number, horizontal="center")
-        wbk.put(ws, r, 2, evaluation.case.title)
-        wbk.put(ws, r, 3, evaluation.case.department)
-        wbk.put(ws, r, 4, agenda_text(evaluation, lang), horizontal="center")
-        wbk.put(ws, r, 5, opinion(evaluation, lang))
-        wbk.put(ws, r, 6, responses(evaluation, catalog, lang) or None)
-    common.finish(ws, title, header, columns, freeze_column=3)
+    common.note_row(ws, 2, phrase("opinion.legend", lang), columns)
+    header = 3
+    wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in keys])
+    ids: dict[int, str] = {}
+    row = header + 1
+    for evaluation in sorted(evaluations, key=case_sort_key):
+        ids[row] = ", ".join(f.rule_id for f in evaluation.findings if f.counts and f.severity != "info")
+        values = {
+            "meeting": meeting_text(evaluation.case.meeting, evaluation.case.session, lang) or "—",
+            "case_number": evaluation.case.number,
+            "title": evaluation.case.title,
+            "department": evaluation.case.department,
+            "agenda": agenda_text(evaluation, lang),
+            "opinion": opinion(evaluation, catalog, lang),
+            "response": responses(evaluation, catalog, lang) or None,
+        }
+        centred = ("case_number", "agenda")
+        row = common.write_row(ws, row, [(values[k], {"horizontal": "center"} if k in centred else {}) for k in keys])
+    wbk.id_column(ws, columns + 1, header, ids, header=phrase("col.ids", lang))
+    # one meeting fits one page; a screening of many runs over pages (one page would be unreadable)
+    common.finish(ws, title, header, columns, freeze_column=keys.index("title") + 1, a3=True, one_page=not several)

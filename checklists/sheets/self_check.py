@@ -1,60 +1,132 @@
-"""自己点検シート: one row per rule that applies to the proposal, pre-judged by the engine."""
+"""自己点検シート: the department checks its own proposal, one question per row.
+
+The department answers each question in a blank 結果 column (○／×／－, with a dropdown) and a
+備考 column; beside them, 「審査での指摘」 says what the review found on the same point, in the
+report's words: every finding (参考 included, and what became of an exception), 指摘なし where the
+rules apply and found nothing, 該当なし where no rule on the point applies to this proposal. Rules
+that ask the same question share one row. A header block asks for 所属, 記入者, 内線 and 提出日,
+with a box for the head of the section to confirm. The rule ids of each row are in a hidden column.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 
 from itaku.checklists import workbook as wbk
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
-from itaku.engine.evaluation import Evaluation
+from itaku.engine.evaluation import Evaluation, Finding
 from itaku.engine.wording import phrase
+from itaku.reports.evidence import source_text
 from itaku.reports.view import profile_label
 
-JUDGEMENTS = ("fit", "action", "advice", "na")
-WIDTHS = [6, 20, 52, 44, 12, 28]
+ANSWERS = ("yes", "no", "na")
+WIDTHS = [5, 14, 40, 24, 8, 22, 46]
+ID_COLUMN = len(WIDTHS) + 1
+BOX = 6  # the column of the 所属長確認 box, beside the header block
 
 
-def applicable(evaluation: Evaluation) -> list[tuple[str, str]]:
-    """(rule id, judgement) of every rule in force that applies to the proposal, in catalog order."""
-    return [(r.rule_id, r.judgement) for r in evaluation.rules if r.judgement != "na"]
+@dataclass
+class Question:
+    """One row: a question and every rule in force that asks it."""
+
+    text: str
+    topic: str
+    rule_ids: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    applies: bool = False
+    findings: list[Finding] = field(default_factory=list)
+
+
+def questions(evaluation: Evaluation, catalog: Catalog, lang: str) -> list[Question]:
+    """The questions of the sheet in catalog order, rules asking the same question merged, each
+    with the findings of its rules (as the Evaluation has them) and whether any of them applies."""
+    by_text: dict[str, Question] = {}
+    findings: dict[str, list[Finding]] = {}
+    for finding in evaluation.findings:
+        findings.setdefault(finding.rule_id, []).append(finding)
+    for status in evaluation.rules:
+        spec = common.rule_spec(catalog, status.rule_id)
+        if spec is None:
+            continue
+        text = spec.checklist.get(lang)
+        question = by_text.setdefault(text, Question(text=text, topic=common.topic_label(catalog, spec.topic, lang)))
+        question.rule_ids.append(status.rule_id)
+        source = source_text(spec.source, lang)
+        if source not in question.sources:
+            question.sources.append(source)
+        question.applies = question.applies or status.judgement != "na"
+        question.findings += findings.get(status.rule_id, [])
+    return list(by_text.values())
+
+
+def review_text(question: Question, catalog: Catalog, lang: str) -> str:
+    """What the review found on this question, as the report says it."""
+    if not question.findings:
+        return phrase("selfcheck.no_finding" if question.applies else "judgement.na", lang)
+    lines = []
+    for f in question.findings:
+        mark = phrase(f"severity.{f.severity}", lang)
+        text = phrase("opinion.tagged", lang, name=mark, text=f.message.get(lang))
+        if f.item:
+            text += phrase("selfcheck.item", lang, item=f.item)
+        if f.exception is not None:
+            text += "\n" + common.exception_text(f.exception, catalog, lang)
+        lines.append(text)
+    return "\n".join(lines)
 
 
 def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
     """One proposal's self-check sheet."""
     columns = len(WIDTHS)
     ws, title = common.proposal_sheet(wb, evaluation, "self-check", WIDTHS, columns, lang)
-    row = common.header_block(ws, 2, [
+    first = 2
+    row = common.header_block(ws, first, [
         (phrase("head.case", lang), common.case_line(evaluation, lang)),
-        (phrase("col.department", lang), evaluation.case.department),
+        (phrase("head.section", lang), evaluation.case.department),
+        (phrase("head.writer", lang), common.INPUT),
+        (phrase("head.extension", lang), common.INPUT),
+        (phrase("head.submitted", lang), common.INPUT),
+        (phrase("head.meeting", lang), common.meeting_line(evaluation, lang)),
         (phrase("head.classification", lang), common.classification_text(evaluation, lang)),
-        (phrase("head.verdict", lang), phrase(f"verdict_short.{evaluation.verdict}", lang)),
-        (phrase("head.as_of", lang), evaluation.as_of.isoformat()),
         (phrase("report.profile", lang), profile_label(evaluation, lang)),
-    ], columns)
+    ], BOX - 1)
+    # the box where the head of the section confirms (a seal or a signature)
+    wbk.put(ws, first, BOX, phrase("head.chief_check", lang), bold=True, fill=wbk.GROUP_FILL, horizontal="center")
+    for r in range(first + 1, row):
+        wbk.put(ws, r, BOX, None)
+    ws.merge_cells(start_row=first + 1, start_column=BOX, end_row=row - 1, end_column=BOX)
     row = common.changes_block(ws, row, evaluation, columns, lang)
     row = common.note_row(ws, row, phrase("note.self_check", lang), columns)
     header = row
-    wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in ("no", "topic", "check_item", "source", "judgement", "remarks")])
-    rows = applicable(evaluation)
-    excepted = {e.rule_id: common.exception_text(e, lang) for e in evaluation.exceptions}
-    for number, (rule_id, judgement) in enumerate(rows, start=1):
-        r = header + number
-        spec = common.rule_spec(catalog, rule_id)
-        wbk.put(ws, r, 1, number, horizontal="center")
-        wbk.put(ws, r, 2, common.topic_label(catalog, spec.topic, lang) if spec else "—")
-        wbk.put(ws, r, 3, spec.checklist.get(lang) if spec else rule_id)
-        wbk.put(ws, r, 4, spec.source if spec else "")
-        wbk.put(ws, r, 5, phrase(f"judgement.{judgement}", lang), horizontal="center")
-        wbk.put(ws, r, 6, excepted.pop(rule_id, None))
-    if not rows:
-        common.note_row(ws, header + 1, phrase("note.no_rules", lang), columns)
-    # every exception appears: those of rules without a row here go below the table
-    for offset, text in enumerate(excepted.values(), start=max(len(rows), 1) + 2):
-        common.note_row(ws, header + offset, text, columns)
+    wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in (
+        "no", "topic", "check_item", "source", "answer", "remarks", "review",
+    )])
+    found = questions(evaluation, catalog, lang)
+    ids: dict[int, str] = {}
+    row = header + 1
+    for number, question in enumerate(found, start=1):
+        ids[row] = ", ".join(question.rule_ids)
+        row = common.write_row(ws, row, [
+            (number, {"horizontal": "center"}),
+            (question.topic, {}),
+            (question.text, {}),
+            ("\n".join(question.sources), {"size": 9}),
+            (None, {"fill": wbk.INPUT_FILL, "horizontal": "center"}),
+            (None, {"fill": wbk.INPUT_FILL}),
+            (review_text(question, catalog, lang), {}),
+        ])
+    if not found:
+        common.note_row(ws, row, phrase("note.no_rules", lang), columns)
     else:
-        wbk.dropdown(
-            ws, f"E{header + 1}:E{header + len(rows)}", [phrase(f"judgement.{j}", lang) for j in JUDGEMENTS],
-            title=phrase("col.judgement", lang),
-        )
-    common.finish(ws, title, header, columns)
+        wbk.dropdown(ws, f"E{header + 1}:E{row - 1}", [phrase(f"answer.{a}", lang) for a in ANSWERS],
+                     title=phrase("col.answer", lang), prompt=phrase("note.answers", lang))
+    # exceptions whose rule has no row here (not in force on the date) still appear
+    listed = {rule_id for q in found for rule_id in q.rule_ids}
+    extra = [e for e in evaluation.exceptions if e.rule_id not in listed or e.status == "unused"]
+    for offset, exception in enumerate(extra, start=1):
+        common.note_row(ws, row + offset, common.exception_text(exception, catalog, lang), columns)
+    wbk.id_column(ws, ID_COLUMN, header, ids, header=phrase("col.ids", lang))
+    common.finish(ws, title, header, columns, minimum=wbk.line_height() * 2)

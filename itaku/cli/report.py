@@ -1,4 +1,5 @@
-"""`itaku report`: one proposal's review, or a meeting report, as HTML or Markdown."""
+"""`itaku report`: one proposal's review, or a meeting report, as HTML or Markdown; or the
+advisor's draft opinion as a Word document."""
 
 from __future__ import annotations
 
@@ -22,17 +23,18 @@ from itaku.cli.common import (
 )
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
-from itaku.files.writing import check_target, write_text_atomic
+from itaku.files.writing import check_target, write_bytes_atomic, write_text_atomic
 
 # Output suffixes that name a format, so `-o meeting.html` needs no --format.
-_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".docx": "docx"}
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["html", "md"]), default=None,
-    help="html or md (default: from the suffix of -o; a suffix naming the other format is refused).",
+    "--format", "fmt", type=click.Choice(["html", "md", "docx"]), default=None,
+    help="html, md, or docx for the advisor's draft opinion in Word (default: from the suffix of -o; "
+    "a suffix naming another format is refused).",
 )
 @LANG
 @ENGINE
@@ -50,7 +52,8 @@ def report(
     as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None, output: str,
 ) -> None:
     """Write one proposal's review, or a meeting report for several (agenda, then each case in
-    case-number order), as one self-contained HTML file or as Markdown."""
+    case-number order), as one self-contained HTML file or as Markdown; with --format docx, the
+    advisor's draft opinion on each case in the council's form, as a Word document to edit."""
     from itaku.reports.render import render_report
 
     named = _SUFFIX_FORMAT.get(Path(output).suffix.lower()) if output != "-" else None
@@ -60,12 +63,20 @@ def report(
     fmt = fmt or named
     if fmt is None:
         raise InputError(output, None, phrase("error.output_format_unknown"))
+    if fmt == "docx" and output == "-":
+        raise InputError(output, None, phrase("error.docx_to_stdout"))
     inputs = [*files, *([waivers] if waivers else []), *approved_inputs(approved)]
     target = None if output == "-" else Path(output)
     if target is not None:
         check_target(target, inputs)  # refuse before any work: an input is never overwritten
     catalog = catalog_for(profile)
     evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog, approved)
+    if fmt == "docx":
+        from itaku.reports.opinion_docx import render_opinion_docx
+
+        assert target is not None
+        write_bytes_atomic(target, render_opinion_docx(evaluations, catalog, lang), inputs)
+        return
     text = render_report(evaluations, catalog, fmt, lang)
     if target is None:
         click.echo(text, nl=False)

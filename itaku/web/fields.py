@@ -16,10 +16,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from itaku.checklists.wareki import format_wareki
 from itaku.engine import fields as tree
 from itaku.engine.catalog import Catalog
 from itaku.engine.fields import Field as Node
+from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
 
 # Kinds of one value, as the field tree names them.
@@ -205,5 +205,5 @@ def value_text(path: str, value: Any, lang: str) -> str:
         except ValueError:
             return value
     if isinstance(value, dt.date):
-        return format_wareki(value) if lang == "ja" else value.isoformat()
+        return date_text(value) if lang == "ja" else value.isoformat()
     return str(value)

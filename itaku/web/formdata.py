@@ -28,9 +28,9 @@ from itaku.checklists.values import (
     read_text,
     read_yesno,
 )
-from itaku.checklists.wareki import format_wareki
 from itaku.engine.loader import MAX_LIST_ITEMS, describe_error
 from itaku.engine.models import Proposal
+from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
 from itaku.web import fields as fd
 
@@ -99,7 +99,7 @@ def _shown(f: fd.Field, value: Any) -> list[str]:
     if f.kind == fd.TEXT_LIST:
         return [str(v) for v in value]
     if f.kind == fd.DATE and isinstance(value, dt.date):
-        return [format_wareki(value)]
+        return [date_text(value)]
     return [str(value)]
 
 
@@ -174,7 +174,7 @@ class _Reader:
             if f.kind == fd.DATE:
                 day = read_date(raw)
                 if day is not None:
-                    self.dates[name] = phrase("web.read_as", self.lang, wareki=format_wareki(day), western=day.isoformat())
+                    self.dates[name] = phrase("web.read_as", self.lang, wareki=date_text(day), western=day.isoformat())
                 return day
             return read_text(raw)
         except CellProblem as exc:

@@ -11,9 +11,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from itaku.checklists.wareki import format_wareki
 from itaku.engine.catalog import Compiled
 from itaku.engine.safe_text import inert
+from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
 from itaku.web import fields as fd
 from itaku.web import security
@@ -156,4 +156,4 @@ class Pages:
 
 
 def _date(day: dt.date, lang: str) -> str:
-    return format_wareki(day) if lang == "ja" else day.isoformat()
+    return date_text(day) if lang == "ja" else day.isoformat()

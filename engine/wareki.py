@@ -1,7 +1,11 @@
-"""Dates as people write them on Japanese forms: 和暦 (令和2年1月6日, R2.1.6) and 西暦 (2020/1/6).
+"""Dates as people write and read them on Japanese documents: 和暦 (令和元年9月9日, R1.9.9) and
+西暦 (2019/9/9), both ways.
 
-`parse_date` returns a `datetime.date` or raises `ValueError` with a short reason. Text is
-NFKC-normalised first, so full-width digits and punctuation (２０２０／１／６) are read too.
+`parse_date` reads any common writing into a `datetime.date` or raises `ValueError` with a short
+reason; text is NFKC-normalised first, so full-width digits (２０２０／１／６) are read too.
+`date_text` writes a date the way a clerk reads it (令和元年9月9日; 9 September 2019 in English),
+`fiscal_year_text` names a fiscal year (令和元年度). The engine holds this so that the reports and
+the workbooks write every date the same way; JSON keeps ISO dates.
 """
 
 from __future__ import annotations
@@ -101,11 +105,65 @@ def parse_date(text: str) -> dt.date:
     raise ValueError(f"'{text}' is not a date")
 
 
-def format_wareki(day: dt.date) -> str:
-    """A date in 和暦 as clerks write it (令和元年9月9日); before 明治, in 西暦 with 年月日."""
+def era_of(day: dt.date) -> tuple[str, int]:
+    """(era name, year of the era) of a date: 2019-09-09 -> ("令和", 1)."""
     for name, _, start in ERAS:
         if day >= start:
-            year = day.year - start.year + 1
-            shown = phrase("wareki.first_year", "ja") if year == 1 else str(year)
-            return phrase("wareki.date", "ja", era=name, year=shown, month=day.month, day=day.day)
-    return phrase("wareki.date", "ja", era="", year=day.year, month=day.month, day=day.day)
+            return name, day.year - start.year + 1
+    raise ValueError(f"{day.isoformat()} is before the first era ({ERAS[-1][2].isoformat()})")
+
+
+def _era_year(name: str, year: int) -> str:
+    """令和元年, 令和2年: the first year of an era is written 元."""
+    number = phrase("date.first_year", "ja") if year == 1 else str(year)
+    return phrase("date.era_year", "ja", era=name, year=number)
+
+
+def date_text(day: dt.date | None, lang: str = "ja", empty: str = "—") -> str:
+    """A date as people read it: 令和元年9月9日 (ja), 9 September 2019 (en); `empty` for None. A
+    date before 明治 (none a proposal may hold) is written in 西暦 with 年月日."""
+    if day is None:
+        return empty
+    if lang == "en":
+        return phrase("date.day", "en", year=day.year, month=day.strftime("%B"), day=day.day)
+    if day < ERAS[-1][2]:
+        return phrase("date.day", "ja", year=phrase("date.era_year", "ja", era="", year=day.year), month=day.month, day=day.day)
+    return phrase("date.day", "ja", year=_era_year(*era_of(day)), month=day.month, day=day.day)
+
+
+def fiscal_year_text(day: dt.date, lang: str = "ja") -> str:
+    """The Japanese fiscal year (April to March) a date falls in: 令和元年度 (ja), FY2019 (en)."""
+    year = day.year if day.month >= 4 else day.year - 1
+    if lang == "en":
+        return phrase("date.fiscal_year", "en", year=year)
+    # Named by the era in force on the date (the council's minutes call April 2019's year 平成31年度
+    # and September 2019's 令和元年度); a year that would be 0 of that era belongs to the one before.
+    for name, _, start in ERAS:
+        if day >= start and year - start.year + 1 >= 1:
+            return phrase("date.fiscal_year", "ja", year=_era_year(name, year - start.year + 1))
+    raise ValueError(f"{day.isoformat()} is before the first era ({ERAS[-1][2].isoformat()})")
+
+
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def dates_in_text(text: str, lang: str = "ja") -> str:
+    """ISO dates inside a text (a rule's source, a note) written as people read them."""
+
+    def repl(match: re.Match[str]) -> str:
+        try:
+            return date_text(dt.date(int(match[1]), int(match[2]), int(match[3])), lang)
+        except ValueError:
+            return match[0]
+
+    return _ISO.sub(repl, text)
+
+
+def meeting_text(day: dt.date | None, session: int | None, lang: str = "ja") -> str:
+    """A council meeting as its minutes name it: 令和元年度第4回（令和元年9月9日）; the date alone
+    when the session is not known; empty when neither is."""
+    if day is None:
+        return ""
+    if session is None:
+        return date_text(day, lang)
+    return phrase("date.meeting", lang, year=fiscal_year_text(day, lang), session=session, date=date_text(day, lang))

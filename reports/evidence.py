@@ -1,0 +1,84 @@
+"""Evidence and sources as a clerk reads them: the form's labels and values, never field paths,
+enum values or internal document names.
+
+A rule's evidence names fields by path (`system.authentication.method`, `subcontractors[0].role`)
+and holds raw values (`id_password`); a report shows 「システム／認証／認証方式: ID・パスワード」. The
+labels and choices come from the one field tree (`engine.fields`), as on the form.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from itaku.engine import fields
+from itaku.engine.wareki import dates_in_text
+from itaku.engine.wording import phrase
+
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def field_label(path: str, lang: str) -> str:
+    """A field's label with its sections' (システム／認証／認証方式); a list item's number is kept
+    (再委託先等（1件目）／区の承認). An unknown path is returned as given."""
+    index = _INDEX.search(path)
+    plain = _INDEX.sub("", path)
+    chain = fields.ancestry(plain)
+    if not chain or chain[-1].path != plain:
+        return path
+    names = [f.label(lang) for f in chain]
+    if index is not None:
+        names[0] += phrase("evidence.item_number", lang, number=int(index.group(1)) + 1)
+    return phrase("sep.path", lang).join(names)
+
+
+def value_label(path: str, value: Any, lang: str) -> str:
+    """A field's value as the form shows it: はい／いいえ／未記載, choices by their labels, lists
+    joined, numbers with thousands separators."""
+    if value is None:
+        return phrase("value.none", lang)
+    if isinstance(value, bool):
+        return phrase(f"value.{str(value).lower()}", lang)
+    if isinstance(value, list | tuple):
+        return phrase("sep.list", lang).join(value_label(path, v, lang) for v in value) or phrase("list.empty", lang)
+    if isinstance(value, int):
+        return f"{value:,}"
+    field = fields.index().get(_INDEX.sub("", path))
+    if field is not None and field.choices:
+        return field.choice_label(str(value), lang)
+    return dates_in_text(str(value), lang)
+
+
+def evidence_text(path: str, value: Any, lang: str) -> str:
+    """One piece of evidence as a sentence fragment: 認証方式: ID・パスワード."""
+    return f"{field_label(path, lang)}{phrase('sep.label', lang)}{value_label(path, value, lang)}"
+
+
+# Punctuation of the sources, half- and full-width: ( （, ) ）, , 、, ; ；, and 「…」 quotes.
+_OPEN, _CLOSE, _COMMA, _SEMI = r"[(\uff08]", r"[)\uff09]", r"[,\u3001]", r"[;\uff1b]"
+_QUOTED = r"\u300c[^\u300d]*\u300d"
+# Working names of the project's research notes, which a reader outside it cannot look up; what
+# they cite (a law, a guideline, the minutes) stays.
+_INTERNAL_SOURCES = (
+    re.compile(r"national-guidance\s*§\s*[\d.]+\s*"),
+    re.compile(rf"seed digest\s*{_QUOTED}\s*"),
+    re.compile(rf"{_OPEN}seed digest[^)\uff09]*{_CLOSE}"),
+    re.compile(r"\s*itoyohei\s*\d+"),
+)
+
+
+def source_text(source: str, lang: str = "ja") -> str:
+    """A rule's source as a reader can look it up: the project's note names dropped, brackets
+    left empty removed, ISO dates in 和暦."""
+    text = source
+    for pattern in _INTERNAL_SOURCES:
+        text = pattern.sub("", text)
+    parts = []
+    for part in re.split(rf"\s*{_SEMI}\s*", text):
+        part = re.sub(rf"^{_OPEN}(.*){_CLOSE}$", r"\1", part.strip())
+        part = re.sub(rf"{_OPEN}\s*{_COMMA}?\s*{_CLOSE}", "", part)  # brackets left empty
+        part = re.sub(rf"{_COMMA}\s*({_CLOSE})", r"\1", part)  # a comma left before a bracket
+        part = re.sub(r"^[\s,\u3001]+|[\s,\u3001]+$", "", part)
+        if part:
+            parts.append(dates_in_text(part, lang))
+    return "; ".join(parts) or phrase("source.council", lang)
