@@ -20,6 +20,7 @@ after the next recalculation); merged input cells are refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import warnings
@@ -43,6 +44,7 @@ from itaku.engine.loader import MAX_LIST_ITEMS, describe_validation
 from itaku.engine.models import Proposal
 from itaku.engine.wording import language, phrase
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_ROWS = 5000  # rows of any one sheet that the reader will look at
 Warn = Callable[[str], None]
 Loc = tuple[Any, ...]
@@ -198,7 +200,9 @@ class FormReader:
             value = unescape(value)
         return value
 
-    def _read(self, node: Field, ws: Worksheet, row: int, column: int) -> Any:
+    def _read(self, node: Field, ws: Worksheet, row: int, column: int, name: str) -> Any:
+        """The value of one input cell of field `node`; `name` is the field as the person reads it
+        (for the note on a date read from another writing)."""
         raw = self._value(ws, row, column)
         cell = ws.cell(row=row, column=column)
         if not is_blank(raw) and (ws.row_dimensions[row].hidden or ws.column_dimensions[cell.column_letter].hidden):
@@ -210,7 +214,17 @@ class FormReader:
             raise self._fail(f"{ws.title}!{cell.coordinate}", str(exc)) from None
         if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
             raise self._fail(f"{ws.title}!{cell.coordinate}", phrase("error.list_too_long", limit=MAX_LIST_ITEMS))
+        if isinstance(value, dt.date):
+            self._note_date(name, raw, value)
         return value
+
+    def _note_date(self, name: str, raw: Any, value: dt.date) -> None:
+        """Say which Western date a date written otherwise (令和元年9月9日, R1.9.9, 2019/9/9, a serial
+        number) was read as, so that the person can see the reading was right. A date typed as a
+        date in Excel, or written 2019-09-09, is what it says."""
+        if isinstance(raw, dt.date) or (isinstance(raw, str) and _ISO_DATE.fullmatch(raw.strip())):
+            return
+        self.warn(f"{self.file}: {phrase('excel.date_read', field=name, text=str(raw).strip(), date=value.isoformat())}")
 
     # ------------------------------------------------------------ the main sheet
 
@@ -234,7 +248,7 @@ class FormReader:
             seen[path] = where
             self.places[tuple(path.split("."))] = where
             if node.is_leaf:
-                leaves[path] = self._read(node, ws, row, INPUT_COLUMN)
+                leaves[path] = self._read(node, ws, row, INPUT_COLUMN, fields.full_label(path, language.get()))
             elif node.nullable and node.kind in (fields.SECTION, fields.RECORDS):
                 raw = self._value(ws, row, INPUT_COLUMN)
                 try:
@@ -290,13 +304,20 @@ class FormReader:
             record: dict[str, Any] = {}
             for column, child in columns:
                 self.places[(node.path, index, child.name)] = f"{ws.title}!{ws.cell(row=row, column=column).coordinate}"
-                value = self._read(child, ws, row, column)
+                value = self._read(child, ws, row, column, self._record_label(node, index, child))
                 if node.path == "exceptions" and child.name == "rule" and isinstance(value, str):
                     value = self._rule_id(value)
                 if value is not None:
                     record[child.name] = value
             records.append((row, record))
         return records
+
+    @staticmethod
+    def _record_label(node: Field, index: int, child: Field) -> str:
+        """A field of one record as a person names it: 再委託先等（1件目）／区の承認."""
+        lang = language.get()
+        item = node.label(lang) + phrase("evidence.item_number", lang, number=index + 1)
+        return item + phrase("sep.path", lang) + child.label(lang)
 
     def _rule_id(self, text: str) -> str:
         """A rule named by its title (either language) or by its id -> its id (an unknown name is

@@ -267,6 +267,29 @@ def test_filled_form_reads_into_the_model(catalog: Catalog, tmp_path: Path) -> N
     assert p.system is None and p.devices is None and p.lifecycle is None
 
 
+def test_check_says_which_western_date_it_read(catalog: Catalog, tmp_path: Path, cli: Any) -> None:
+    """A date written in 和暦 or another writing is named with the Western date it was read as, one
+    line per date, in the person's words (the field's label, no cell); ISO text and dates typed as
+    dates in Excel are what they say and get no line."""
+    typed = {"case.meeting": "R1.9.9", "period.start": "令和元年10月1日", "period.end": dt.datetime(2020, 3, 31)}
+    path, where = filled(catalog, tmp_path, typed, sheet_cells={
+        ("例外", "B4"): catalog.rules[0].id, ("例外", "C4"): "審議会が認めた", ("例外", "G4"): "2020/3/31",
+    })
+    result = cli("check", path)
+    assert result.exit_code in (0, 1), result.stderr
+    notes = [line for line in result.stderr.splitlines() if "→" in line]
+    assert notes == [
+        f"itaku: {path}: 案件／審議会の開催日: R1.9.9 → 2019-09-09 として読み取りました",
+        f"itaku: {path}: 委託期間／開始日: 令和元年10月1日 → 2019-10-01 として読み取りました",
+        f"itaku: {path}: 例外（1件目）／期限: 2020/3/31 → 2020-03-31 として読み取りました",
+    ]
+    assert not any(cell.split("!")[1] in result.stderr for cell in where.values())
+    english = cli("check", path, "--lang", "en")
+    assert f"itaku: {path}: Case / Meeting date: read R1.9.9 as 2019-09-09" in english.stderr.splitlines()
+    iso, _ = filled(catalog, tmp_path, {"case.meeting": "2019-09-09"}, name="iso.xlsx")
+    assert "→" not in cli("check", iso).stderr
+
+
 def test_an_english_form_reads_the_same(catalog: Catalog, tmp_path: Path) -> None:
     target = tmp_path / "en-filled.xlsx"
     fill(blank_form(catalog, tmp_path, "en"), target, {
