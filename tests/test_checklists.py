@@ -158,7 +158,8 @@ def test_self_check_is_a_self_check_that_agrees_with_the_evaluation(
 ) -> None:
     """One row per question (no question twice); the answer and remarks columns blank input with
     a ○／×／－ dropdown; 審査での指摘 names every finding of the row's rules (参考 included), 指摘なし
-    where they apply and found nothing, 該当なし where none applies; the rule ids in a hidden column."""
+    where they apply and found nothing, 該当なし where none applies (those rows last, nothing to
+    answer in them); the rule ids in a hidden column."""
     wb = load_workbook(make(cli, tmp_path, "self-check", *SEED))
     assert len(wb.worksheets) == len(seed_evaluations)
     for ws, evaluation in zip(wb.worksheets, seed_evaluations, strict=True):
@@ -171,13 +172,13 @@ def test_self_check_is_a_self_check_that_agrees_with_the_evaluation(
         assert len(questions) == len(set(questions)), "a question appears twice"
         statuses = {s.rule_id: s.judgement for s in evaluation.rules}
         covered: list[str] = []
+        kinds: list[bool] = []
         for r in rows:
             ids = ws.cell(row=r, column=8).value.split(", ")
             covered += ids
             for rule_id in ids:
                 assert catalog.rule(rule_id).spec.checklist.ja == ws.cell(row=r, column=3).value
             assert ws.cell(row=r, column=5).value is None and ws.cell(row=r, column=6).value is None
-            assert not ws.cell(row=r, column=5).protection.locked or True
             review = "".join(str(ws.cell(row=x, column=7).value or "") for x in range(r, next((y for y in rows if y > r), ws.max_row + 1)))
             findings = [f for f in evaluation.findings if f.rule_id in ids]
             if findings:
@@ -189,6 +190,12 @@ def test_self_check_is_a_self_check_that_agrees_with_the_evaluation(
                 assert review == "指摘なし"
             else:
                 assert review == "該当なし"
+            # the questions that do not apply come last, with nothing for the department to answer
+            answer = ws.cell(row=r, column=5)
+            asked = answer.fill.fgColor.rgb == INPUT_FILL.fgColor.rgb and bool(covers(ws, answer.coordinate))
+            assert asked == (review != "該当なし"), (ws.title, r)
+            kinds.append(asked)
+        assert kinds == sorted(kinds, reverse=True), "a question that applies comes after one that does not"
         assert sorted(covered) == sorted(statuses), "every rule in force has its row"
         answers = ",".join(phrase(f"answer.{a}", "ja") for a in ("yes", "no", "na"))
         assert covers(ws, f"E{header + 1}") == [f'"{answers}"'] == ['"○,×,－"']

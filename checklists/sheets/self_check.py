@@ -3,8 +3,10 @@
 The department answers each question in a blank 結果 column (○／×／－, with a dropdown) and a
 備考 column; beside them, 「審査での指摘」 says what the review found on the same point, in the
 report's words: every finding (参考 included, and what became of an exception), 指摘なし where the
-rules apply and found nothing, 該当なし where no rule on the point applies to this proposal. Rules
-that ask the same question share one row. A header block asks for 所属, 記入者, 内線 and 提出日,
+rules apply and found nothing. Rules that ask the same question share one row. The questions no
+rule of which applies to this proposal follow in a compact section of their own, each still
+marked 該当なし: the department has nothing to answer there, and a sheet of 84 questions, most of
+them not applicable, would bury the few that matter. A header block asks for 所属, 記入者, 内線 and 提出日,
 with a box for the head of the section to confirm. The rule ids of each row are in a hidden column.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from itaku.checklists import workbook as wbk
 from itaku.checklists.sheets import common
@@ -23,7 +26,7 @@ from itaku.reports.evidence import source_text
 from itaku.reports.view import profile_label
 
 ANSWERS = ("yes", "no", "na")
-WIDTHS = [5, 14, 40, 24, 8, 22, 46]
+WIDTHS = [5, 14, 30, 36, 8, 20, 46]  # the sources take the most lines: their column is the wide one
 ID_COLUMN = len(WIDTHS) + 1
 BOX = 6  # the column of the 所属長確認 box, beside the header block
 
@@ -105,9 +108,10 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         "no", "topic", "check_item", "source", "answer", "remarks", "review",
     )])
     found = questions(evaluation, catalog, lang)
+    applying = [q for q in found if q.applies or q.findings]
     ids: dict[int, str] = {}
     row = header + 1
-    for number, question in enumerate(found, start=1):
+    for number, question in enumerate(applying, start=1):
         ids[row] = ", ".join(question.rule_ids)
         row = common.write_row(ws, row, [
             (number, {"horizontal": "center"}),
@@ -118,15 +122,43 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
             (None, {"fill": wbk.INPUT_FILL}),
             (review_text(question, catalog, lang), {}),
         ])
-    if not found:
-        common.note_row(ws, row, phrase("note.no_rules", lang), columns)
+    answered = row - 1
+    if not applying:
+        row = common.note_row(ws, row, phrase("note.no_rules", lang), columns)
     else:
-        wbk.dropdown(ws, f"E{header + 1}:E{row - 1}", [phrase(f"answer.{a}", lang) for a in ANSWERS],
+        wbk.dropdown(ws, f"E{header + 1}:E{answered}", [phrase(f"answer.{a}", lang) for a in ANSWERS],
                      title=phrase("col.answer", lang), prompt=phrase("note.answers", lang))
+    row = _not_applicable(ws, row, [q for q in found if q not in applying], len(applying), ids, lang)
     # exceptions whose rule has no row here (not in force on the date) still appear
     listed = {rule_id for q in found for rule_id in q.rule_ids}
     extra = [e for e in evaluation.exceptions if e.rule_id not in listed or e.status == "unused"]
     for offset, exception in enumerate(extra, start=1):
         common.note_row(ws, row + offset, common.exception_text(exception, catalog, lang), columns)
     wbk.id_column(ws, ID_COLUMN, header, ids, header=phrase("col.ids", lang))
-    common.finish(ws, title, header, columns, minimum=wbk.line_height() * 2)
+    common.finish(ws, title, header, columns)
+    if applying:  # room to write by hand in the rows the department answers
+        wbk.fit_row_heights(ws, header + 1, answered, minimum=wbk.line_height() * 2)
+
+
+def _not_applicable(ws: Worksheet, row: int, found: list[Question], numbered: int, ids: dict[int, str], lang: str) -> int:
+    """The questions that do not apply to this proposal, after a heading row: number, topic, the
+    question across the columns the department would answer in, and 該当なし. Returns the next row."""
+    if not found:
+        return row
+    columns = len(WIDTHS)
+    wbk.put(ws, row, 1, phrase("selfcheck.not_applicable", lang), bold=True, fill=wbk.GROUP_FILL)
+    for column in range(2, columns + 1):
+        wbk.put(ws, row, column, None, fill=wbk.GROUP_FILL)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    row += 1
+    for number, question in enumerate(found, start=numbered + 1):
+        ids[row] = ", ".join(question.rule_ids)
+        wbk.put(ws, row, 1, number, size=9, horizontal="center")
+        wbk.put(ws, row, 2, question.topic, size=9)
+        wbk.put(ws, row, 3, question.text, size=9)
+        for column in range(4, columns):
+            wbk.put(ws, row, column, None)
+        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=columns - 1)
+        wbk.put(ws, row, columns, phrase("judgement.na", lang), size=9)
+        row += 1
+    return row
