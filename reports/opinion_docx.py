@@ -97,7 +97,7 @@ def _exception_line(exception: ExceptionStatus, catalog: Catalog, lang: str) -> 
     parts += [dates_in_text(p, lang) for p in (exception.reason, exception.decision) if p]
     if exception.until:
         parts.append(phrase("date.until", lang, date=date_text(exception.until, lang)))
-    return " / ".join(parts)
+    return phrase("sep.path", lang).join(parts)
 
 
 def _case(document: DocumentType, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:

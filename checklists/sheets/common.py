@@ -189,7 +189,7 @@ def exception_text(exception: ExceptionStatus, catalog: Catalog, lang: str) -> s
     parts += [dates_in_text(p, lang) for p in (exception.reason, exception.decision) if p]
     if exception.until:
         parts.append(phrase("date.until", lang, date=date_text(exception.until, lang)))
-    return " / ".join(parts)
+    return phrase("sep.path", lang).join(parts)
 
 
 def write_row(ws: Worksheet, row: int, cells: Sequence[tuple[Any, dict[str, Any]]]) -> int:

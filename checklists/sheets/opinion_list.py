@@ -19,7 +19,7 @@ from itaku.engine.wording import phrase
 from itaku.reports.json_view import agenda_text
 from itaku.reports.view import case_sort_key, meeting_names
 
-WIDTHS = {"meeting": 18, "case_number": 8, "title": 30, "department": 13, "agenda": 8, "opinion": 92, "response": 56}
+WIDTHS = {"meeting": 18, "case_number": 8, "title": 30, "department": 13, "agenda": 8, "opinion": 88, "response": 72}
 
 
 def opinion(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
