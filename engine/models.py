@@ -491,7 +491,7 @@ class Assurance(Strict):
 class ExceptionEntry(Strict):
     """A waiver of one rule for this proposal, decided by the council (an addition to the format)."""
 
-    rule: str = Field(min_length=1, json_schema_extra=label("ルールID", "Rule id"))
+    rule: str = Field(min_length=1, json_schema_extra=label("適用除外とするルール", "Rule waived"))
     reason: str | None = Field(None, json_schema_extra=label("理由", "Reason"))
     compensating: str | None = Field(None, json_schema_extra=label("代替措置", "Compensating"))
     approved_by: str | None = Field(None, json_schema_extra=label("承認者", "Approved by"))
