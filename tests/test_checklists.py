@@ -354,13 +354,16 @@ def test_opinion_list_one_row_per_case_in_case_number_order(cli: Any, tmp_path: 
     # two meetings: the meeting is a column, not the title
     assert headers(ws, header)[:7] == ["審議会", "資料番号", "件名", "担当課", "区分", "意見", "担当課の対応"]
     assert "令和" not in ws["A1"].value
-    starts = [r for r in range(header + 1, ws.max_row + 1) if ws.cell(row=r, column=2).value]
+    starts = [r for r in range(header + 1, ws.max_row + 1) if ws.cell(row=r, column=3).value]
     numbers = [ws.cell(row=r, column=2).value for r in starts]
     assert numbers == ["9", "10", *[e.case.number for e in seed_evaluations]]
     assert ws.cell(row=starts[2], column=1).value == "令和元年度第4回（令和元年9月9日）"
     for i, evaluation in enumerate(seed_evaluations, start=2):
         first, last = starts[i], (starts[i + 1] if i + 1 < len(starts) else ws.max_row + 1)
         assert ws.cell(row=first, column=3).value == evaluation.case.title
+        # a case too long for one row (Excel's 409 pt) continues below, saying whose it is
+        continued = [ws.cell(row=r, column=2).value for r in range(first + 1, last)]
+        assert continued == [f"{evaluation.case.number}（続き）"] * (last - first - 1)
         opinion = "".join(str(ws.cell(row=r, column=6).value or "") for r in range(first, last))
         answers = "".join(str(ws.cell(row=r, column=7).value or "") for r in range(first, last))
         assert opinion.startswith(phrase(f"verdict.{evaluation.verdict}", "ja"))

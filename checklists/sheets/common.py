@@ -192,9 +192,12 @@ def exception_text(exception: ExceptionStatus, catalog: Catalog, lang: str) -> s
     return phrase("sep.path", lang).join(parts)
 
 
-def write_row(ws: Worksheet, row: int, cells: Sequence[tuple[Any, dict[str, Any]]]) -> int:
+def write_row(
+    ws: Worksheet, row: int, cells: Sequence[tuple[Any, dict[str, Any]]], carry: int | None = None, lang: str = "ja",
+) -> int:
     """One table row: each cell a (value, put options) pair. A text too long for one row (409 pt)
-    continues in the rows below, in the same column, the other cells left blank in the same style;
+    continues in the rows below, in the same column, the other cells left blank in the same style,
+    except column `carry` (the row's number), which says whose continuation it is (23（続き）);
     returns the next free row."""
     widths = wbk.column_widths(ws)
     pieces: list[list[Any]] = []
@@ -204,6 +207,8 @@ def write_row(ws: Worksheet, row: int, cells: Sequence[tuple[Any, dict[str, Any]
             pieces.append(list(wbk.split_text(value, widths.get(column, wbk.DEFAULT_WIDTH), size)))
         else:
             pieces.append([value])
+    if carry is not None and cells[carry - 1][0] is not None:
+        pieces[carry - 1] += [phrase("table.continued", lang, value=cells[carry - 1][0])] * (max(map(len, pieces)) - 1)
     for offset in range(max(len(p) for p in pieces)):
         for column, ((_, options), parts) in enumerate(zip(cells, pieces, strict=True), start=1):
             wbk.put(ws, row + offset, column, parts[offset] if offset < len(parts) else None, **options)

@@ -19,7 +19,7 @@ from itaku.engine.wording import phrase
 from itaku.reports.json_view import agenda_text
 from itaku.reports.view import case_sort_key, meeting_names
 
-WIDTHS = {"meeting": 18, "case_number": 8, "title": 30, "department": 13, "agenda": 8, "opinion": 88, "response": 72}
+WIDTHS = {"meeting": 18, "case_number": 11, "title": 30, "department": 13, "agenda": 8, "opinion": 88, "response": 72}
 
 
 def opinion(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
@@ -81,7 +81,8 @@ def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: s
             "response": responses(evaluation, catalog, lang) or None,
         }
         centred = ("case_number", "agenda")
-        row = common.write_row(ws, row, [(values[k], {"horizontal": "center"} if k in centred else {}) for k in keys])
+        cells = [(values[k], {"horizontal": "center"} if k in centred else {}) for k in keys]
+        row = common.write_row(ws, row, cells, carry=keys.index("case_number") + 1, lang=lang)
     wbk.id_column(ws, columns + 1, header, ids, header=phrase("col.ids", lang))
     # one meeting fits one page; a screening of many runs over pages (one page would be unreadable)
     common.finish(ws, title, header, columns, freeze_column=keys.index("title") + 1, a3=True, one_page=not several)

@@ -121,7 +121,7 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
             (None, {"fill": wbk.INPUT_FILL, "horizontal": "center"}),
             (None, {"fill": wbk.INPUT_FILL}),
             (review_text(question, catalog, lang), {}),
-        ])
+        ], carry=1, lang=lang)
     answered = row - 1
     if not applying:
         row = common.note_row(ws, row, phrase("note.no_rules", lang), columns)
