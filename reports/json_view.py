@@ -46,6 +46,7 @@ class CaseView(_View):
     title: str = Field(description="Title of the proposal.")
     department: str = Field(description="Department that submits it.")
     meeting: dt.date | None = Field(description="Date of the council meeting; null when not stated.")
+    session: int | None = Field(description="The meeting's number in its fiscal year (session N); null when not stated.")
 
 
 class ClassificationView(_View):
@@ -275,7 +276,10 @@ class EvaluationView(_View):
         e, c = evaluation, evaluation.classification
         return cls(
             source=e.source,
-            case=CaseView(number=e.case.number, title=e.case.title, department=e.case.department, meeting=e.case.meeting),
+            case=CaseView(
+                number=e.case.number, title=e.case.title, department=e.case.department,
+                meeting=e.case.meeting, session=e.case.session,
+            ),
             as_of=e.as_of,
             engine=e.engine,  # type: ignore[arg-type]
             verdict=e.verdict,
