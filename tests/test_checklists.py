@@ -215,8 +215,10 @@ def test_self_check_in_english(cli: Any, tmp_path: Path, seed_evaluations: list[
         "no", "topic", "check_item", "source", "answer", "remarks", "review",
     )]
     rows = data_rows(ws, header)
-    first_rule = catalog.rule(evaluation.rules[0].rule_id).spec
-    assert rows[0][2] == first_rule.checklist.en
+    # the questions that apply come first (those that do not follow in their own section)
+    found = {f.rule_id for f in evaluation.findings}
+    first = next(s for s in evaluation.rules if s.judgement != "na" or s.rule_id in found)
+    assert rows[0][2] == catalog.rule(first.rule_id).spec.checklist.en
     assert ws.title == f"Case {evaluation.case.number}"
     assert ws["A1"].value == phrase("kind.self-check", "en")
 
