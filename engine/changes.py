@@ -25,6 +25,7 @@ from itaku.engine import fields
 from itaku.engine.catalog import Localized
 from itaku.engine.fields import Field
 from itaku.engine.models import Proposal
+from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase, words
 
 ChangeKind = Literal["added", "removed", "changed"]
@@ -163,6 +164,9 @@ def _shown(value: Any, field: Field) -> Localized | None:
         return Localized(ja=phrase(key, "ja"), en=phrase(key, "en"))
     if field.choices:
         return Localized(ja=field.choice_label(str(value), "ja"), en=field.choice_label(str(value), "en"))
+    if field.kind == fields.DATE:  # as people read dates: 令和元年9月2日
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        return Localized(ja=date_text(day, "ja"), en=date_text(day, "en"))
     return Localized(ja=str(value), en=str(value))
 
 

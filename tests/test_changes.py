@@ -156,7 +156,8 @@ def test_reports_and_workbooks_mark_the_changes(cli: Any, tmp_path: Path) -> Non
     assert '<strong><ins>ダウンロードリンク</ins></strong><span class="added-marker">【変更】</span>' in html
     book = tmp_path / "s.xlsx"
     assert cli("checklist", "self-check", REVISION, "--approved", APPROVED, "-o", book).exit_code == 0
-    cells = [c for row in load_workbook(book).worksheets[0].iter_rows() for c in row if isinstance(c.value, str)]
+    # the changes block (column A; a finding quoting a change in 審査での指摘 is the report's words)
+    cells = [c for c in load_workbook(book).worksheets[0]["A"] if isinstance(c.value, str)]
     marked = [c for c in cells if "【追加】" in c.value or "【変更】" in c.value]
     assert marked and all(c.font.b and c.font.u == "single" for c in marked)
 

@@ -95,7 +95,8 @@ def test_the_strategy_reaches_every_section() -> None:
     """Guard the guard: generated proposals do include each optional section and subcontractors."""
     seen: set[str] = set()
 
-    @settings(max_examples=60, derandomize=True, database=None, deadline=None)
+    # 100: with 60, the fixed draw missed a section once case.session widened the case's strategy
+    @settings(max_examples=100, derandomize=True, database=None, deadline=None)
     @given(proposal=proposals)
     def collect(proposal: Proposal) -> None:
         seen.update(k for k, v in proposal.model_dump().items() if v not in (None, [], {}))
