@@ -33,7 +33,7 @@ ChangeKind = Literal["added", "removed", "changed"]
 # What is not compared: identifiers of the case and its meeting (they differ between versions by
 # nature), the declaration itself, and what is not part of the matter approved (answers, waivers).
 EXCLUDED = frozenset({
-    "format", "responses", "exceptions", "case.number", "case.title", "case.meeting", "case.department",
+    "format", "responses", "exceptions", "case.number", "case.title", "case.meeting", "case.session", "case.department",
     "case.previous_approval", "data.added_items",
 })
 # Lists of records: the fields that identify an item, then the fields added where those repeat.

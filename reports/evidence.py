@@ -13,9 +13,11 @@ from typing import Any
 
 from itaku.engine import fields
 from itaku.engine.wareki import dates_in_text
-from itaku.engine.wording import phrase
+from itaku.engine.wording import has, phrase
 
 _INDEX = re.compile(r"\[(\d+)\]")
+# Values of the derived classification, named as the reports name them.
+_DERIVED_CHOICES = {"classification.agenda": "agenda", "classification.redelegation": "redelegation"}
 
 
 def field_label(path: str, lang: str) -> str:
@@ -24,9 +26,13 @@ def field_label(path: str, lang: str) -> str:
     index = _INDEX.search(path)
     plain = _INDEX.sub("", path)
     chain = fields.ancestry(plain)
-    if not chain or chain[-1].path != plain:
+    if chain and chain[-1].path == plain:
+        names = [f.label(lang) for f in chain]
+    elif has(f"fact.{plain}"):  # a fact the engine derives (the comparison, the classification)
+        section = plain.split(".")[0]
+        names = [phrase(f"fact.{section}", lang), phrase(f"fact.{plain}", lang)]
+    else:
         return path
-    names = [f.label(lang) for f in chain]
     if index is not None:
         names[0] += phrase("evidence.item_number", lang, number=int(index.group(1)) + 1)
     return phrase("sep.path", lang).join(names)
@@ -43,7 +49,10 @@ def value_label(path: str, value: Any, lang: str) -> str:
         return phrase("sep.list", lang).join(value_label(path, v, lang) for v in value) or phrase("list.empty", lang)
     if isinstance(value, int):
         return f"{value:,}"
-    field = fields.index().get(_INDEX.sub("", path))
+    plain = _INDEX.sub("", path)
+    if plain in _DERIVED_CHOICES:
+        return phrase(f"{_DERIVED_CHOICES[plain]}.{value}", lang)
+    field = fields.index().get(plain)
     if field is not None and field.choices:
         return field.choice_label(str(value), lang)
     return dates_in_text(str(value), lang)

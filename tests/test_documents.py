@@ -180,6 +180,18 @@ def test_reports_show_no_internal_names(cli: Any, tmp_path: Path, catalog: Catal
     assert "counter(page)" in html and "資料27" in html.split("</style>")[0]
 
 
+def test_a_revision_report_names_derived_facts_in_words(cli: Any, tmp_path: Path, catalog: Catalog) -> None:
+    """Evidence from what the engine derives (the comparison with the approved version) is named in
+    words too, not by its fact path (declared_changes[2].found)."""
+    revision, approved = SEED[0].parent.parent / "revisions" / "23.yaml", SEED[0].parent / "23.yaml"
+    out = tmp_path / "revision.html"
+    assert cli("report", revision, "--approved", approved, "-o", out).exit_code == 0
+    visible = _visible_html(out.read_text(encoding="utf-8"))
+    assert "示された変更内容" in visible
+    names = [*internal_names(catalog), "declared_changes", "changes["]
+    assert_no_internals([line for line in visible.splitlines() if line.strip()], names, "revision")
+
+
 def test_word_opinion_in_the_councils_form(cli: Any, tmp_path: Path, catalog: Catalog) -> None:
     out, again = tmp_path / "opinion.docx", tmp_path / "again.docx"
     for path in (out, again):
