@@ -67,10 +67,8 @@ def write_bytes_atomic(target: Path, data: bytes, inputs: Iterable[Path] = ()) -
     # A short, unguessable temporary name: it never exceeds the name length limit, never exists yet.
     tmp = target.parent / f".{target.name[:40]}.{secrets.token_hex(6)}.tmp"
     fd = -1
-    created = False
     try:
         fd = os.open(tmp, _CREATE, 0o666)  # the umask applies, as for any file the user writes
-        created = True
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
@@ -80,9 +78,10 @@ def write_bytes_atomic(target: Path, data: bytes, inputs: Iterable[Path] = ()) -
     except BaseException as exc:
         if fd >= 0:
             os.close(fd)
-        if created:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        # Unlinked whether or not we saw the open succeed: a signal can land between os.open returning
+        # and the assignment, and the random name under O_EXCL means a file by that name is ours.
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         if isinstance(exc, OSError):
             raise _cannot_write(target, exc) from None
         raise
