@@ -364,6 +364,7 @@ DOWNLOAD_COMMANDS = {
     "form": lambda src, out: ["template", "--from", src, "-o", out],
     "self-check": lambda src, out: ["checklist", "self-check", src, "-o", out],
     "report": lambda src, out: ["report", src, "--format", "html", "-o", out],
+    "docx": lambda src, out: ["report", src, "--format", "docx", "-o", out],
 }
 
 

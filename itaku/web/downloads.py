@@ -7,6 +7,7 @@ proposal, so that the bytes are the same:
 | 申請様式（Excel） | `itaku template --from 資料N.yaml -o OUT.xlsx` |
 | 自己点検シート（Excel） | `itaku checklist self-check 資料N.yaml -o OUT.xlsx` |
 | 審査報告（HTML） | `itaku report 資料N.yaml --format html -o OUT.html` |
+| 意見（案）（Word） | `itaku report 資料N.yaml --format docx -o OUT.docx` |
 
 資料N.yaml being the proposal as the page saves it (the report names its input file).
 """
@@ -58,7 +59,14 @@ def _report(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> b
     return render_report([evaluation], reviewer.catalog, "html", reviewer.lang).encode("utf-8")
 
 
+def _opinion(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> bytes:
+    from itaku.reports.opinion_docx import render_opinion_docx
+
+    return render_opinion_docx([evaluation], reviewer.catalog, reviewer.lang)
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOWNLOADS: dict[str, Download] = {
     d.key: d
     for d in (
@@ -66,6 +74,7 @@ DOWNLOADS: dict[str, Download] = {
         Download("form", ".xlsx", XLSX, "sheet.form", _form),
         Download("self-check", ".xlsx", XLSX, "kind.self-check", _self_check),
         Download("report", ".html", "text/html; charset=utf-8", "report.title.proposal", _report),
+        Download("docx", ".docx", DOCX, "docx.title", _opinion),
     )
 }
 
