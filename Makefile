@@ -17,6 +17,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: setup.cfg pyproject.toml $(PACKAGE_FILES)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24,<26"
+	rm -rf build  # setuptools reuses build/lib, which would carry files deleted from the source
 	$(PY) -m pip install --quiet --force-reinstall --no-deps .
 	$(PY) -m pip install --quiet ".[dev]"
 	touch $@
