@@ -4,6 +4,8 @@ Routes:
 - `GET /` the form, empty; `POST /` the form as sent, with the advisor's view (works without scripts)
 - `POST /api/check` the same reading and evaluation as JSON, for the page's script as the clerk types
 - `POST /upload` a filled Excel form, YAML or JSON proposal fills the page
+- `POST /approved` the version approved earlier (the same kinds of file), held by the page and
+  compared with, as `itaku check NEW --approved OLD`; `POST /approved/remove` lets it go
 - `POST /download/KIND` the proposal as YAML, the pre-filled Excel form, the self-check, the report
 - `GET /rules`, `GET /rules/ID` the catalog by topic, one page per rule
 - `/static/…` the page's script and style sheet (package data; nothing is fetched from elsewhere)
@@ -40,14 +42,15 @@ from itaku.web import pages, security
 from itaku.web.downloads import DOWNLOADS, file_name
 from itaku.web.formdata import FormValues, values_of
 from itaku.web.multipart import BadForm, parse_multipart
-from itaku.web.review import Check, Reviewer
+from itaku.web.review import APPROVED_DATA, APPROVED_NAME, Check, Reviewer, approved_fields
 
 log = logging.getLogger("itaku.web")
 
-FORM_LIMIT = MAX_FILE_BYTES  # a form as sent: the CLI's limit for one proposal file
-UPLOAD_LIMIT = MAX_FORM_BYTES + 2 * MAX_FILE_BYTES  # a workbook, beside the form's own fields
+FORM_LIMIT = 2 * MAX_FILE_BYTES  # a form as sent: the CLI's limit for the proposal and for its approved version
+UPLOAD_LIMIT = MAX_FORM_BYTES + FORM_LIMIT  # a workbook, beside the form's own fields
 MAX_FIELDS = 20_000  # controls in one form (500 rows of the longest list is 4,500)
 UPLOAD_FIELD = "upload"
+APPROVED_FIELD = "approved_upload"
 WORKERS = max(2, os.cpu_count() or 1)  # threads that read forms, evaluate and build files
 T = TypeVar("T")
 
@@ -92,8 +95,10 @@ class SelfCheck:
 
     # ------------------------------------------------------------ reading requests
 
-    async def _form(self, request: Request, limit: int) -> tuple[FormValues, list[tuple[str, bytes]]]:
-        """The form a request sent (urlencoded or multipart) and its files, token checked."""
+    async def _form(
+        self, request: Request, limit: int, file_field: str = UPLOAD_FIELD
+    ) -> tuple[FormValues, list[tuple[str, bytes]]]:
+        """The form a request sent (urlencoded or multipart) and the files of `file_field`, token checked."""
         try:
             body = await security.read_body(request, limit)
         except security.BodyTooLarge:
@@ -106,7 +111,7 @@ class SelfCheck:
             except BadForm:
                 raise Refused(400, "web.error.bad_form") from None
             pairs = [(p.name, p.data.decode("utf-8", "replace")) for p in parts if p.filename is None]
-            files = [(p.filename or "", p.data) for p in parts if p.filename is not None and p.name == UPLOAD_FIELD]
+            files = [(p.filename or "", p.data) for p in parts if p.filename is not None and p.name == file_field]
         elif content_type.startswith("application/x-www-form-urlencoded"):
             pairs = _pairs(body)
         else:
@@ -161,12 +166,11 @@ class SelfCheck:
     async def upload(self, request: Request) -> Response:
         """Fill the page from an uploaded proposal; on a bad file, keep the page as it was and say why."""
         values, files = await self._form(request, UPLOAD_LIMIT)
-        chosen = [(name, data) for name, data in files if name or data]
-        if not chosen:
+        chosen = _chosen_file(files)
+        if chosen is None:
             check = await self.work(self.reviewer.check, values)
             return self._page(request, 422, values=values, upload_error=phrase("web.upload.none", self.lang), **self._check_context(check))
-        name, data = chosen[0]
-        name = name.replace("\\", "/").rsplit("/", 1)[-1] or "?"
+        name, data = chosen
         notes: list[str] = []
         try:
             proposal = await self.work(self._load, name, data, notes)
@@ -175,9 +179,43 @@ class SelfCheck:
             message = phrase("web.upload.failed", self.lang, name=inert_line(name), message=_without_file(exc, name))
             return self._page(request, 422, values=values, upload_error=message, **self._check_context(check))
         filled = values_of(proposal, self.reviewer.parts)
+        for held in (APPROVED_NAME, APPROVED_DATA):  # a new proposal, compared with the same approved version
+            if values.get(held):
+                filled.add(held, values.get(held))
         check = await self.work(self.reviewer.check, filled)
         notes.insert(0, phrase("web.upload.done", self.lang, name=inert_line(name)))
         return self._page(request, values=filled, upload_notes=notes, **self._check_context(check))
+
+    async def approved(self, request: Request) -> Response:
+        """Hold an uploaded approved version in the page and compare the proposal with it; on a bad
+        file, keep the page as it was (with the version held before, if any) and say why."""
+        values, files = await self._form(request, UPLOAD_LIMIT, APPROVED_FIELD)
+        chosen = _chosen_file(files)
+        if chosen is None:
+            check = await self.work(self.reviewer.check, values)
+            message = phrase("web.upload.none", self.lang)
+            return self._page(request, 422, values=values, approved_error=message, **self._check_context(check))
+        name, data = chosen
+        notes: list[str] = []
+        try:
+            earlier = await self.work(self._load, name, data, notes)
+        except InputError as exc:
+            check = await self.work(self.reviewer.check, values)
+            message = phrase("web.upload.failed", self.lang, name=inert_line(name), message=_without_file(exc, name))
+            return self._page(request, 422, values=values, approved_error=message, **self._check_context(check))
+        held = FormValues({k: v for k, v in values.data.items() if k not in (APPROVED_NAME, APPROVED_DATA)})
+        for key, value in approved_fields(inert_line(name), earlier).items():
+            held.add(key, value)
+        check = await self.work(self.reviewer.check, held)
+        notes.insert(0, phrase("web.approved.done", self.lang, name=inert_line(name)))
+        return self._page(request, values=held, approved_notes=notes, **self._check_context(check))
+
+    async def approved_removed(self, request: Request) -> Response:
+        """The page without its approved version: the proposal reviewed on its own again."""
+        values, _ = await self._form(request, FORM_LIMIT)
+        kept = FormValues({k: v for k, v in values.data.items() if k not in (APPROVED_NAME, APPROVED_DATA)})
+        check = await self.work(self.reviewer.check, kept)
+        return self._page(request, values=kept, approved_notes=[phrase("web.approved.removed", self.lang)], **self._check_context(check))
 
     def _load(self, name: str, data: bytes, notes: list[str]) -> Any:
         token = language.set(self.lang)
@@ -250,6 +288,15 @@ class SelfCheck:
         return HTMLResponse(self.pages.message(text), status_code=status)
 
 
+def _chosen_file(files: list[tuple[str, bytes]]) -> tuple[str, bytes] | None:
+    """The first file chosen (a browser sends an empty part when none was), by its base name."""
+    chosen = [(name, data) for name, data in files if name or data]
+    if not chosen:
+        return None
+    name, data = chosen[0]
+    return name.replace("\\", "/").rsplit("/", 1)[-1] or "?", data
+
+
 def _without_file(exc: InputError, name: str) -> str:
     """An input error without the file name (the message names it already)."""
     return inert_line(f"{exc.where}: {exc.message}" if exc.where else exc.message)
@@ -272,6 +319,8 @@ def create_app(
             Route("/", site.index, methods=["GET", "POST"]),
             Route("/api/check", site.check, methods=["POST"]),
             Route("/upload", site.upload, methods=["POST"]),
+            Route("/approved", site.approved, methods=["POST"]),
+            Route("/approved/remove", site.approved_removed, methods=["POST"]),
             Route("/download/{kind}", site.download, methods=["POST"]),
             Route("/rules", site.rules, methods=["GET"]),
             Route("/rules/{rule_id}", site.rule, methods=["GET"]),

@@ -19,7 +19,7 @@ from itaku.web import fields as fd
 from itaku.web import security
 from itaku.web.downloads import DOWNLOADS
 from itaku.web.formdata import FormValues
-from itaku.web.review import Reviewer
+from itaku.web.review import APPROVED_DATA, APPROVED_NAME, Reviewer
 
 
 def _finalize(value: Any) -> Any:
@@ -52,6 +52,7 @@ def environment() -> Environment:
         kinds={"yesno": fd.YESNO, "enum": fd.ENUM, "enum_list": fd.ENUM_LIST, "text": fd.TEXT,
                "text_list": fd.TEXT_LIST, "int": fd.INT, "date": fd.DATE},
         APPLIES=fd.APPLIES, NONE_CHOSEN=fd.NONE_CHOSEN, TOKEN_FIELD=security.TOKEN_FIELD,
+        APPROVED_NAME=APPROVED_NAME, APPROVED_DATA=APPROVED_DATA,
     )
     env.tests["field"] = lambda p: isinstance(p, fd.Field)
     env.tests["section"] = lambda p: isinstance(p, fd.Section)
@@ -76,6 +77,7 @@ class Pages:
         """The self-check page showing `values`."""
         defaults: dict[str, Any] = {
             "errors": {}, "dates": {}, "view": None, "problem": None, "upload_error": None, "upload_notes": [],
+            "approved_error": None, "approved_notes": [],
         }
         return self.env.get_template("index.html.j2").render(
             token=token, values=values, parts=self.reviewer.parts, sections=self.sections,

@@ -11,21 +11,53 @@ its own. Nothing of a request outlives its response.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from itaku.engine.catalog import Catalog, default_catalog
+from itaku.engine.dump import proposal_yaml
 from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluation, Evaluator
 from itaku.engine.models import Proposal
+from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import language, phrase
+from itaku.files.reading import load_proposal_bytes
 from itaku.reports.json_view import EvaluationView
 from itaku.reports.view import case_view
 from itaku.web import fields as fd
 from itaku.web.formdata import FormValues, Reading, read
 
 _UNSAFE = re.compile(r"[^\w\-]+")
+# The approved version the page holds, in two hidden fields (names no field of the form has): its
+# file name, and the proposal read from it as YAML, base64 (one line, whatever it contains). The
+# server keeps nothing: each request brings it back, and it is read again as an uploaded YAML file.
+APPROVED_NAME = "approved_name"
+APPROVED_DATA = "approved_data"
+_HELD_AS = "approved.yaml"
+
+Approved = tuple[str, Proposal]  # (the file name it was loaded from, the approved proposal)
+
+
+def approved_fields(name: str, proposal: Proposal) -> dict[str, str]:
+    """The hidden fields that hold `proposal`, loaded from a file named `name`."""
+    return {APPROVED_NAME: name, APPROVED_DATA: base64.b64encode(proposal_yaml(proposal).encode("utf-8")).decode("ascii")}
+
+
+def approved_of(values: FormValues) -> Approved | None:
+    """The approved version the form holds, read with the upload's reader and limits; None when it
+    holds none. Raises InputError when the hidden fields do not read as a proposal."""
+    data = values.get(APPROVED_DATA)
+    if not data:
+        return None
+    name = inert_line(values.get(APPROVED_NAME)) or "?"
+    try:
+        text = base64.b64decode(data.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise InputError(name, None, phrase("web.approved.unreadable")) from None
+    return name, load_proposal_bytes(_HELD_AS, text, lambda _: None)
 
 
 @dataclass
@@ -53,18 +85,24 @@ class Reviewer:
         token = language.set(self.lang)
         try:
             reading = read(values, self.parts, self.lang)
+            try:
+                approved = approved_of(values)
+            except InputError as exc:
+                problem = phrase("web.approved.failed", self.lang, name=values.get(APPROVED_NAME) or "?", message=exc.message)
+                return Check(Reading(None, reading.errors, reading.dates), None, inert_line(problem))
             if reading.proposal is None:
                 return Check(reading, None)
             try:
-                return Check(reading, self.evaluate(reading.proposal))
+                return Check(reading, self.evaluate(reading.proposal, approved))
             except InputError as exc:
                 return Check(Reading(None, reading.errors, reading.dates), None, exc.message)
         finally:
             language.reset(token)
 
-    def evaluate(self, proposal: Proposal) -> Evaluation:
-        """The Evaluation `itaku check FILE` gives, FILE being the proposal saved under `source_name`."""
-        return self.evaluator.evaluate(proposal, self.source_name(proposal))
+    def evaluate(self, proposal: Proposal, approved: Approved | None = None) -> Evaluation:
+        """The Evaluation `itaku check FILE` gives, FILE being the proposal saved under `source_name`;
+        with `approved`, the one `itaku check FILE --approved OLD` gives (OLD its file name)."""
+        return self.evaluator.evaluate(proposal, self.source_name(proposal), approved=approved)
 
     def source_name(self, proposal: Proposal) -> str:
         """The proposal's file name when saved from the page (資料27.yaml): the name every download

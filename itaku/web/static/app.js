@@ -26,7 +26,8 @@
 
   function formBody() {
     var data = new FormData(form);
-    data.delete("upload"); // the file is sent only by the "load" button
+    data.delete("upload"); // the files are sent only by their "load" buttons
+    data.delete("approved_upload");
     return new URLSearchParams(data);
   }
 
@@ -238,12 +239,12 @@
   // ---------------------------------------------------------------- typing, choosing, updating
 
   form.addEventListener("input", function (event) {
-    if (event.target.name !== "upload") {
+    if (event.target.type !== "file") {
       later();
     }
   });
   form.addEventListener("change", function (event) {
-    if (event.target.name !== "upload") {
+    if (event.target.type !== "file") {
       later();
     }
   });
