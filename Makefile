@@ -53,7 +53,7 @@ test:
 	$(TEST_VENV)/bin/python -m pip install --quiet --upgrade "pip>=24,<26"
 	$(TEST_VENV)/bin/python -m pip wheel --quiet --no-deps --wheel-dir $(DIST) .
 	$(TEST_VENV)/bin/python -m pip install --quiet "$$(ls $(DIST)/itaku-*.whl)[dev]"
-	ITAKU_EXPECT_WHEEL=1 $(TEST_VENV)/bin/pytest -q
+	ITAKU_EXPECT_WHEEL=1 ITAKU_WHEEL="$$(ls $(CURDIR)/$(DIST)/itaku-*.whl)" $(TEST_VENV)/bin/pytest -q
 	$(TEST_VENV)/bin/itaku rules test
 	cd $(TEST_VENV) && bin/lint-imports --config ../setup.cfg
 	$(TEST_VENV)/bin/ruff check .

@@ -21,8 +21,10 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import weakref
 import zipfile
 from collections.abc import Iterable, Sequence
+from copy import copy
 from typing import Any
 
 from openpyxl import Workbook
@@ -59,6 +61,9 @@ LINE_HEIGHT = 18.0  # points per line of 10.5 pt text; scaled for other sizes
 MAX_ROW_HEIGHT = 409.0  # Excel's limit for one row
 PADDING = 1.0  # of a column's width (in Excel's units) that wrapped text cannot use
 DEFAULT_WIDTH = 8.43
+
+# Per workbook: the style array of each way `put` styles a fresh cell (see `put`).
+_styles: weakref.WeakKeyDictionary[Workbook, dict[tuple[Any, ...], tuple[Any, Any]]] = weakref.WeakKeyDictionary()
 
 
 def new_workbook(title: str) -> Workbook:
@@ -118,16 +123,29 @@ def put(
     cell = ws.cell(row=row, column=column)
     if isinstance(value, dt.date):
         value = date_text(value.date() if isinstance(value, dt.datetime) else value)
+    quote = thousands = False
     if isinstance(value, str):
         value = clean(value, data=data)
         cell.value = value
         cell.data_type = "s"
-        if value.startswith(FORMULA_LEADS):
-            cell.quotePrefix = True
+        quote = value.startswith(FORMULA_LEADS)
     else:
         cell.value = value
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1000:
-            cell.number_format = "#,##0"
+        thousands = isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1000
+    # Styling a cell through openpyxl's descriptors hashes every style object against the
+    # workbook's tables, most of the cost of a workbook: a fresh cell gets the style array of the
+    # first cell styled the same way instead (the same table entries, so the same bytes).
+    key = (bold, size, color, id(fill), border, wrap, horizontal, locked, quote, thousands)
+    styles = _styles.setdefault(ws.parent, {})
+    known = styles.get(key) if not cell.has_style else None
+    if known is not None:
+        cell._style = copy(known[0])
+        return cell
+    fresh = not cell.has_style
+    if quote:
+        cell.quotePrefix = True
+    if thousands:
+        cell.number_format = "#,##0"
     cell.font = Font(name=FONT_NAME, size=size, bold=bold, color=color)
     cell.alignment = Alignment(wrap_text=wrap, vertical="top", horizontal=horizontal)
     if fill is not None:
@@ -136,6 +154,8 @@ def put(
         cell.border = BORDER
     if locked is not None:
         cell.protection = Protection(locked=locked)
+    if fresh:
+        styles[key] = (copy(cell._style), fill)  # the fill is kept so that its id stays its own
     return cell
 
 

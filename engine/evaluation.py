@@ -4,13 +4,12 @@ output reads. `Evaluator.evaluate` builds it from the matches of either engine."
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import unicodedata
 from typing import Any, Literal
 
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict
 
 from itaku.engine import conditions as cond
@@ -116,11 +115,11 @@ class Evaluation(_Model):
     classification: Classification
     findings: tuple[Finding, ...]
     changes: Changes
-    rules: tuple[RuleStatus, ...]
+    rules: tuple[RuleStatus, ...]  # empty when evaluated with detail=False
     exceptions: tuple[ExceptionStatus, ...]
     responses: dict[str, str]
     data_items: tuple[str, ...]
-    proposal: dict[str, Any]  # the validated proposal, for outputs that list what it promises
+    proposal: dict[str, Any]  # the validated proposal, for outputs that list what it promises ({}: detail=False)
     profile: ProfileInfo | None = None  # whose practice judged it
     conditions: tuple[Localized, ...] = ()  # the council's standard conditions for this proposal
 
@@ -151,9 +150,14 @@ def _quoted(value: Any) -> Any:
     return shorten(value, QUOTE_LIMIT) if isinstance(value, str) else value
 
 
-_templates = SandboxedEnvironment(
-    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, finalize=_quoted
-)
+@functools.lru_cache(maxsize=1)
+def message_templates() -> Any:
+    """The sandboxed jinja2 environment of rule messages; jinja2 is imported only when a message
+    with a placeholder is first needed (most are plain text, and a cold `check` should not wait)."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, finalize=_quoted)
 
 
 class Evaluator:
@@ -173,12 +177,16 @@ class Evaluator:
         as_of: dt.date | None = None,
         register: tuple[tuple[str, int, ExceptionEntry], ...] = (),
         approved: tuple[str, Proposal] | None = None,
+        detail: bool = True,
     ) -> Evaluation:
         """Classify and review one proposal. `register` holds exceptions kept apart from proposals
         as (file, index, entry) for this case. `approved` is the version approved earlier, as
         (source, proposal): the changes are computed, and findings that fired on it too (under the
         same rules in force) are marked as carried over. Raises InputError for answers or exceptions
-        naming unknown topics or rules, EngineError when a rule cannot be evaluated."""
+        naming unknown topics or rules, EngineError when a rule cannot be evaluated. `detail=False` leaves
+        out what only the Excel checklists read, the table of every rule's status and the proposal as
+        data (`rules` and `proposal` stay empty), for outputs that never show them: they cost a third
+        of an evaluation."""
         day = as_of or proposal.case.meeting or dt.date.today()
         self._check_references(proposal, source, register)
         comparison = compare(approved[1], proposal, approved[0]) if approved is not None else None
@@ -221,11 +229,11 @@ class Evaluator:
                 added_items=tuple(data.added_items) if data else (),
                 comparison=comparison,
             ),
-            rules=self._rule_statuses(facts, findings_t, day),
+            rules=self._rule_statuses(facts, findings_t, day) if detail else (),
             exceptions=waivers.statuses(),
             responses=dict(proposal.responses),
             data_items=tuple(data.items) if data else (),
-            proposal=proposal.model_dump(mode="json", exclude_none=True),
+            proposal=proposal.model_dump(mode="json", exclude_none=True) if detail else {},
             profile=self.catalog.profile,
             conditions=self._conditions(proposal),
         )
@@ -340,13 +348,17 @@ class Evaluator:
             if template is None:
                 text = _join_cjk_lines(spec.message.get(lang))
                 # most messages are plain text: keep them as they are instead of rendering each time
-                template = _templates.from_string(text) if "{" in text else text.strip()
+                template = message_templates().from_string(text) if "{" in text else text.strip()
                 self._compiled_messages[key] = template
             if isinstance(template, str):
                 return template
             return template.render(**context, params=rule.params).strip()
-        except (TemplateError, TypeError, ValueError, KeyError) as exc:
-            raise EngineError(source, rule.id, f"message template failed: {exc}") from None
+        except Exception as exc:
+            from jinja2 import TemplateError  # already imported: only a template gets this far
+
+            if isinstance(exc, (TemplateError, TypeError, ValueError, KeyError)):
+                raise EngineError(source, rule.id, f"message template failed: {exc}") from None
+            raise
 
     @staticmethod
     def _evidence(rule: Compiled, facts: cond.Facts, binding: dict[str, dict[str, Any]]) -> tuple[Evidence, ...]:

@@ -66,6 +66,10 @@ _lock = threading.Lock()
 # call, which cost as much as the C engine's own work per fact (README, Performance).
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
+# In a firing, each bound fact reads '"alias":{"sid":"S","id":"I",...' (every fact we send starts
+# with sid, then id); a quote inside a JSON string is escaped, so nothing else reads like that.
+_FACT_START = '":{"sid":"'
+
 
 
 @dataclass
@@ -212,7 +216,9 @@ class DurableMatcher:
         self._keys, self._ints, self._flags, self._markers = rs.keys, rs.ints, rs.flags, rs.markers
         self._session_box: list[str | None] = [None]  # shared with the finalizer that frees it
         self._uses = 0
-        self._asserted: list[str] = []  # this proposal's stored facts, as sent
+        self._head = ""
+        self._marker_text: dict[int, list[str]] = {}
+        self._asserted: list[str] = []  # this proposal's facts, as sent
         weakref.finalize(self, _delete_session, rs, self._session_box)
 
     @property
@@ -229,26 +235,27 @@ class DurableMatcher:
 
     def _run(self, source: str, facts: cond.Facts, classify: Classify) -> tuple[list[Match], dict[str, Any], list[Match]]:
         sid = self._session()
-        # Every fact's JSON starts with its session id: '{"sid":"7",' + the fact's own keys.
-        head = '{"sid":' + _encode(sid) + ","
+        head = self._head
         by_id = {f["id"]: f for fs in facts.values() for f in fs}
         place = {f["id"]: i for fs in facts.values() for i, f in enumerate(fs)}
         self._asserted.clear()
         clean = False
         try:
-            for fact in self.order([f for section, fs in facts.items() if section in self._keys for f in fs]):
-                self._assert(source, head, fact, None)
+            keys = self._keys
+            self._assert(source, [head + self._body(f)[1:] for f in self.order(
+                [f for section, fs in facts.items() if section in keys for f in fs]
+            )], None)
             derived = Sink(by_id, place)
-            self._mark(source, head, 1, derived)
+            self._assert(source, self._marker_text[1], derived)
             classification = classify(derived.canonical())
             cfact = classification_fact(classification)
             by_id[cfact["id"]] = cfact
             place[cfact["id"]] = 0
-            if cfact["section"] in self._keys:
-                self._assert(source, head, cfact, None)
+            if cfact["section"] in keys:
+                self._assert(source, [head + self._body(cfact)[1:]], None)
             found = Sink(by_id, place)
-            self._mark(source, head, 2, found)
-            clean = self._retract_all(head)
+            self._assert(source, self._marker_text[2], found)
+            clean = self._retract_all()
         finally:
             if not clean or self._uses >= self.reuse:
                 dre.delete_state(self._handle, sid)
@@ -261,32 +268,36 @@ class DurableMatcher:
             with _lock:
                 self._sid = f"{self._ruleset_name}.{next(_counter)}"
             self._uses = 0
+            # Every fact's JSON starts with its session id: '{"sid":"7",' + the fact's own keys;
+            # the phase markers are the same texts for every proposal of a session.
+            self._head = '{"sid":' + _encode(self._sid) + ","
+            self._marker_text = {
+                phase: [self._head + _encode(marker)[1:] for marker in markers] for phase, markers in self._markers.items()
+            }
         self._uses += 1
         return self._sid
 
-    def _retract_all(self, head: str) -> bool:
+    def _retract_all(self) -> bool:
         """Take back this proposal's facts, markers first, so the session is empty again.
 
         Creating a session costs durable_rules about 2 µs per rule (its beta memories), far more
         than retracting a proposal's dozen facts, so a session serves up to `reuse` proposals and
         is then deleted. With the markers gone first no rule can fire; if one does anyway, or a
-        retraction is refused, say so (False) and the session is deleted at once.
+        retraction is refused, say so (False) and the session is deleted at once. Retracting a
+        fact durable did not store (it matched no pattern) is a no-op.
         """
-        for message in reversed(self._asserted):
-            code, state = dre.retract_fact(self._handle, message)
-            if code == 1:  # never stored: it matched no rule
-                continue
-            if code != 0:
-                return False
-            result = dre.start_action_for_state(self._handle, state)
-            if result and result[1]:
-                return False
-        return True
+        if not self._asserted:
+            return True
+        code, state = dre.retract_facts(self._handle, "[" + ",".join(reversed(self._asserted)) + "]")
+        if code not in (0, 1):
+            return False
+        result = dre.start_action_for_state(self._handle, state)
+        return not (result and result[1])
 
     def _body(self, fact: dict[str, Any]) -> str:
         section = fact["section"]
-        keys = self._keys.get(section)
         # walk the (few) keys patterns read, not the (many) keys a fact has
+        keys = self._keys.get(section)
         # a field the root fact leaves out is "not stated" (encoded as NULL), as the reference reads it;
         # a size key stays absent, as `$nex` tests expect
         sent = (
@@ -294,45 +305,47 @@ class DurableMatcher:
         )
         return _encode(cond.durable_fact(sent, self._ints.get(section, frozenset()), flags=self._flags.get(section)))
 
-    def _mark(self, source: str, head: str, phase: int, sink: Sink) -> None:
-        """Assert the phase's markers, one per shard: the phase's rules fire now."""
-        for marker in self._markers[phase]:
-            self._assert(source, head, marker, sink)
-
     def order(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The order facts are asserted in (phase markers always come after): as built.
 
         Results must not depend on it; tests override this to shuffle and prove so."""
         return facts
 
-    def _assert(self, source: str, head: str, fact: dict[str, Any], sink: Sink | None) -> None:
-        message = head + self._body(fact)[1:]
+    def _assert(self, source: str, messages: list[str], sink: Sink | None) -> None:
+        """Assert facts (as sent) in one call, then run whatever fired into `sink`.
+
+        One call for a batch: durable's C `assert_facts` stores every fact some pattern reads and
+        answers 1 ("not handled") when any one was not, which is expected for many sections, so
+        the actions are drained either way (durable's Python host would drop them on 1). Facts
+        go in with `sink` None: nothing may fire before a phase marker."""
+        if not messages:
+            return  # durable answers an empty batch with no valid state
         try:
-            code, state = dre.assert_fact(self._handle, message)
+            code, state = dre.assert_facts(self._handle, "[" + ",".join(messages) + "]")
         except Exception as exc:
-            raise EngineError(source, None, f"durable_rules failed on fact '{fact.get('id')}': {exc}") from None
-        if code == 1:  # MessageNotHandled: no rule tests this fact; expected for many sections
-            return
-        self._asserted.append(message)  # the same text retracts it
-        if code != 0:
-            raise EngineError(source, None, f"durable_rules refused fact '{fact.get('id')}' (code {code})")
+            raise EngineError(source, None, f"durable_rules failed on the facts: {exc}") from None
+        self._asserted.extend(messages)  # the same texts retract them
+        if code not in (0, 1):
+            raise EngineError(source, None, f"durable_rules refused a fact (code {code})")
         self._drain(source, state, sink)
 
     def _drain(self, source: str, state: int, sink: Sink | None) -> None:
         result = dre.start_action_for_state(self._handle, state)
         pending = result[1] if result else None
+        rule_of, rank = self._rule_of, self._rank
         while pending:
             rule_id = None
             for name, ids in self._firings(pending):
-                rule_id = self._rule_of.get(name)
+                rule_id = rule_of.get(name)
                 if rule_id is None or sink is None:
                     # A rule fired before its phase marker: the marker discipline is broken.
                     raise EngineError(source, rule_id, f"durable_rules fired '{name}' outside its phase")
                 try:
-                    binding = {alias: sink.by_id[fact_id] for alias, fact_id in ids.items() if alias != "phase"}
+                    by_id, place = sink.by_id, sink.place
+                    binding = {alias: by_id[fact_id] for alias, fact_id in ids if alias != "phase"}
                     sink.found.append((rule_id, binding))
                     aliases = sorted(binding) if len(binding) > 1 else binding
-                    sink.keys.append((*self._rank[name], tuple([sink.place[binding[a]["id"]] for a in aliases])))
+                    sink.keys.append((*rank[name], tuple([place[binding[a]["id"]] for a in aliases])))
                 except Exception as exc:
                     # durable_rules can swallow an action's exception (upstream #305): never lose it.
                     raise EngineError(source, rule_id, f"action failed: {type(exc).__name__}: {exc}") from None
@@ -341,25 +354,24 @@ class DurableMatcher:
             except Exception as exc:
                 raise EngineError(source, rule_id, f"action failed: {type(exc).__name__}: {exc}") from None
 
-    def _firings(self, message: str) -> list[tuple[str, dict[str, str]]]:
-        """(durable rule, alias -> fact id) for each rule in a firing message.
+    def _firings(self, message: str) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(durable rule, [(alias, fact id)...]) for each rule in a firing message.
 
         Decoding the whole message (every bound fact again) was the largest Python cost per firing;
         the names we need sit at fixed places, since every fact we send starts with sid then id. A
         message that does not read as expected (one rule, as many facts as the rule binds) is
         decoded in full instead."""
-        parts = message.split('":{"sid":"')
+        parts = message.split(_FACT_START)
         if message.startswith('{"'):
             name = message[2 : message.index('":')]
-            ids = {}
+            pairs = []
             for before, after in itertools.pairwise(parts):
-                alias = before[before.rfind('"') + 1 :]
                 head, sep, tail = after.partition('","id":"')
                 if sep and '"' not in head:
-                    ids[alias] = tail[: tail.index('"')]
-            if len(ids) == self._arity.get(name, -1) == len(parts) - 1:
-                return [(name, ids)]
-        return [(name, {alias: fact["id"] for alias, fact in matched.items()}) for name, matched in json.loads(message).items()]
+                    pairs.append((before[before.rfind('"') + 1 :], tail[: tail.index('"')]))
+            if len(pairs) == self._arity.get(name, -1) == len(parts) - 1:
+                return [(name, pairs)]
+        return [(name, [(alias, fact["id"]) for alias, fact in matched.items()]) for name, matched in json.loads(message).items()]
 
 
 def make_matcher(catalog: Catalog, name: str) -> Matcher:

@@ -112,7 +112,7 @@ def _run_one(evaluator: Evaluator, rule: Compiled, expectation: str, index: int,
         derived, _, _ = evaluator.matcher.run(name, facts, lambda m: {"agenda": [], "redelegation": "none"})
         fired = any(rule_id == rule.id for rule_id, _ in derived) and rule.spec.effective.covers(day)
     else:
-        evaluation = evaluator.evaluate(proposal, name, approved=approved)
+        evaluation = evaluator.evaluate(proposal, name, approved=approved, detail=False)
         fired = any(f.rule_id == rule.id for f in evaluation.findings)
     expected = expectation == "fires"
     detail = (

@@ -1,5 +1,5 @@
 """`python -m itaku`: the same as the `itaku` command."""
 
-from itaku.cli.main import main
+from itaku.cli.run import run
 
-main()
+run()

@@ -46,9 +46,9 @@ def test_template_error_is_an_engine_error_naming_the_rule(catalog: Catalog) -> 
     rule = catalog.rule("MAIL-DOMAIN-AUTH")
     assert rule is not None
     evaluator._compiled_messages[(rule.id, "ja")] = evaluator._compiled_messages.get((rule.id, "ja")) or None
-    from itaku.engine.evaluation import _templates
+    from itaku.engine.evaluation import message_templates
 
-    evaluator._compiled_messages[(rule.id, "ja")] = _templates.from_string("{{ nothing.here }}")
+    evaluator._compiled_messages[(rule.id, "ja")] = message_templates().from_string("{{ nothing.here }}")
     with pytest.raises(EngineError) as info:
         evaluator.evaluate(load_proposal(EXAMPLES / "seed" / "27.yaml"), "27.yaml")
     assert "MAIL-DOMAIN-AUTH" in str(info.value) and "27.yaml" in str(info.value)

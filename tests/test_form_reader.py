@@ -38,10 +38,15 @@ from itaku.files.reading import load_proposal
 # ------------------------------------------------------------------ helpers
 
 
+_BLANK: dict[str, bytes] = {}  # the blank form's bytes by language, built once per session
+
+
 def blank_form(catalog: Catalog, tmp_path: Path, lang: str = "ja") -> Path:
     path = tmp_path / f"blank-{lang}.xlsx"
     if not path.exists():
-        path.write_bytes(workbook_bytes(build_form(catalog, lang)))
+        if lang not in _BLANK:
+            _BLANK[lang] = workbook_bytes(build_form(catalog, lang))
+        path.write_bytes(_BLANK[lang])
     return path
 
 

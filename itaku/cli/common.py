@@ -146,10 +146,11 @@ def evaluate_files(
     waivers: Path | None = None,
     catalog: Catalog | None = None,
     approved: Path | None = None,
+    detail: bool = True,
 ) -> list[Evaluation]:
     """Load every file first (a bad one stops everything before any output), then evaluate; with
     `approved`, compare each proposal with its approved version (one file for one proposal, else
-    matched by case number)."""
+    matched by case number). `detail`: see Evaluator.evaluate."""
     catalog = catalog or catalog_for(None)
     register: Register = load_register(waivers) if waivers else {}
     proposals = [(path, load_proposal(path)) for path in files]
@@ -161,7 +162,7 @@ def evaluate_files(
         pair = next(iter(earlier.values())) if single else earlier.get(p.case.number)
         if pair is not None:
             pair = (inert_line(pair[0]), pair[1])
-        out.append(evaluator.evaluate(p, inert_line(path), as_of, register.get(p.case.number, ()), approved=pair))
+        out.append(evaluator.evaluate(p, inert_line(path), as_of, register.get(p.case.number, ()), approved=pair, detail=detail))
     return out
 
 

@@ -7,12 +7,12 @@ Exit codes: 0 nothing reached --fail-on; 1 a finding reached it (or a rule test 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import sys
 from pathlib import Path
 
 import click
 
-from itaku.cli.checklist import checklist, template
 from itaku.cli.common import (
     APPROVED,
     AS_OF,
@@ -26,20 +26,39 @@ from itaku.cli.common import (
     handles_errors,
     stops_cleanly,
 )
-from itaku.cli.convert import convert
-from itaku.cli.report import report
-from itaku.cli.rules import rules
-from itaku.cli.screen import screen
-from itaku.cli.serve import serve
 from itaku.engine.catalog import SEVERITY_RANK
+
+# The other subcommands, imported only when one is run (or listed in --help): a YAML check must not
+# pay for the Excel, report, web or rule-tooling modules (README, Performance: cold start).
+LAZY = {
+    "rules": ("itaku.cli.rules", "rules"),
+    "template": ("itaku.cli.checklist", "template"),
+    "checklist": ("itaku.cli.checklist", "checklist"),
+    "report": ("itaku.cli.report", "report"),
+    "screen": ("itaku.cli.screen", "screen"),
+    "convert": ("itaku.cli.convert", "convert"),
+    "serve": ("itaku.cli.serve", "serve"),
+}
 
 
 class _Itaku(click.Group):
-    """The command group: every subcommand runs so that it ends cleanly (signals, closed pipes)."""
+    """The command group: every subcommand runs so that it ends cleanly (signals, closed pipes), and
+    the LAZY ones are imported on first use."""
 
     def invoke(self, ctx: click.Context) -> object:
         with stops_cleanly():
             return super().invoke(ctx)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every subcommand name, the lazy ones included (for --help)."""
+        return sorted({*super().list_commands(ctx), *LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The subcommand called `cmd_name`, importing its module if it is a lazy one."""
+        if cmd_name in LAZY and cmd_name not in self.commands:
+            module, name = LAZY[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
 
 @click.group(cls=_Itaku)
@@ -74,7 +93,7 @@ def check(
     from itaku.reports.text import render_text
 
     catalog = catalog_for(profile)
-    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog, approved)
+    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog, approved, detail=False)
     if fmt == "json":
         click.echo(evaluations_json(evaluations, lang))
     else:
@@ -92,12 +111,3 @@ def schema() -> None:
     from itaku.reports.json_view import schema_text
 
     click.echo(schema_text(), nl=False)
-
-
-main.add_command(rules)
-main.add_command(template)
-main.add_command(checklist)
-main.add_command(report)
-main.add_command(screen)
-main.add_command(convert)
-main.add_command(serve)

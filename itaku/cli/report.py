@@ -70,7 +70,7 @@ def report(
     if target is not None:
         check_target(target, inputs)  # refuse before any work: an input is never overwritten
     catalog = catalog_for(profile)
-    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog, approved)
+    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog, approved, detail=False)
     if fmt == "docx":
         from itaku.reports.opinion_docx import render_opinion_docx
 

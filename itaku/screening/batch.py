@@ -226,7 +226,8 @@ def screen_one(task: Task) -> Outcome:
         proposal = load_proposal(task.path)
         number = proposal.case.number
         evaluation = _worker.evaluator.evaluate(
-            proposal, source, _worker.settings.as_of, _worker.register.get(number, ()), approved=_worker.approved.get(number)
+            proposal, source, _worker.settings.as_of, _worker.register.get(number, ()), approved=_worker.approved.get(number),
+            detail=False,
         )
         payload = _worker.render(evaluation)
     except InputError as exc:
@@ -235,7 +236,7 @@ def screen_one(task: Task) -> Outcome:
         return Outcome(task, "engine_error", inert_line(exc))
     except Exception as exc:  # a bug of ours on this proposal: record it, screen the rest (exit 3)
         return Outcome(task, "engine_error", inert_line(f"{source}: internal error: {type(exc).__name__}: {exc}"))
-    slim = evaluation.model_copy(update={"proposal": {}, "rules": ()}) if _worker.settings.opinion_list else None
+    slim = evaluation if _worker.settings.opinion_list else None  # detail=False: no proposal dump, no rule table
     return Outcome(task, "ok", payload=payload, record=summary_record(evaluation, _worker.settings.fail_on), evaluation=slim)
 
 
