@@ -38,6 +38,7 @@ from openpyxl.writer.excel import ExcelWriter
 from itaku.engine.safe_text import inert
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
+from itaku.reports.ooxml import repeatable_zip
 
 FONT_NAME = phrase("excel.font", "ja")  # a Japanese font in either language: proposals are Japanese
 FONT_SIZE = 10.5
@@ -46,7 +47,6 @@ EXCEL_CELL_LIMIT = 32_767
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 # Workbook timestamps and zip entry times are fixed so that the same input gives the same bytes.
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Characters an XML parser drops or changes (CR becomes LF), written as spreadsheets write them:
 # `_x000D_`; a typed `_x0041_` keeps its meaning by escaping its underscore (`_x005F_x0041_`).
 _OOXML_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
@@ -431,11 +431,4 @@ def workbook_bytes(wb: Workbook) -> bytes:
     wb.properties.modified = wb.properties.created
     raw = io.BytesIO()
     ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
+    return repeatable_zip(raw.getvalue())

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Sequence
 
 from docx import Document
@@ -32,11 +31,11 @@ from itaku.engine.safe_text import inert
 from itaku.engine.wareki import date_text, dates_in_text
 from itaku.engine.wording import phrase
 from itaku.reports.json_view import agenda_text
+from itaku.reports.ooxml import repeatable_zip
 from itaku.reports.view import case_sort_key, meeting_names
 
 FONT = phrase("docx.font", "ja")  # the council's documents are set in Mincho; viewers without it substitute one
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _text(value: str) -> str:
@@ -171,11 +170,4 @@ def _fixed_bytes(document: DocumentType, title: str, ordered: list[Evaluation]) 
     props.revision = 1
     raw = io.BytesIO()
     document.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
+    return repeatable_zip(raw.getvalue())

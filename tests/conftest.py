@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -47,3 +49,33 @@ def cli():
         return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
 
     return run
+
+
+# ------------------------------------------------------------------ the web page (tests/test_web_*.py)
+
+PAGE = "http://127.0.0.1"
+
+
+@pytest.fixture(scope="module")
+def app() -> Any:
+    """The self-check page's application, one per test module."""
+    from itaku.web.app import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[Any]:
+    """An HTTP client on the page, as a browser on the loopback address."""
+    from starlette.testclient import TestClient
+
+    with TestClient(app, base_url=PAGE) as c:
+        yield c
+
+
+@pytest.fixture
+def token(client: Any) -> str:
+    """The page's cross-site token, as a browser gets it by opening the page."""
+    from web_support import token_of
+
+    return token_of(client)

@@ -6,38 +6,20 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
-from web_support import FORM, body, pairs_of, token_of, visible_text
+from web_support import FORM, body, pairs_of, visible_text
 
 from conftest import EXAMPLES
 from itaku.files.reading import load_proposal
-from itaku.web.app import create_app
 from itaku.web.review import APPROVED_DATA, APPROVED_NAME
 
 NEW = EXAMPLES / "revisions" / "23.yaml"
 OLD = EXAMPLES / "seed" / "23.yaml"
-PAGE = "http://127.0.0.1"
 
-
-@pytest.fixture(scope="module")
-def app() -> Any:
-    return create_app()
-
-
-@pytest.fixture
-def client(app: Any) -> Iterator[TestClient]:
-    with TestClient(app, base_url=PAGE) as c:
-        yield c
-
-
-@pytest.fixture
-def token(client: TestClient) -> str:
-    return token_of(client)
 
 
 def grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:

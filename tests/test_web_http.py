@@ -7,42 +7,25 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
 from starlette.testclient import TestClient
-from web_support import FORM, body, pairs_of, parts, token_of, visible_text
+from web_support import FORM, body, pairs_of, parts, visible_text
 
-from conftest import EXAMPLES, SEED
+from conftest import EXAMPLES, PAGE, SEED
 from itaku.engine import fields
 from itaku.engine.catalog import Catalog
 from itaku.engine.models import Proposal
 from itaku.files.reading import load_proposal
-from itaku.web.app import FORM_LIMIT, MAX_FIELDS, create_app
+from itaku.web.app import FORM_LIMIT, MAX_FIELDS
 from itaku.web.formdata import FormValues, read, values_of
 
 EXAMPLE_FILES = sorted(EXAMPLES.rglob("*.yaml"))
 HOSTILE = Path(__file__).parent / "hostile" / "inputs"
-PAGE = "http://127.0.0.1"
 
-
-@pytest.fixture(scope="module")
-def app() -> Any:
-    return create_app()
-
-
-@pytest.fixture
-def client(app: Any) -> Iterator[TestClient]:
-    with TestClient(app, base_url=PAGE) as c:
-        yield c
-
-
-@pytest.fixture
-def token(client: TestClient) -> str:
-    return token_of(client)
 
 
 def check(client: TestClient, pairs: list[tuple[str, str]]) -> dict[str, Any]:
