@@ -214,5 +214,5 @@ def test_outcomes_stream_in_order_with_a_small_window(tmp_path: Path) -> None:
     tasks = list(sc.tasks(paths, tmp_path, ".json"))
     assert [t.index for t in tasks] == list(range(len(SEED)))
     settings = sc.Settings(fail_on="never")
-    got = [o.task.name for o in sc.outcomes(iter(tasks), settings, jobs=2, window=sc.CHUNKSIZE)]
+    got = [o.task.name for o in sc.outcomes(iter(tasks), settings, jobs=2, window=2)]
     assert got == [t.name for t in tasks]

@@ -2,19 +2,16 @@
 
 The parent process walks the inputs lazily, names each result, and writes results as they come
 back; worker processes (spawned, never forked: durable_rules' C state and threads must not be
-copied) each build one Evaluator and turn a path into the bytes of its result file. Memory stays
-flat: tasks are fed from a generator, and a semaphore keeps at most `window` proposals between
-"handed to the pool" and "written to disk", whatever the speed of the disk.
+copied, see workers.py) each build one Evaluator and turn a path into the bytes of its result file.
+Memory stays flat: tasks are taken from a generator, and at most `window` proposals are ever
+between "sent to a worker" and "written to disk", whatever the speed of the disk.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import re
-import signal
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +20,10 @@ from typing import Any
 from itaku.engine.catalog import SEVERITY_RANK
 from itaku.engine.errors import EngineError, InputError
 from itaku.engine.safe_text import inert_line, json_text
+from itaku.engine.wording import phrase
 from itaku.files.reading import SUFFIXES
 from itaku.files.writing import write_bytes_atomic
+from itaku.screening.workers import ordered_map
 
 SUMMARY_NAME = "summary.json"
 OPINION_LIST_NAME = "opinion-list.xlsx"
@@ -36,7 +35,6 @@ _NAME_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u20
                           '\ud800-\udfff\\\\/:*?"<>|]')
 _LEFTOVER_TMP = re.compile(r"^\..*\.[0-9a-f]{12}\.tmp$")  # a temporary file of an interrupted write
 OPINION_LIST_MAX = 1000  # one workbook row per proposal, so its Evaluations are kept until the end
-CHUNKSIZE = 4  # proposals per message to a worker: enough to amortise the pipe, small for order
 
 
 @dataclass(frozen=True)
@@ -202,8 +200,6 @@ def init_worker(settings: Settings) -> None:
     from itaku.engine.wording import language
     from itaku.files.reading import load_approved, load_register
 
-    if multiprocessing.parent_process() is not None and threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
     language.set(settings.lang)
     catalog = catalog_of(settings.profile)
     register = load_register(settings.waivers) if settings.waivers else {}
@@ -351,39 +347,21 @@ class Summary:
 def outcomes(task_iter: Iterable[Task], settings: Settings, jobs: int, window: int | None = None) -> Iterator[Outcome]:
     """Screen every task, yielding outcomes in input order whatever `jobs` is.
 
-    jobs == 1 runs in this process. Otherwise a spawn pool of `jobs` workers takes tasks through
-    `imap` (ordered, chunked). The pool's feeder thread takes a place in a window of `window`
-    before handing out each task, and each outcome taken from this generator frees one, so no
-    more than `window` results ever wait in memory, however slow the consumer.
+    jobs == 1 runs in this process. Otherwise `jobs` spawned worker processes screen them (see
+    workers.ordered_map): at most `window` outcomes wait in memory, and a worker that dies turns
+    the proposal it was on into an engine error while the others are still screened.
     """
     if jobs <= 1:
         init_worker(settings)
         for task in task_iter:
             yield screen_one(task)
         return
-    window = window or jobs * CHUNKSIZE * 4
-    places = threading.Semaphore(window)
-    stop = threading.Event()
+    yield from ordered_map(screen_one, task_iter, jobs, init_worker, (settings,), _lost, window)
 
-    def bounded() -> Iterator[Task]:
-        # Runs in the pool's task-feeding thread: wait for a free place before handing out more.
-        for task in task_iter:
-            while not places.acquire(timeout=0.1):
-                if stop.is_set():
-                    return
-            yield task
 
-    context = multiprocessing.get_context("spawn")
-    pool = _ignoring_ctrl_c(lambda: context.Pool(jobs, initializer=init_worker, initargs=(settings,)))
-    try:
-        for outcome in pool.imap(screen_one, bounded(), chunksize=CHUNKSIZE):
-            yield outcome
-            places.release()
-        pool.close()
-    finally:
-        stop.set()
-        pool.terminate()
-        pool.join()
+def _lost(task: Task, cause: str) -> Outcome:
+    """The outcome of a task whose worker process died on it."""
+    return Outcome(task, "engine_error", inert_line(f"{task.path}: {phrase('error.worker_stopped', cause=cause)}"))
 
 
 class OutputFolder:
@@ -432,18 +410,6 @@ class OutputFolder:
         if self._manifest is not None:
             self._manifest.close()
             self._manifest = None
-
-
-def _ignoring_ctrl_c(start: Callable[[], Any]) -> Any:
-    """Start worker processes with SIGINT ignored: they inherit it from their first instruction on,
-    so Ctrl-C (sent to the whole process group) reaches only the parent, which stops them."""
-    if threading.current_thread() is not threading.main_thread():
-        return start()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        return start()
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def usable_cpus() -> int:

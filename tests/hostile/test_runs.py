@@ -208,6 +208,45 @@ def test_a_signal_during_screen_ends_it_cleanly(how: str, tmp_path: Path) -> Non
         json.loads(result.read_text(encoding="utf-8"))  # every result left is whole
 
 
+def _workers_of(pid: int) -> list[int]:
+    """The worker processes a command started (children running multiprocessing's spawn_main)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == pid and b"spawn_main" in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+def test_a_worker_killed_by_the_system_costs_one_proposal_not_the_run(tmp_path: Path) -> None:
+    folder, out = _many(tmp_path, 600), tmp_path / "out"
+    process = subprocess.Popen(
+        [ITAKU, "screen", folder, "-o", out, "--jobs", "2", "--fail-on", "never"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, env=_env(),
+    )
+    deadline = time.monotonic() + 15
+    while not any(out.glob("*.yaml.json")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    victims = _workers_of(process.pid)
+    if process.poll() is not None or not victims:
+        process.kill()
+        pytest.skip("screening finished before a worker could be killed")
+    os.kill(victims[0], signal.SIGKILL)  # what the out-of-memory killer does
+    _, stderr = process.communicate(timeout=15)
+    summary = json.loads((out / sc.SUMMARY_NAME).read_text(encoding="utf-8"))
+    assert summary["status"] == "complete" and summary["inputs"] == 600
+    assert summary["screened"] + summary["engine_errors"] == 600 and summary["engine_errors"] <= 1
+    assert process.returncode == (3 if summary["engine_errors"] else 0)
+    for error in summary["engine_error_inputs"]:
+        assert "SIGKILL" in error["error"] and "メモリ不足" in error["error"]
+    assert "Traceback" not in stderr.decode("utf-8")
+    assert len(list(out.glob("*.yaml.json"))) == summary["screened"]
+
+
 def test_a_rerun_replaces_the_earlier_results(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run("screen", *SEED[:3], "-o", out, "--jobs", "1", "--fail-on", "never")[0] == 0

@@ -1,0 +1,90 @@
+"""Worker processes of `screen`: answers in order, memory bounded, a dying worker costs one input,
+and an interrupted run leaves no worker behind."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator
+
+import pytest
+
+from itaku.engine.errors import EngineError
+from itaku.screening import workers
+
+
+# Module-level, so that spawned workers can import them by name.
+def _nothing() -> None:
+    pass
+
+
+def _refuse() -> None:
+    raise RuntimeError("no rules here")
+
+
+def _double(item: int) -> int:
+    return item * 2
+
+
+def _die_on_seven(item: int) -> int:
+    if item == 7:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer does
+    return item * 2
+
+
+def _always_die(item: int) -> int:
+    os._exit(5)
+
+
+def _lost(item: int, cause: str) -> tuple[str, int, str]:
+    return ("lost", item, cause)
+
+
+def _our_workers() -> list[multiprocessing.process.BaseProcess]:
+    return [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+def test_answers_come_in_input_order_and_at_most_a_window_is_in_flight() -> None:
+    taken: list[int] = []
+
+    def items() -> Iterator[int]:
+        for i in range(40):
+            taken.append(i)
+            yield i
+
+    got = []
+    for result in workers.ordered_map(_double, items(), 2, _nothing, (), _lost, window=3):
+        got.append(result)
+        assert len(taken) - len(got) <= 3, "never more than the window between taken and answered"
+    assert got == [i * 2 for i in range(40)]
+    assert not _our_workers()
+
+
+def test_a_worker_that_dies_costs_only_the_item_it_was_on() -> None:
+    got = list(workers.ordered_map(_die_on_seven, range(20), 2, _nothing, (), _lost))
+    assert got[7] == ("lost", 7, "SIGKILL")
+    assert got[:7] + got[8:] == [i * 2 for i in range(20) if i != 7], "the others answered, in order"
+
+
+def test_workers_that_keep_dying_end_the_run_with_an_engine_error() -> None:
+    with pytest.raises(EngineError) as caught:
+        list(workers.ordered_map(_always_die, range(50), 2, _nothing, (), _lost))
+    assert "exit code 5" in str(caught.value)
+    assert not _our_workers()
+
+
+def test_a_setup_that_fails_is_an_engine_error_naming_why() -> None:
+    with pytest.raises(EngineError, match="no rules here"):
+        list(workers.ordered_map(_double, range(5), 2, _refuse, (), _lost))
+    assert not _our_workers()
+
+
+def test_an_interrupted_run_leaves_no_worker_behind() -> None:
+    results = workers.ordered_map(_double, range(1000), 2, _nothing, (), _lost)
+    with pytest.raises(KeyboardInterrupt):
+        for result in results:
+            if result == 20:
+                raise KeyboardInterrupt  # Ctrl-C while the consumer writes a result
+    results.close()
+    assert not _our_workers()
