@@ -6,7 +6,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +40,14 @@ def _always_die(item: int) -> int:
     os._exit(5)
 
 
+def _first_one_dies_idle(marker: str) -> None:
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+    except FileExistsError:
+        return
+    threading.Timer(0.2, os._exit, (9,)).start()  # this worker dies soon, whatever it is doing
+
+
 def _lost(item: int, cause: str) -> tuple[str, int, str]:
     return ("lost", item, cause)
 
@@ -65,6 +76,17 @@ def test_a_worker_that_dies_costs_only_the_item_it_was_on() -> None:
     got = list(workers.ordered_map(_die_on_seven, range(20), 2, _nothing, (), _lost))
     assert got[7] == ("lost", 7, "SIGKILL")
     assert got[:7] + got[8:] == [i * 2 for i in range(20) if i != 7], "the others answered, in order"
+
+
+def test_a_worker_that_dies_while_idle_is_replaced_and_costs_nothing(tmp_path: Path) -> None:
+    def items() -> Iterator[int]:
+        yield from range(3)
+        time.sleep(1.0)  # the inputs come slowly: one worker dies meanwhile, with nothing to do
+        yield from range(3, 30)
+
+    got = list(workers.ordered_map(_double, items(), 2, _first_one_dies_idle, (str(tmp_path / "died"),), _lost))
+    assert got == [i * 2 for i in range(30)]
+    assert (tmp_path / "died").exists(), "a worker was set to die"
 
 
 def test_workers_that_keep_dying_end_the_run_with_an_engine_error() -> None:

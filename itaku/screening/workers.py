@@ -169,7 +169,12 @@ def ordered_map(
                         exhausted = True
                         break
                     position, sent = sent, sent + 1
-                worker.conn.send(item)
+                try:
+                    worker.conn.send(item)
+                except OSError:  # it died while idle: the item goes to the next worker
+                    retry.appendleft((position, item))
+                    _collect(worker, workers, answered, retry, lost)
+                    continue
                 worker.queued.append((position, item))
             if next_out in answered:
                 yield answered.pop(next_out)
