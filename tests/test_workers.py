@@ -48,6 +48,14 @@ def _first_one_dies_idle(marker: str) -> None:
     threading.Timer(0.2, os._exit, (9,)).start()  # this worker dies soon, whatever it is doing
 
 
+def _first_one_dies_setting_up(marker: str) -> None:
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+    except FileExistsError:
+        return
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _lost(item: int, cause: str) -> tuple[str, int, str]:
     return ("lost", item, cause)
 
@@ -87,6 +95,12 @@ def test_a_worker_that_dies_while_idle_is_replaced_and_costs_nothing(tmp_path: P
     got = list(workers.ordered_map(_double, items(), 2, _first_one_dies_idle, (str(tmp_path / "died"),), _lost))
     assert got == [i * 2 for i in range(30)]
     assert (tmp_path / "died").exists(), "a worker was set to die"
+
+
+def test_a_worker_killed_while_setting_up_costs_nothing(tmp_path: Path) -> None:
+    got = list(workers.ordered_map(_double, range(30), 2, _first_one_dies_setting_up, (str(tmp_path / "died"),), _lost))
+    assert got == [i * 2 for i in range(30)], "what it was sent goes to the others"
+    assert (tmp_path / "died").exists(), "a worker was killed"
 
 
 def test_workers_that_keep_dying_end_the_run_with_an_engine_error() -> None:

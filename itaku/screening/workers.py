@@ -40,6 +40,7 @@ def _serve(conn: Connection, function: Callable[[Any], Any], initializer: Callab
     except Exception as exc:  # a setup that cannot work here will not work in a replacement either
         conn.send(("setup_failed", f"{type(exc).__name__}: {exc}"))
         return
+    conn.send(("ready", None))
     while True:
         try:
             item = conn.recv()
@@ -55,6 +56,7 @@ class _Worker(Generic[Item]):
     process: BaseProcess
     conn: Connection
     queued: deque[tuple[int, Item]] = field(default_factory=deque)  # sent, not yet answered, in order
+    ready: bool = False  # set up: from now on, the first item queued is the one it is working on
 
 
 def _cause(exitcode: int | None) -> str:
@@ -138,7 +140,8 @@ def ordered_map(
     Items are taken from `items` lazily, and no more than `window` are ever between "sent to a
     worker" and "yielded", so memory stays flat however many there are and however slow the
     consumer. A worker that dies answers its current item with lost(item, cause) (cause: the
-    signal's name or the exit code); the items queued behind it go to a replacement. When workers
+    signal's name or the exit code); the items queued behind it, or all of them when it died
+    while setting up, go to a replacement. When workers
     keep dying (more than REPLACEMENTS in a run) or cannot set up, EngineError ends the run. Closing
     the iterator early, or an exception (Ctrl-C) reaching it, terminates every worker.
     """
@@ -205,6 +208,9 @@ def _collect(
             kind, value = worker.conn.recv()
             if kind == "setup_failed":
                 raise EngineError("itaku screen", None, value)
+            if kind == "ready":
+                worker.ready = True
+                continue
             position, _ = worker.queued.popleft()
             answered[position] = value
     except (EOFError, OSError):  # the pipe broke: the process is going or gone
@@ -213,12 +219,12 @@ def _collect(
         return
     workers.remove(worker)
     cause = _cause(worker.process.exitcode)
-    if worker.queued:
+    if worker.queued and worker.ready:  # the first queued is the one it was on (none while setting up)
         position, item = worker.queued.popleft()
         answered[position] = lost(item, cause)
-        waiting = sorted([*retry, *worker.queued], key=lambda pair: pair[0])
-        retry.clear()
-        retry.extend(waiting)
+    waiting = sorted([*retry, *worker.queued], key=lambda pair: pair[0])  # to the next worker
+    retry.clear()
+    retry.extend(waiting)
     if workers.replacements >= REPLACEMENTS:
         raise EngineError("itaku screen", None, phrase("error.workers_keep_stopping", cause=cause))
     workers.replacements += 1
