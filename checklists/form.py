@@ -10,6 +10,11 @@ Layout (the reader in form_reader.py relies on it):
   row 3 the keys (A3 the list's path, then one field name per column; a hidden row), records from
   row 4, at least `MIN_RECORDS` rows of them.
 - 記入方法 (instructions) and a hidden 選択肢 sheet holding the dropdown lists.
+- Pre-filled and compared with the approved version (`--approved`): the input cells whose value
+  changed are bold and underlined (a record added since: its whole row), and a sheet 承認時からの変更点,
+  right after 申請様式, lists every change with its 【追加】／【削除】／【変更】 mark (what was
+  removed has no cell left to mark) and the declared changes found or not. The reader passes it by
+  (its role is one the reader does not read), so the form reads back as the same proposal.
 - The defined name `itaku_form_version` tells the reader which layout it is reading; each sheet
   carries a hidden sheet-level name `itaku_role_<role>` pointing at its key row, by which the reader
   finds it whatever its title, position, or the rows inserted above.
@@ -27,19 +32,25 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from itaku.checklists import workbook as wbk
+from itaku.checklists.marks import BOLD_UNDERLINE, Marks, marker
 from itaku.checklists.values import CellProblem, show, yesno_labels
 from itaku.engine import fields
 from itaku.engine.catalog import Catalog, Rule
+from itaku.engine.changes import Comparison
 from itaku.engine.errors import InputError
 from itaku.engine.fields import Field
 from itaku.engine.models import FORMAT_ID, Proposal
+from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
+from itaku.reports.view import declared_text
 
 FORM_VERSION = f"{FORMAT_ID} form 2"
 VERSION_NAME = "itaku_form_version"
 ROLE_PREFIX = "itaku_role_"
 MAIN_ROLE = "form"  # the main sheet; a record sheet's role is its list's path (subcontractors, ...)
-UNREAD_ROLES = frozenset({"instructions", "choices"})  # the form's own sheets that hold no input
+UNREAD_ROLES = frozenset({"instructions", "choices", "changes"})  # the form's own sheets that hold no input
+CHANGES_ROLE = "changes"
+CHANGES_HEADER_ROW = 4  # the header row of the changes sheet (title, compared version, legend above)
 HEADER_ROW = 3  # the header row of the main sheet and the key row of record sheets
 FIRST_ROW = 4
 BLANK_RECORDS = 10  # empty rows offered on each record sheet beyond the pre-filled ones
@@ -88,11 +99,15 @@ class _Choices:
 class FormBuilder:
     """Builds the form workbook in one language, pre-filled from a proposal or blank."""
 
-    def __init__(self, catalog: Catalog, lang: str = "ja", proposal: Proposal | None = None, source: str = "") -> None:
+    def __init__(
+        self, catalog: Catalog, lang: str = "ja", proposal: Proposal | None = None, source: str = "",
+        comparison: Comparison | None = None,
+    ) -> None:
         self.catalog = catalog
         self.lang = lang
         self.source = source
         self.data = proposal.model_dump() if proposal is not None else None
+        self.marks = Marks(comparison if proposal is not None else None)
         self.title = _help("title", lang)
         self.wb: Workbook = wbk.new_workbook(self.title)
         if proposal is not None and proposal.case.meeting:
@@ -101,6 +116,8 @@ class FormBuilder:
                 year=proposal.case.meeting.year, month=proposal.case.meeting.month, day=proposal.case.meeting.day
             )
         self.main = self.wb.create_sheet(wbk.sheet_title(phrase("sheet.form", lang)))
+        # the list of changes comes right after the form, where the clerk sees it
+        self.changes = self.wb.create_sheet(wbk.sheet_title(phrase("sheet.changes", lang))) if self.marks else None
         self.record_nodes = [n for n in fields.walk() if n.kind in (fields.RECORDS, fields.MAPPING)]
         self.record_sheets = {n.path: self.wb.create_sheet(record_sheet_title(n, lang)) for n in self.record_nodes}
         self.instructions = self.wb.create_sheet(wbk.sheet_title(phrase("sheet.instructions", lang)))
@@ -146,10 +163,14 @@ class FormBuilder:
 
     # ------------------------------------------------------------ cells
 
-    def _input(self, ws: Worksheet, row: int, column: int, node: Field | None, value: Any, where: str) -> None:
+    def _input(
+        self, ws: Worksheet, row: int, column: int, node: Field | None, value: Any, where: str, changed: bool = False,
+    ) -> None:
+        """An input cell (bold and underlined when its value `changed` from the approved version)."""
         if isinstance(value, str) and len(value) > wbk.EXCEL_CELL_LIMIT:
             raise InputError(self.source, where, phrase("excel.text_too_long", n=len(value), limit=wbk.EXCEL_CELL_LIMIT))
-        wbk.put(ws, row, column, value, fill=wbk.INPUT_FILL, locked=False, data=True)
+        style = BOLD_UNDERLINE if changed else {}
+        wbk.put(ws, row, column, value, fill=wbk.INPUT_FILL, locked=False, data=True, **style)
         if node is not None:
             self._want_dropdown(f"{ws.title}!{get_column_letter(column)}{row}", self._source_for(node), _node_help(node, self.lang))
 
@@ -170,6 +191,8 @@ class FormBuilder:
             else:
                 self._mapping_sheet(node)
         self._instructions_sheet()
+        if self.changes is not None:
+            self._changes_sheet(self.changes)
         self._add_validations()
         self.wb.defined_names[VERSION_NAME] = DefinedName(VERSION_NAME, attr_text=f'"{FORM_VERSION}"')
         _mark(self.main, MAIN_ROLE, HEADER_ROW, MAIN_COLUMNS)
@@ -177,6 +200,8 @@ class FormBuilder:
             ws = self.record_sheets[node.path]
             _mark(ws, node.path, HEADER_ROW, ws.max_column)
         _mark(self.instructions, "instructions", 1, 2)
+        if self.changes is not None:
+            _mark(self.changes, CHANGES_ROLE, CHANGES_HEADER_ROW, len(CHANGES_WIDTHS))
         _mark(self.choices.ws, "choices", 1, 1)
         self.wb.active = 0
         return self.wb
@@ -185,7 +210,10 @@ class FormBuilder:
         ws, lang = self.main, self.lang
         wbk.set_widths(ws, [34, 30, 36, 48])
         wbk.title_row(ws, self.title, MAIN_COLUMNS)
-        wbk.put(ws, 2, 1, _help("note", lang), border=False)
+        note = _help("note", lang)
+        if self.changes is not None:
+            note += "\n" + _help("note_changes", lang, sheet=self.changes.title)
+        wbk.put(ws, 2, 1, note, border=False)
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=MAIN_COLUMNS)
         wbk.header_row(ws, HEADER_ROW, [phrase(k, lang) for k in ("col.item", "col.field", "col.input", "col.help")])
         row = FIRST_ROW
@@ -206,11 +234,12 @@ class FormBuilder:
             wbk.put(ws, row, 2, node.path, size=9, color="595959", fill=fill, locked=True)
             where = node.path  # errors while writing are about the source proposal's field
             if node.is_leaf:
-                self._input(ws, row, INPUT_COLUMN, node, self._shown(node, value, node.path), where)
+                changed = self.marks.field(node.path, value is not None) is not None
+                self._input(ws, row, INPUT_COLUMN, node, self._shown(node, value, node.path), where, changed)
                 helptext = _node_help(node, lang)
             elif node.nullable and node.kind == fields.SECTION:
                 marker = None if self.data is None else phrase("yesno.true" if value is not None else "yesno.false", lang)
-                self._input(ws, row, INPUT_COLUMN, _MARKER, marker, where)
+                self._input(ws, row, INPUT_COLUMN, _MARKER, marker, where, self.marks.field(node.path) is not None)
                 helptext = _help("group_optional", lang)
             elif node.nullable and node.kind == fields.RECORDS:
                 marker = None if value is None else phrase("yesno.true" if value else "yesno.false", lang)
@@ -252,15 +281,16 @@ class FormBuilder:
             for col, child in enumerate(columns, start=2):
                 where = f"{node.path}[{index}].{child.name}"
                 shown = self._shown(child, record.get(child.name), where)
+                changed = index < len(records) and self.marks.record(node.path, index, child.name) is not None
                 if node.path == "exceptions" and child.name == "rule":
                     # a rule is named by its title (the reader maps it back to the rule)
                     names = rule_names(self.catalog, self.lang)
                     shown = names.get(shown, shown) if isinstance(shown, str) else shown
-                    self._input(ws, row, col, child, shown, where)
+                    self._input(ws, row, col, child, shown, where, changed)
                     ref = self.choices.ref("rule_ids", list(names.values()))
                     self._want_dropdown(f"{ws.title}!{get_column_letter(col)}{row}", (ref, False), _help("rule_ids", self.lang))
                 else:
-                    self._input(ws, row, col, child, shown, where)
+                    self._input(ws, row, col, child, shown, where, changed)
         last = FIRST_ROW + total - 1
         wbk.fit_row_heights(ws, 2, last)
         wbk.page_setup(ws, ws.title, 2, len(columns) + 1, landscape=True, freeze_column=2)
@@ -286,6 +316,55 @@ class FormBuilder:
         wbk.page_setup(ws, ws.title, 2, 3, landscape=True, freeze_column=2)
         _protect(ws)
 
+    def _changes_sheet(self, ws: Worksheet) -> None:
+        """Every change from the approved version, as the report's table shows them: the item, the
+        value approved and the value now, the changed one bold and underlined with its mark, and
+        whether the department declared it; then each declared change, found or not."""
+        comparison, lang = self.marks.comparison, self.lang
+        assert comparison is not None
+        columns = len(CHANGES_WIDTHS)
+        wbk.set_widths(ws, CHANGES_WIDTHS)
+        wbk.title_row(ws, phrase("report.computed_changes", lang), columns)
+        case = phrase("case.number", lang, number=comparison.approved_case)
+        if comparison.approved_meeting is not None:
+            case = _help("compared_case", lang, case=case, meeting=date_text(comparison.approved_meeting, lang))
+        compared = f"{phrase('report.compared_with', lang)}{phrase('sep.label', lang)}{case}"
+        for row, (text, size) in enumerate([(compared, wbk.FONT_SIZE), (phrase("report.changes_legend", lang), 9)], start=2):
+            wbk.put(ws, row, 1, text, border=False, size=size)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        wbk.header_row(ws, CHANGES_HEADER_ROW, [phrase(k, lang) for k in (
+            "col.no", "report.col.change_item", "report.col.before", "report.col.after", "report.col.declared",
+        )])
+        row = CHANGES_HEADER_ROW + 1
+        for number, change in enumerate(comparison.changes, start=1):
+            before = change.before_text.get(lang) if change.before_text else "—"
+            after = change.after_text.get(lang) if change.after_text else "—"
+            mark = marker(change, lang)
+            removed = change.kind == "removed"
+            wbk.put(ws, row, 1, number, horizontal="center")
+            wbk.put(ws, row, 2, change.label.get(lang))
+            wbk.put(ws, row, 3, before + mark if removed else before, **(BOLD_UNDERLINE if removed else {}))
+            wbk.put(ws, row, 4, "—" if removed else after + mark, **({} if removed else BOLD_UNDERLINE))
+            wbk.put(ws, row, 5, phrase("report.declared_yes" if change.declared else "report.declared_no", lang))
+            row += 1
+        if not comparison.changes:
+            wbk.put(ws, row, 1, phrase("report.no_changes", lang), border=False)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+            row += 1
+        if comparison.declared:
+            row += 1
+            wbk.put(ws, row, 1, phrase("report.declared_changes", lang), bold=True, fill=wbk.GROUP_FILL)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+            for declared in comparison.declared:
+                row += 1
+                found = phrase("report.declared_found" if declared.found else "report.declared_not_found", lang)
+                text = f"{declared_text(declared.text, declared.origin, lang)}{phrase('sep.label', lang)}{found}"
+                wbk.put(ws, row, 1, text)
+                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        wbk.fit_row_heights(ws, 2, row)
+        wbk.page_setup(ws, phrase("report.computed_changes", lang), CHANGES_HEADER_ROW, columns, freeze_column=1)
+        _protect(ws)
+
     def _instructions_sheet(self) -> None:
         ws, lang = self.instructions, self.lang
         wbk.set_widths(ws, [6, 110])
@@ -306,6 +385,9 @@ class FormBuilder:
 
 # The yes/no marker of an optional section or list (a stand-in node: it has a yes/no dropdown).
 _MARKER = Field(path="", name="", kind=fields.YESNO)
+
+
+CHANGES_WIDTHS = [5, 34, 30, 30, 14]  # No, 項目, 承認時, 今回, 変更内容の記載
 
 
 def _topic_name(topic_id: str, topics: dict[str, Any], lang: str) -> str:
@@ -353,6 +435,10 @@ def _protect(ws: Worksheet) -> None:
     ws.protection.insertRows = False  # a list longer than the rows offered grows by inserting rows
 
 
-def build_form(catalog: Catalog, lang: str = "ja", proposal: Proposal | None = None, source: str = "") -> Workbook:
-    """The proposal form in `lang`, pre-filled from `proposal` when given (`source` names its file)."""
-    return FormBuilder(catalog, lang, proposal, source).build()
+def build_form(
+    catalog: Catalog, lang: str = "ja", proposal: Proposal | None = None, source: str = "",
+    comparison: Comparison | None = None,
+) -> Workbook:
+    """The proposal form in `lang`, pre-filled from `proposal` when given (`source` names its file);
+    with `comparison` (the proposal compared with its approved version), the changes are marked."""
+    return FormBuilder(catalog, lang, proposal, source, comparison).build()

@@ -108,6 +108,7 @@ def put(
     value: Any,
     *,
     bold: bool = False,
+    underline: bool = False,
     size: float = FONT_SIZE,
     color: str | None = None,
     fill: PatternFill | None = None,
@@ -119,7 +120,8 @@ def put(
 ) -> Cell:
     """Write one cell with the house style. Strings are always stored as text (never a formula):
     openpyxl treats a string starting with = as a formula, so the type is forced back to text, and
-    quotePrefix keeps Excel from re-reading it as a formula when someone edits the cell."""
+    quotePrefix keeps Excel from re-reading it as a formula when someone edits the cell. Bold and
+    underlined together is how the council marks a change from the approved version."""
     cell = ws.cell(row=row, column=column)
     if isinstance(value, dt.date):
         value = date_text(value.date() if isinstance(value, dt.datetime) else value)
@@ -135,7 +137,7 @@ def put(
     # Styling a cell through openpyxl's descriptors hashes every style object against the
     # workbook's tables, most of the cost of a workbook: a fresh cell gets the style array of the
     # first cell styled the same way instead (the same table entries, so the same bytes).
-    key = (bold, size, color, id(fill), border, wrap, horizontal, locked, quote, thousands)
+    key = (bold, underline, size, color, id(fill), border, wrap, horizontal, locked, quote, thousands)
     styles = _styles.setdefault(ws.parent, {})
     known = styles.get(key) if not cell.has_style else None
     if known is not None:
@@ -146,7 +148,7 @@ def put(
         cell.quotePrefix = True
     if thousands:
         cell.number_format = "#,##0"
-    cell.font = Font(name=FONT_NAME, size=size, bold=bold, color=color)
+    cell.font = Font(name=FONT_NAME, size=size, bold=bold, color=color, underline="single" if underline else None)
     cell.alignment = Alignment(wrap_text=wrap, vertical="top", horizontal=horizontal)
     if fill is not None:
         cell.fill = fill

@@ -55,6 +55,8 @@ class Change(_Model):
     """One difference between the approved version and this one."""
 
     path: str  # where, for programs: `data.items`, `subcontractors[アイ社].role`
+    field: str  # the field, without the item: `subcontractors.role`, `email` for a whole section
+    record: int | None  # the item's place in this version's list of records (None: not a record, or removed)
     kind: ChangeKind
     label: Localized  # the form's labels: 再委託先等／アイ社／役割
     item: str | None  # the list item added or removed (a data item, a subcontractor's name)
@@ -124,17 +126,18 @@ class _Raw:
     """A change before it is matched with the declarations."""
 
     def __init__(
-        self, path: str, kind: ChangeKind, labels: tuple[Localized, ...], item: str | None,
+        self, path: str, field: str, kind: ChangeKind, labels: tuple[Localized, ...], item: str | None,
         before: Any, after: Any, shown: tuple[Localized | None, Localized | None], section_level: int,
     ) -> None:
-        self.path, self.kind, self.labels, self.item = path, kind, labels, item
+        self.path, self.field, self.kind, self.labels, self.item = path, field, kind, labels, item
+        self.record: int | None = None
         self.before, self.after, self.shown = before, after, shown
         self.section_level = section_level  # how many leading labels name the section, not the field
 
     def build(self, declared: bool) -> Change:
         joined = Localized(**{lang: phrase("change.label_sep", lang).join(x.get(lang) for x in self.labels) for lang in ("ja", "en")})
         return Change(
-            path=self.path, kind=self.kind, label=joined, item=self.item, before=self.before,
+            path=self.path, field=self.field, record=self.record, kind=self.kind, label=joined, item=self.item, before=self.before,
             after=self.after, before_text=self.shown[0], after_text=self.shown[1], declared=declared,
             text=Localized(ja=self._text(joined, "ja"), en=self._text(joined, "en")),
         )
@@ -190,12 +193,12 @@ def _walk(
                 continue
             if not path and (before is None or after is None):  # a whole section added or removed
                 kind: ChangeKind = "added" if before is None else "removed"
-                out.append(_Raw(here, kind, own, None, before, after, (None, None), 0))
+                out.append(_Raw(here, field.path, kind, own, None, before, after, (None, None), 0))
                 continue
             _walk(field.children, before, after, here, own, out)
         elif before != after:
             kind = "added" if before is None else "removed" if after is None else "changed"
-            out.append(_Raw(here, kind, own, None, before, after, (_shown(before, field), _shown(after, field)), 1))
+            out.append(_Raw(here, field.path, kind, own, None, before, after, (_shown(before, field), _shown(after, field)), 1))
 
 
 def _values(field: Field, before: list[Any], after: list[Any], path: str, labels: tuple[Localized, ...], out: list[_Raw]) -> None:
@@ -204,7 +207,7 @@ def _values(field: Field, before: list[Any], after: list[Any], path: str, labels
             shown = _shown(value, field)
             pair = (None, shown) if kind == "added" else (shown, None)
             item = shown.ja if shown is not None else str(value)
-            out.append(_Raw(path, kind, labels, item, value if kind == "removed" else None,  # type: ignore[arg-type]
+            out.append(_Raw(path, field.path, kind, labels, item, value if kind == "removed" else None,  # type: ignore[arg-type]
                             value if kind == "added" else None, pair, 1))
 
 
@@ -234,20 +237,24 @@ def _records(
 ) -> None:
     old = dict(zip(_record_keys(path, before), before, strict=True))
     new = dict(zip(_record_keys(path, after), after, strict=True))
+    place = {key: index for index, key in enumerate(new)}  # where each record is in this version
     for key, record in new.items():
         if key not in old:
             name = Localized(ja=key, en=key)
-            out.append(_Raw(f"{path}[{key}]", "added", labels, key, None, record, (None, name), 1))
+            raw = _Raw(f"{path}[{key}]", field.path, "added", labels, key, None, record, (None, name), 1)
+            raw.record = place[key]
+            out.append(raw)
     for key, record in old.items():
         if key not in new:
             name = Localized(ja=key, en=key)
-            out.append(_Raw(f"{path}[{key}]", "removed", labels, key, record, None, (name, None), 1))
+            out.append(_Raw(f"{path}[{key}]", field.path, "removed", labels, key, record, None, (name, None), 1))
     for key in [k for k in new if k in old]:
         item_labels = (*labels, Localized(ja=key, en=key))
         mark = len(out)
         _walk(field.children, old[key], new[key], f"{path}[{key}]", item_labels, out)
         for raw in out[mark:]:
             raw.item = key
+            raw.record = place[key]
             raw.section_level = 2
 
 

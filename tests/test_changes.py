@@ -71,6 +71,24 @@ def test_subcontractors_by_name_and_place_when_names_repeat() -> None:
     assert [(c.kind, c.item) for c in gone] == [("removed", "A社")]
 
 
+def test_each_change_names_its_field_and_the_records_place_now() -> None:
+    """What a workbook needs to mark the cell: the field without the item, and where the record is
+    in this version's list (never the approved one's)."""
+    old = proposal()
+    new = proposal(
+        data__items=["氏名", "住所"],
+        subcontractors=[{"name": "D社", "role": "operation"}, {**BASE["subcontractors"][1], "country": "JP"}],
+    )
+    where = {(c.kind, c.item): (c.field, c.record) for c in compare(old, new, "old").changes}
+    assert where == {
+        ("removed", "電話番号"): ("data.items", None),
+        ("added", "D社"): ("subcontractors", 0),
+        ("removed", "A社"): ("subcontractors", None),
+        ("added", "B社"): ("subcontractors.country", 1),
+    }
+    assert [(c.field, c.record) for c in compare(old, proposal(email={"bulk_send": True}), "old").changes] == [("email", None)]
+
+
 def test_values_sections_and_what_is_not_compared() -> None:
     old = proposal()
     new = proposal(case__number="99", case__title="別の件名", case__meeting="2024-01-01",

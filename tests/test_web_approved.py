@@ -4,12 +4,14 @@ the server), compared with as `itaku check NEW --approved OLD` compares, and let
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from starlette.testclient import TestClient
 from web_support import FORM, body, pairs_of, visible_text
 
@@ -162,3 +164,29 @@ def test_the_report_download_is_the_bytes_report_approved_writes(
     done = cli("report", "資料23.yaml", "--approved", "23.yaml", *args, "-o", "out")
     assert done.exit_code == 0, done.stderr
     assert Path("out").read_bytes() == answer.content
+
+
+@pytest.mark.parametrize("kind,args", [
+    ("form", ["template", "--from", "資料23.yaml"]),
+    ("self-check", ["checklist", "self-check", "資料23.yaml"]),
+])
+def test_the_workbook_downloads_mark_the_changes_as_the_command_line_does(
+    kind: str, args: list[str], client: TestClient, token: str, cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pairs = new_pairs(token)
+    page = post_approved(client, pairs, "23.yaml", OLD.read_bytes())
+    form = pairs + held(page.text)
+    monkeypatch.chdir(tmp_path)
+    Path("資料23.yaml").write_bytes(client.post("/download/yaml", content=body(form), headers=FORM).content)
+    Path("23.yaml").write_bytes(OLD.read_bytes())
+    answer = client.post(f"/download/{kind}", content=body(form), headers=FORM)
+    assert answer.status_code == 200
+    done = cli(*args, "--approved", "23.yaml", "-o", "out.xlsx")
+    assert done.exit_code == 0, done.stderr
+    assert Path("out.xlsx").read_bytes() == answer.content
+    marked = [c for ws in load_workbook(io.BytesIO(answer.content)).worksheets for row in ws.iter_rows() for c in row
+              if c.value is not None and c.font.b and c.font.u == "single"]
+    assert any("【追加】" in str(c.value) for c in marked) and any("【変更】" in str(c.value) for c in marked)
+    plain = client.post(f"/download/{kind}", content=body(pairs), headers=FORM)  # without the approved version
+    assert not [c for ws in load_workbook(io.BytesIO(plain.content)).worksheets for row in ws.iter_rows() for c in row
+                if c.value is not None and c.font.b and c.font.u == "single"]

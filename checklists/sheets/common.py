@@ -4,22 +4,25 @@ validated proposal an Evaluation carries."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from itaku.checklists import workbook as wbk
+from itaku.checklists.marks import BOLD_UNDERLINE, Marks, marked_text
 from itaku.engine import fields
 from itaku.engine.catalog import Catalog, Rule
+from itaku.engine.changes import Change
 from itaku.engine.evaluation import Evaluation, ExceptionStatus
 from itaku.engine.wareki import date_text, dates_in_text, meeting_text
 from itaku.engine.wording import phrase
 from itaku.reports.json_view import agenda_text
 
 BLANK_ROWS = 10  # rows left for entries nobody planned (extra events, extra sends)
+PERIOD = ("period.start", "period.end")  # the fields `period_text` shows
 
 
 def value_at(evaluation: Evaluation, path: str) -> Any:
@@ -100,9 +103,31 @@ def proposal_sheet(
 INPUT = object()  # a header value the reader of the sheet fills in (shaded as input)
 
 
+@dataclass(frozen=True)
+class Marked:
+    """A header value that changed from the approved version: bold and underlined, its marker
+    (【変更】…) already in the text."""
+
+    text: str
+
+
+def marks_of(evaluation: Evaluation) -> Marks:
+    """The changes from the approved version the proposal was compared with (none without one)."""
+    return Marks(evaluation.changes.comparison)
+
+
+def header_value(evaluation: Evaluation, marks: Marks, paths: Sequence[str], lang: str, text: str | None = None) -> str | Marked:
+    """A header value shown from the fields `paths` (`text`, by default the first field as `shown`
+    gives it), marked when one of them changed."""
+    text = shown(evaluation, paths[0], lang) if text is None else text
+    change = marks.first((p, value_at(evaluation, p) is not None) for p in paths)
+    return text if change is None else Marked(marked_text(text, change, lang))
+
+
 def header_block(ws: Worksheet, row: int, pairs: Sequence[tuple[str, Any]], columns: int, label_columns: int = 2) -> int:
     """Label/value lines under the title (label across `label_columns`, value across the rest);
-    a value of `INPUT` is left blank and shaded for the person to fill in. Returns the next row."""
+    a value of `INPUT` is left blank and shaded for the person to fill in, a `Marked` one is bold
+    and underlined. Returns the next row."""
     for text, value in pairs:
         wbk.put(ws, row, 1, text, bold=True, fill=wbk.GROUP_FILL)
         for column in range(2, label_columns + 1):
@@ -113,33 +138,41 @@ def header_block(ws: Worksheet, row: int, pairs: Sequence[tuple[str, Any]], colu
             for column in range(label_columns + 1, columns + 1):
                 wbk.put(ws, row, column, None, fill=wbk.INPUT_FILL)
         else:
-            wbk.put(ws, row, label_columns + 1, value if value not in (None, "") else "—")
+            style = BOLD_UNDERLINE if isinstance(value, Marked) else {}
+            shown = value.text if isinstance(value, Marked) else value
+            wbk.put(ws, row, label_columns + 1, shown if shown not in (None, "") else "—", **style)
             for column in range(label_columns + 2, columns + 1):
-                wbk.put(ws, row, column, None)
+                wbk.put(ws, row, column, None, **style)
         if columns > label_columns + 1:
             ws.merge_cells(start_row=row, start_column=label_columns + 1, end_row=row, end_column=columns)
         row += 1
     return row
 
 
-def changes_block(ws: Worksheet, row: int, evaluation: Evaluation, columns: int, lang: str) -> int:
-    """The changes from the approved version (when compared), each on its own line in bold and
-    underlined with its 【追加】／【削除】／【変更】 mark, as the council's documents show them; returns
-    the next row."""
+def changes_block(
+    ws: Worksheet, row: int, evaluation: Evaluation, columns: int, lang: str,
+    only: Callable[[Change], bool] | None = None, heading: str = "report.computed_changes",
+    empty: str = "report.no_changes",
+) -> int:
+    """The changes from the approved version (when compared; `only` those it accepts, under the
+    wording key `heading`, or the note `empty` when there are none), each on its own line in bold
+    and underlined with its 【追加】／【削除】／【変更】 mark, as the council's documents show them;
+    returns the next row."""
     comparison = evaluation.changes.comparison
     if comparison is None:
         return row
-    wbk.put(ws, row, 1, phrase("report.computed_changes", lang), bold=True, fill=wbk.GROUP_FILL)
+    wbk.put(ws, row, 1, phrase(heading, lang), bold=True, fill=wbk.GROUP_FILL)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
     row += 1
-    for change in comparison.changes:
+    shown = [c for c in comparison.changes if only is None or only(c)]
+    for change in shown:
         declared = phrase("report.declared_yes" if change.declared else "report.declared_no", lang)
-        cell = wbk.put(ws, row, 1, phrase("change.with_declared", lang, text=change.text.get(lang), declared=declared))
-        cell.font = Font(name=wbk.FONT_NAME, size=wbk.FONT_SIZE, bold=True, underline="single")
+        text = phrase("change.with_declared", lang, text=change.text.get(lang), declared=declared)
+        wbk.put(ws, row, 1, text, **BOLD_UNDERLINE)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
         row += 1
-    if not comparison.changes:
-        row = note_row(ws, row, phrase("report.no_changes", lang), columns)
+    if not shown:
+        row = note_row(ws, row, phrase(empty, lang), columns)
     return row
 
 

@@ -18,9 +18,11 @@ from collections.abc import Iterator
 from openpyxl import Workbook
 
 from itaku.checklists import workbook as wbk
+from itaku.checklists.marks import BOLD_UNDERLINE, Marks, marked_text
 from itaku.checklists.sheets import common
 from itaku.engine import fields
 from itaku.engine.catalog import Catalog
+from itaku.engine.changes import Change
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.wording import phrase
 
@@ -55,9 +57,11 @@ HOW = {
 HANDWRITING = 3  # lines of room in every row, to write the finding by hand
 
 
-def measures(evaluation: Evaluation, lang: str) -> Iterator[tuple[str, str, str, str]]:
-    """(field path as rules name it, section, group label, measure label) of every promised
-    measure, in model order; a subcontractor's measure is named `subcontractors.<field>`."""
+def measures(evaluation: Evaluation, lang: str, marks: Marks | None = None) -> Iterator[tuple[str, str, str, str, Change | None]]:
+    """(field path as rules name it, section, group label, measure label, its change from the
+    approved version or None) of every promised measure, in model order; a subcontractor's
+    measure is named `subcontractors.<field>`."""
+    marks = marks or Marks(None)
     sep = phrase("sep.path", lang)
     for node in fields.walk():
         section = node.path.split(".")[0]
@@ -65,7 +69,7 @@ def measures(evaluation: Evaluation, lang: str) -> Iterator[tuple[str, str, str,
             continue
         if common.value_at(evaluation, node.path) is True:
             chain = fields.ancestry(node.path)
-            yield node.path, section, sep.join(n.label(lang) for n in chain[:-1]), node.label(lang)
+            yield node.path, section, sep.join(n.label(lang) for n in chain[:-1]), node.label(lang), marks.field(node.path)
     table = fields.index().get("subcontractors")
     if table is None:
         return
@@ -74,37 +78,43 @@ def measures(evaluation: Evaluation, lang: str) -> Iterator[tuple[str, str, str,
         for name in SUBCONTRACTOR_MEASURES:
             if name in columns and sub.get(name) is True:
                 group = f"{table.label(lang)}{sep}{sub.get('name', index + 1)}"
-                yield f"subcontractors.{name}", "subcontractors", group, columns[name].label(lang)
+                change = marks.record(table.path, index, name)
+                yield f"subcontractors.{name}", "subcontractors", group, columns[name].label(lang), change
 
 
 def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
-    """One proposal's on-site inspection record."""
+    """One proposal's on-site inspection record. Compared with the approved version, the measures
+    and header values that changed are bold and underlined with their 【追加】／【変更】 mark, and
+    every change (what was removed too) is listed above the table."""
     del catalog  # the record reads what the proposal promises; the signature is every sheet's
     columns = len(WIDTHS)
+    marks = common.marks_of(evaluation)
     ws, title = common.proposal_sheet(wb, evaluation, "inspection", WIDTHS, columns, lang)
     row = common.header_block(ws, 2, [
         (phrase("head.case", lang), common.case_line(evaluation, lang)),
         (phrase("col.department", lang), evaluation.case.department),
-        (phrase("head.vendor", lang), common.shown(evaluation, "vendor.name", lang)),
-        (phrase("head.period", lang), common.period_text(evaluation, lang)),
+        (phrase("head.vendor", lang), common.header_value(evaluation, marks, ["vendor.name"], lang)),
+        (phrase("head.period", lang), common.header_value(evaluation, marks, common.PERIOD, lang, common.period_text(evaluation, lang))),
         (phrase("head.inspection_date", lang), common.INPUT),
         (phrase("head.inspection_place", lang), common.INPUT),
         (phrase("head.inspectors", lang), common.INPUT),
         (phrase("head.attendees", lang), common.INPUT),
     ], columns)
+    row = common.changes_block(ws, row, evaluation, columns, lang)
     row = common.note_row(ws, row, phrase("note.inspection", lang), columns)
     header = row
     wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in (
         "no", "group", "inspect", "method", "result", "observed",
     )])
-    found = list(measures(evaluation, lang))
+    found = list(measures(evaluation, lang, marks))
     ids: dict[int, str] = {}
-    for number, (path, section, group, text) in enumerate(found, start=1):
+    for number, (path, section, group, text, change) in enumerate(found, start=1):
         r = header + number
         ids[r] = path
+        style = BOLD_UNDERLINE if change is not None else {}
         wbk.put(ws, r, 1, number, horizontal="center")
-        wbk.put(ws, r, 2, group)
-        wbk.put(ws, r, 3, phrase(f"inspect.{section}", lang, measure=text))
+        wbk.put(ws, r, 2, group, **style)
+        wbk.put(ws, r, 3, marked_text(phrase(f"inspect.{section}", lang, measure=text), change, lang), **style)
         wbk.put(ws, r, 4, phrase(f"method.{HOW[section]}", lang), fill=wbk.INPUT_FILL)
         wbk.put(ws, r, 5, None, fill=wbk.INPUT_FILL, horizontal="center")
         wbk.put(ws, r, 6, None, fill=wbk.INPUT_FILL)

@@ -20,6 +20,7 @@ import math
 from openpyxl import Workbook
 
 from itaku.checklists import workbook as wbk
+from itaku.checklists.marks import marked_items, marked_text
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
@@ -62,20 +63,29 @@ def planned_events(evaluation: Evaluation) -> list[tuple[str, dt.date | None]]:
 
 
 def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
-    """One proposal's management record."""
+    """One proposal's management record. Compared with the approved version, the header values
+    that changed are bold and underlined with their 【追加】／【変更】 mark (each added data item
+    marked), and every change (what was removed too) is listed under the header."""
     del catalog  # the record reads only the proposal; the signature is the same for every sheet
     columns = len(WIDTHS)
+    marks = common.marks_of(evaluation)
     ws, title = common.proposal_sheet(wb, evaluation, "management-record", WIDTHS, columns, lang)
     sep = phrase("sep.list", lang)
+    item_changes = marks.field_changes("data.items")
+    items = sep.join(marked_items(evaluation.data_items, item_changes, lang)) or "—"
+    items_change = marks.field("data.items", bool(evaluation.data_items))
+    if items_change is not None and not item_changes:  # the whole section added or removed
+        items = marked_text(items, items_change, lang)
     row = common.header_block(ws, 2, [
         (phrase("head.case", lang), common.case_line(evaluation, lang)),
         (phrase("col.department", lang), evaluation.case.department),
-        (phrase("head.vendor", lang), common.shown(evaluation, "vendor.name", lang)),
-        (phrase("head.period", lang), common.period_text(evaluation, lang)),
-        (phrase("head.data_items", lang), sep.join(evaluation.data_items) or "—"),
+        (phrase("head.vendor", lang), common.header_value(evaluation, marks, ["vendor.name"], lang)),
+        (phrase("head.period", lang), common.header_value(evaluation, marks, common.PERIOD, lang, common.period_text(evaluation, lang))),
+        (phrase("head.data_items", lang), common.Marked(items) if items_change else items),
         # the proposal names no persons: the department fills these in
         (phrase("head.handlers", lang), common.INPUT),
     ], columns)
+    row = common.changes_block(ws, row, evaluation, columns, lang)
     row = common.note_row(ws, row, phrase("note.planned_rows", lang), columns)
     header = row
     wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in (

@@ -11,6 +11,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 
 from itaku.checklists import workbook as wbk
+from itaku.checklists.marks import BOLD_UNDERLINE
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
@@ -19,7 +20,9 @@ from itaku.engine.wording import phrase
 from itaku.reports.json_view import agenda_text
 from itaku.reports.view import case_sort_key, meeting_names
 
-WIDTHS = {"meeting": 18, "case_number": 11, "title": 30, "department": 13, "agenda": 8, "opinion": 88, "response": 72}
+WIDTHS = {
+    "meeting": 18, "case_number": 11, "title": 30, "department": 13, "agenda": 8, "changes": 40, "opinion": 88, "response": 72,
+}
 
 
 def opinion(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
@@ -40,6 +43,22 @@ def opinion(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
     return "\n".join(lines)
 
 
+def changes(evaluation: Evaluation, lang: str) -> tuple[str, bool]:
+    """(what changed from the approved version, whether anything did): 変更あり（N件） and each
+    change with its 【追加】／【削除】／【変更】 mark and whether the department declared it; 変更なし;
+    — when the proposal was not compared."""
+    comparison = evaluation.changes.comparison
+    if comparison is None:
+        return "—", False
+    if not comparison.changes:
+        return phrase("opinion.unchanged", lang), False
+    lines = [phrase("opinion.changed", lang, n=len(comparison.changes))]
+    for change in comparison.changes:
+        declared = phrase("report.declared_yes" if change.declared else "report.declared_no", lang)
+        lines.append(phrase("change.with_declared", lang, text=change.text.get(lang), declared=declared))
+    return "\n".join(lines), True
+
+
 def responses(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
     """The department's responses, each under its topic's label."""
     out = []
@@ -54,7 +73,12 @@ def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: s
     ws = wb.create_sheet(wbk.sheet_title(phrase("kind.opinion-list", lang)))
     named = meeting_names(evaluations, lang)
     several = len(named) > 1 or (any(e.case.meeting is None for e in evaluations) and bool(named))
-    keys = [*(["meeting"] if several else []), "case_number", "title", "department", "agenda", "opinion", "response"]
+    # compared with approved versions (--approved): a column says what changed in each case
+    compared = any(e.changes.comparison is not None for e in evaluations)
+    keys = [
+        *(["meeting"] if several else []), "case_number", "title", "department", "agenda",
+        *(["changes"] if compared else []), "opinion", "response",
+    ]
     columns = len(keys)
     wbk.set_widths(ws, [WIDTHS[k] for k in keys])
     title = phrase("kind.opinion-list", lang)
@@ -64,7 +88,10 @@ def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: s
     if named and not several:
         title = phrase("opinion.title_meetings", lang, title=title, meetings=named[0])
     wbk.title_row(ws, title, columns)
-    common.note_row(ws, 2, phrase("opinion.legend", lang), columns)
+    legend = phrase("opinion.legend", lang)
+    if compared:
+        legend = phrase("opinion.legend_changes", lang, legend=legend, changes=phrase("report.changes_legend", lang))
+    common.note_row(ws, 2, legend, columns)
     header = 3
     wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in keys])
     ids: dict[int, str] = {}
@@ -80,8 +107,11 @@ def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: s
             "opinion": opinion(evaluation, catalog, lang),
             "response": responses(evaluation, catalog, lang) or None,
         }
-        centred = ("case_number", "agenda")
-        cells = [(values[k], {"horizontal": "center"} if k in centred else {}) for k in keys]
+        changed_text, changed = changes(evaluation, lang)
+        values["changes"] = changed_text
+        options = {k: {"horizontal": "center"} for k in ("case_number", "agenda")}
+        options["changes"] = BOLD_UNDERLINE if changed else {}
+        cells = [(values[k], options.get(k, {})) for k in keys]
         row = common.write_row(ws, row, cells, carry=keys.index("case_number") + 1, lang=lang)
     wbk.id_column(ws, columns + 1, header, ids, header=phrase("col.ids", lang))
     # one meeting fits one page; a screening of many runs over pages (one page would be unreadable)

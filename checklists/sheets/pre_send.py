@@ -11,9 +11,11 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from itaku.checklists import workbook as wbk
+from itaku.checklists.marks import Marks, marked_text
 from itaku.checklists.sheets import common
 from itaku.engine import fields
 from itaku.engine.catalog import Catalog
+from itaku.engine.changes import Change
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.wording import phrase
 
@@ -50,35 +52,50 @@ def planned_rows(evaluation: Evaluation) -> tuple[int, bool]:
     return (DEFAULT_SENDS, True) if planned is None else (int(planned), False)
 
 
-def _mail_measures(evaluation: Evaluation, lang: str) -> str:
+def _mail_measures(evaluation: Evaluation, marks: Marks, lang: str) -> str | common.Marked:
+    """The mail measures the proposal promises (yes/no fields of the mail section answered yes);
+    compared with the approved version, each one that changed is marked and the value is bold and
+    underlined when any of them changed (one no longer promised is in the list of changes)."""
     email = fields.index().get("email")
     if email is None:
         return "—"
     sep = phrase("sep.list", lang)
+    nodes = [n for n in email.leaves() if n.kind == fields.YESNO and n.path != "email.bulk_send"]
     names = [
-        n.label(lang) for n in email.leaves()
-        if n.kind == fields.YESNO and common.value_at(evaluation, n.path) is True and n.path != "email.bulk_send"
+        marked_text(n.label(lang), marks.field(n.path), lang) for n in nodes if common.value_at(evaluation, n.path) is True
     ]
-    return sep.join(names) or "—"
+    text = sep.join(names) or "—"
+    changed = marks.first((n.path, common.value_at(evaluation, n.path) is not None) for n in nodes)
+    return text if changed is None else common.Marked(text)
+
+
+def is_mail_change(change: Change) -> bool:
+    """Whether a change from the approved version is about sending mail (the mail section)."""
+    return change.field.split(".")[0] == "email"
 
 
 def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
-    """One proposal's pre-send checklist."""
+    """One proposal's pre-send checklist. Compared with the approved version, the header values
+    that changed are bold and underlined with their 【追加】／【変更】 mark, and the changes about
+    sending mail are listed under the header: the way of sending may not be last year's."""
     del catalog
     keys = columns_for(evaluation)
     widths = [WIDTHS[k] for k in keys]
     columns = len(keys)
+    marks = common.marks_of(evaluation)
     ws, title = common.proposal_sheet(wb, evaluation, "pre-send", widths, columns, lang)
     rows, default = planned_rows(evaluation)
     row = common.header_block(ws, 2, [
         (phrase("head.case", lang), common.case_line(evaluation, lang)),
         (phrase("col.department", lang), evaluation.case.department),
-        (phrase("head.vendor", lang), common.shown(evaluation, "vendor.name", lang)),
-        (phrase("head.recipients", lang), common.shown(evaluation, "email.recipients", lang)),
-        (phrase("head.attachments", lang), common.shown(evaluation, "email.attachments", lang)),
-        (phrase("head.planned_sends", lang), common.shown(evaluation, "email.planned_sends", lang)),
-        (phrase("head.measures", lang), _mail_measures(evaluation, lang)),
+        (phrase("head.vendor", lang), common.header_value(evaluation, marks, ["vendor.name"], lang)),
+        (phrase("head.recipients", lang), common.header_value(evaluation, marks, ["email.recipients"], lang)),
+        (phrase("head.attachments", lang), common.header_value(evaluation, marks, ["email.attachments"], lang)),
+        (phrase("head.planned_sends", lang), common.header_value(evaluation, marks, ["email.planned_sends"], lang)),
+        (phrase("head.measures", lang), _mail_measures(evaluation, marks, lang)),
     ], columns, label_columns=3)
+    row = common.changes_block(ws, row, evaluation, columns, lang, only=is_mail_change, heading="checklist.mail_changes",
+                               empty="checklist.no_mail_changes")
     if default:
         row = common.note_row(ws, row, phrase("note.default_sends", lang, n=rows), columns)
     header = row

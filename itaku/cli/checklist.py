@@ -21,6 +21,7 @@ from itaku.cli.common import (
     PROFILE,
     WAIVERS,
     approved_inputs,
+    approved_version,
     as_date,
     catalog_for,
     evaluate_files,
@@ -29,7 +30,7 @@ from itaku.cli.common import (
 from itaku.engine.catalog import default_catalog
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
-from itaku.files.reading import load_proposal
+from itaku.files.reading import load_approved, load_proposal
 from itaku.files.writing import check_target, write_bytes_atomic
 
 OUTPUT = click.option(
@@ -54,23 +55,36 @@ def _done(output: Path, started: float, verbose: bool) -> None:
     "--from", "source", type=click.Path(path_type=Path), default=None,
     help="Pre-fill the form from this proposal (YAML, JSON or a filled form).",
 )
+@click.option(
+    "--approved", type=click.Path(path_type=Path), default=None,
+    help="With --from: the version approved earlier (a file, or a folder matched by case number); "
+    "the inputs that changed are marked and a sheet lists every change.",
+)
 @LANG
 @click.option("-v", "--verbose", is_flag=True, help="Say what was written and how long it took.")
 @handles_errors
-def template(output: Path, source: Path | None, lang: str, verbose: bool) -> None:
+def template(output: Path, source: Path | None, approved: Path | None, lang: str, verbose: bool) -> None:
     """Write the proposal form (申請様式) as an Excel workbook, blank or pre-filled.
 
     Fill it in and review it with `itaku check FORM.xlsx`.
     """
     from itaku.checklists import workbook as wbk  # openpyxl is imported only by the commands that need it
     from itaku.checklists.form import build_form
+    from itaku.engine.changes import compare
 
     started = time.perf_counter()
     _check_suffix(output)
-    check_target(output, [source] if source is not None else [])  # refuse a bad target before any work
+    if approved is not None and source is None:
+        raise InputError(str(approved), None, phrase("excel.approved_without_from"))
+    inputs = [*([source] if source is not None else []), *approved_inputs(approved)]
+    check_target(output, inputs)  # refuse a bad target before any work
     proposal = load_proposal(source) if source is not None else None
-    wb = build_form(default_catalog(), lang, proposal, str(source or ""))
-    write_bytes_atomic(output, wbk.workbook_bytes(wb), [source] if source is not None else [])
+    comparison = None
+    if proposal is not None and approved is not None:
+        pair = approved_version(load_approved(approved), approved, proposal, 1)
+        comparison = compare(pair[1], proposal, pair[0]) if pair is not None else None
+    wb = build_form(default_catalog(), lang, proposal, str(source or ""), comparison)
+    write_bytes_atomic(output, wbk.workbook_bytes(wb), inputs)
     _done(output, started, verbose)
 
 

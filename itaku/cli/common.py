@@ -18,11 +18,21 @@ import click
 from itaku.engine.catalog import Catalog
 from itaku.engine.errors import InputError, ItakuError
 from itaku.engine.evaluation import Evaluation, Evaluator
+from itaku.engine.models import Proposal
 from itaku.engine.profiles import DEFAULT_PROFILE, profile_catalog
 from itaku.engine.safe_text import inert_line
 from itaku.engine.waivers import Register
 from itaku.engine.wording import language, phrase
-from itaku.files.reading import CONFIG_ENV, configured_profile, load_approved, load_profile, load_proposal, load_register, proposal_files
+from itaku.files.reading import (
+    CONFIG_ENV,
+    Approved,
+    configured_profile,
+    load_approved,
+    load_profile,
+    load_proposal,
+    load_register,
+    proposal_files,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -155,15 +165,20 @@ def evaluate_files(
     register: Register = load_register(waivers) if waivers else {}
     proposals = [(path, load_proposal(path)) for path in files]
     earlier = load_approved(approved) if approved else {}
-    single = approved is not None and not approved.is_dir() and len(proposals) == 1
     evaluator = Evaluator(catalog, engine_name)
     out = []
     for path, p in proposals:
-        pair = next(iter(earlier.values())) if single else earlier.get(p.case.number)
-        if pair is not None:
-            pair = (inert_line(pair[0]), pair[1])
+        pair = approved_version(earlier, approved, p, len(proposals))
         out.append(evaluator.evaluate(p, inert_line(path), as_of, register.get(p.case.number, ()), approved=pair, detail=detail))
     return out
+
+
+def approved_version(earlier: Approved, approved: Path | None, proposal: Proposal, proposals: int) -> tuple[str, Proposal] | None:
+    """The version `proposal` is compared with, (its file as shown, the proposal): the one file given
+    for a single proposal, else the approved version of its case number (None: no such version)."""
+    single = approved is not None and not approved.is_dir() and proposals == 1
+    pair = next(iter(earlier.values()), None) if single else earlier.get(proposal.case.number)
+    return None if pair is None else (inert_line(pair[0]), pair[1])
 
 
 def approved_inputs(approved: Path | None) -> list[Path]:

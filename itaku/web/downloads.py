@@ -9,7 +9,9 @@ proposal, so that the bytes are the same:
 | 審査報告（HTML） | `itaku report 資料N.yaml --format html -o OUT.html` |
 | 意見（案）（Word） | `itaku report 資料N.yaml --format docx -o OUT.docx` |
 
-資料N.yaml being the proposal as the page saves it (the report names its input file).
+資料N.yaml being the proposal as the page saves it (the report names its input file). When the page
+holds an approved version, each command takes `--approved OLD` too: the form and the self-check
+mark the changes, the HTML report lists them.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ def _form(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> byt
     from itaku.checklists import workbook as wbk
     from itaku.checklists.form import build_form
 
-    return wbk.workbook_bytes(build_form(reviewer.catalog, reviewer.lang, proposal, reviewer.source_name(proposal)))
+    comparison = evaluation.changes.comparison  # the approved version the page holds, if any
+    return wbk.workbook_bytes(build_form(reviewer.catalog, reviewer.lang, proposal, reviewer.source_name(proposal), comparison))
 
 
 def _self_check(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> bytes:
