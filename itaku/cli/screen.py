@@ -90,11 +90,12 @@ def screen(
     folder = sc.OutputFolder(outdir)
     folder.start()
     settings = sc.Settings(engine_name, as_date(as_of), waivers, fmt, lang, fail_on, opinion_list, chosen, approved)
-    total = sum(1 for _ in sc.discover(paths, exclude=outdir))
+    reserved = (sc.SUMMARY_NAME, sc.OPINION_LIST_NAME, sc.MANIFEST_NAME)
+    # Every result's name is on disk before the first result (see OutputFolder); the same walk counts them.
+    total = folder.plan(task.name for task in sc.tasks(paths, outdir, FORMAT_SUFFIX[fmt], reserved=reserved))
     progress = Progress(sys.stderr, total, enabled=sys.stderr.isatty())
     summary = sc.Summary(settings)
     opinions = sc.OpinionList(opinion_list, chosen)
-    reserved = (sc.SUMMARY_NAME, sc.OPINION_LIST_NAME, sc.MANIFEST_NAME)
     task_iter = sc.tasks(paths, outdir, FORMAT_SUFFIX[fmt], reserved=reserved)
     try:
         for outcome in sc.outcomes(task_iter, settings, sc.worker_count(jobs, total)):

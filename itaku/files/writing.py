@@ -8,11 +8,19 @@ exclusively, never through a link), which is renamed over the target only when c
 failure or interruption (an exception, Ctrl-C, or SIGTERM, which the command line turns into an
 exception) the temporary file is removed and an existing target is left as it was. An OS error
 (permission denied, read-only or full disk, a name too long) is an InputError naming the path.
+
+Durable: the temporary file is fsynced before the rename (or after a power cut the new name could
+point at an empty file: file systems may commit the rename before the data), and the folder is
+fsynced after it (or the rename itself could be lost). Where a folder cannot be opened (Windows) or
+its file system cannot sync one, that step is skipped quietly. A writer of many files in one folder
+(`itaku screen`) may pass `sync_parent=False` and sync the folder once (`sync_folder`) when done: the
+contents of each file must still be synced one by one, since nothing else makes the data durable.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import stat
@@ -24,6 +32,10 @@ from itaku.engine.wording import phrase
 from itaku.files.reading import file_kind
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+# What fsync of a folder answers on a file system that cannot sync one (some network and FUSE mounts):
+# nothing more can be done there, and the write itself succeeded.
+_CANNOT_SYNC_FOLDER = {errno.EINVAL, errno.EBADF, getattr(errno, "ENOTSUP", errno.EINVAL), getattr(errno, "EOPNOTSUPP", errno.EINVAL)}
 
 
 def _cannot_write(target: Path, exc: BaseException) -> InputError:
@@ -61,8 +73,25 @@ def check_target(target: Path, inputs: Iterable[Path] = ()) -> None:
         raise _cannot_write(target, PermissionError(13, os.strerror(13)))
 
 
-def write_bytes_atomic(target: Path, data: bytes, inputs: Iterable[Path] = ()) -> None:
-    """Write `data` to `target` atomically (see the module docstring); InputError when it cannot be."""
+def sync_folder(directory: Path) -> None:
+    """fsync `directory`, so that the names created, renamed or removed in it survive a power cut;
+    skipped quietly where a folder cannot be opened or synced. OSError when the disk fails."""
+    try:
+        fd = os.open(directory, _FOLDER)
+    except OSError:  # Windows: os.open opens no folder; the rename is as durable as NTFS's journal makes it
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_SYNC_FOLDER:
+            raise
+    finally:
+        os.close(fd)
+
+
+def write_bytes_atomic(target: Path, data: bytes, inputs: Iterable[Path] = (), sync_parent: bool = True) -> None:
+    """Write `data` to `target` atomically and durably (see the module docstring); InputError when
+    it cannot be. `sync_parent=False` leaves syncing the folder to the caller."""
     check_target(target, inputs)
     # A short, unguessable temporary name: it never exceeds the name length limit, never exists yet.
     tmp = target.parent / f".{target.name[:40]}.{secrets.token_hex(6)}.tmp"
@@ -72,9 +101,12 @@ def write_bytes_atomic(target: Path, data: bytes, inputs: Iterable[Path] = ()) -
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+        os.fsync(fd)  # the contents on disk before any name points at them
         os.close(fd)
         fd = -1
         os.replace(tmp, target)
+        if sync_parent:
+            sync_folder(target.parent)  # and the new name itself
     except BaseException as exc:
         if fd >= 0:
             os.close(fd)

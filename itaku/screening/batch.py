@@ -22,7 +22,7 @@ from itaku.engine.errors import EngineError, InputError
 from itaku.engine.safe_text import inert_line, json_text
 from itaku.engine.wording import phrase
 from itaku.files.reading import SUFFIXES
-from itaku.files.writing import write_bytes_atomic
+from itaku.files.writing import sync_folder, write_bytes_atomic
 from itaku.screening.workers import ordered_map
 
 SUMMARY_NAME = "summary.json"
@@ -366,8 +366,20 @@ def _lost(task: Task, cause: str) -> Outcome:
 
 class OutputFolder:
     """OUTDIR of one run: what an earlier run wrote there is removed first, what this run writes
-    is listed as it is written (MANIFEST_NAME), so that a rerun, even after an interrupted or killed
-    run, never leaves old results looking like new ones. Files nobody wrote from `screen` stay."""
+    is listed before it is written (MANIFEST_NAME), so that a rerun, even after an interrupted or
+    killed run, never leaves old results looking like new ones. Files nobody wrote from `screen` stay.
+
+    Durability, with one folder sync per run rather than one per result (a folder's fsync costs
+    as much as a file's, and a run writes thousands of files):
+    1. `start` removes the earlier run's files; `plan` lists every result name of this run in the
+       manifest, fsyncs it and fsyncs the folder, before any result exists. After a power cut the
+       earlier summary cannot reappear beside new results, and every result on disk is listed.
+    2. Each result is written with its contents fsynced before its rename (the one sync that nothing
+       can replace: without it a renamed result can be empty), but the folder is not synced.
+    3. `sync` fsyncs the folder once, after the last result; only then is summary.json written (synced,
+       folder synced). A summary.json found after a power cut thus vouches for every result it counts;
+       without one the run did not finish, and the next run removes what the manifest lists.
+    """
 
     def __init__(self, outdir: Path) -> None:
         self.outdir = outdir
@@ -382,7 +394,7 @@ class OutputFolder:
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise InputError(str(manifest), None, str(exc.strerror or exc)) from None
+            raise InputError(str(manifest), None, phrase("error.unreadable", error=exc.strerror or exc)) from None
         with os.scandir(self.outdir) as entries:
             names.update(e.name for e in entries if _LEFTOVER_TMP.match(e.name))
         for name in sorted(names):
@@ -393,17 +405,42 @@ class OutputFolder:
                 if path.is_symlink() or path.is_file():
                     path.unlink()
             except OSError as exc:
-                raise InputError(str(path), None, str(exc.strerror or exc)) from None
+                raise InputError(str(path), None, phrase("error.cannot_remove", error=exc.strerror or exc)) from None
         try:
             self._manifest = manifest.open("w", encoding="utf-8")
         except OSError as exc:
-            raise InputError(str(manifest), None, str(exc.strerror or exc)) from None
+            raise InputError(str(manifest), None, phrase("error.cannot_write", error=exc.strerror or exc)) from None
 
-    def write(self, name: str, data: bytes, inputs: Iterable[Path] = ()) -> None:
-        """Write one file of this run atomically, listed in the manifest before it exists."""
-        self._manifest.write(name + "\n")
-        self._manifest.flush()
-        write_bytes_atomic(self.outdir / name, data, inputs)
+    def plan(self, names: Iterable[str]) -> int:
+        """List the names of every result this run will write, durably, before any is written;
+        return how many there are (streamed: nothing per result is kept)."""
+        count = 0
+        try:
+            for name in names:
+                self._manifest.write(name + "\n")
+                count += 1
+            self._manifest.flush()
+            os.fsync(self._manifest.fileno())
+        except OSError as exc:
+            raise InputError(str(self.outdir / MANIFEST_NAME), None, phrase("error.cannot_write", error=exc.strerror or exc)) from None
+        self.sync()
+        return count
+
+    def write_result(self, name: str, data: bytes, inputs: Iterable[Path] = ()) -> None:
+        """Write one result (its name planned) atomically, its contents durable; the folder is
+        synced later (`sync`)."""
+        write_bytes_atomic(self.outdir / name, data, inputs, sync_parent=False)
+
+    def write(self, name: str, data: bytes) -> None:
+        """Write summary.json or the opinion list (names every run removes first), atomically and durably."""
+        write_bytes_atomic(self.outdir / name, data)
+
+    def sync(self) -> None:
+        """Make every name written so far durable: one fsync of the folder."""
+        try:
+            sync_folder(self.outdir)
+        except OSError as exc:
+            raise InputError(str(self.outdir), None, phrase("error.cannot_write", error=exc.strerror or exc)) from None
 
     def close(self) -> None:
         """Close the manifest (it stays, for the next run)."""
@@ -432,14 +469,15 @@ def write_outcome(folder: OutputFolder, outcome: Outcome) -> Outcome:
     if outcome.payload is None:
         return outcome
     try:
-        folder.write(outcome.task.name, outcome.payload, (outcome.task.path,))
+        folder.write_result(outcome.task.name, outcome.payload, (outcome.task.path,))
     except InputError as exc:
         return Outcome(outcome.task, "input_error", inert_line(exc.render()))
     return outcome
 
 
 def write_summary(folder: OutputFolder, summary: Summary) -> None:
-    """summary.json, atomically."""
+    """summary.json, atomically, once every file it counts is durable (see OutputFolder)."""
+    folder.sync()
     folder.write(SUMMARY_NAME, (json_text(summary.as_dict(), indent=2) + "\n").encode("utf-8"))
 
 
