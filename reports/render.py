@@ -18,7 +18,7 @@ from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.safe_text import inert
 from itaku.engine.wording import phrase
-from itaku.reports.markdown import md_escape, md_finalize
+from itaku.reports.markdown import md_code, md_escape, md_finalize
 from itaku.reports.view import meeting_view
 
 FORMATS: tuple[str, ...] = ("html", "md")
@@ -49,6 +49,7 @@ def environment(fmt: str) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_escape
+    env.filters["md_code"] = md_code
     env.filters["css_string"] = css_string
     return env
 

@@ -24,7 +24,7 @@ from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
 from itaku.reports.evidence import source_text
 from itaku.reports.json_view import agenda_text
-from itaku.reports.markdown import md_escape
+from itaku.reports.markdown import md_code, md_escape
 from itaku.reports.view import case_sort_key, grouped_by_topic
 
 # ------------------------------------------------------------------ a small DOM over html.parser
@@ -414,10 +414,30 @@ def test_markdown_escapes_pipes_in_table_cells(tmp_path: Path) -> None:
         ("_em_", r"\_em\_"),
         ("&amp;", r"\&amp;"),
         ("旧氏", "旧氏"),
+        ("example.com/login", r"example\.com/login"),
+        ("a.co.jp", r"a\.co\.jp"),
+        ("詳細はexample.comへ", r"詳細はexample\.comへ"),
+        ("比率 1.5 v1.2.3 3.5mm No.3 e.g.", "比率 1.5 v1.2.3 3.5mm No.3 e.g."),
     ],
 )
 def test_md_filter(raw: str, escaped: str) -> None:
     assert md_escape(raw) == escaped
+
+
+@pytest.mark.parametrize(
+    ("raw", "span"),
+    [
+        ("/in/27.yaml", "`/in/27.yaml`"),
+        ("a_b [x] <y> https://e.example", "`a_b [x] <y> https://e.example`"),
+        ("a`b", "``a`b``"),
+        ("`x``", "``` `x`` ```"),
+        ("line\nnext\x1b", r"`line next\x1b`"),
+        ("", ""),
+    ],
+)
+def test_md_code_shows_a_value_as_written(raw: str, span: str) -> None:
+    """In a code span nothing is markup, so nothing is escaped; the fence outgrows the value's backticks."""
+    assert md_code(raw) == span
 
 
 # ------------------------------------------------------------------ options and output

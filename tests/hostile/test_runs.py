@@ -6,8 +6,10 @@ group, as a terminal or a service manager sends them.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -15,8 +17,10 @@ import sys
 import time
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_hostile import INPUTS, guard, run  # noqa: F401 - guard: the fixture every test here uses
@@ -70,11 +74,48 @@ def test_an_error_quoting_a_line_break_stays_one_line(tmp_path: Path) -> None:
     assert code == 2 and len(stderr.strip().splitlines()) == 1 and "\x1b" not in stderr
 
 
+def _linkifier() -> Any:
+    """markdown-it with linkify, as VS Code and many chat tools render Markdown: it links bare URLs,
+    `www.` hosts, e-mail addresses and bare domains with a TLD it knows (taught the test's TLDs too)."""
+    from markdown_it import MarkdownIt
+
+    renderer = MarkdownIt("commonmark", {"linkify": True}).enable(["linkify", "table", "strikethrough"])
+    renderer.linkify.tlds(["example", "evil", "local", "md", "js"], True)
+    return renderer
+
+
+def _visible(rendered: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip()
+
+
 def test_markdown_leaves_no_bare_url_as_a_live_link() -> None:
     code, stdout, _ = run("report", "--format", "md", "-o", "-", INPUTS / "bare-url.yaml")
     assert code == 0
-    assert "https\\://evil.example/login" in stdout and "www\\.evil.example" in stdout and "admin\\@evil.example" in stdout
-    assert "https://evil" not in stdout and " www.evil" not in stdout and "admin@evil" not in stdout
+    for escaped in ("https\\://evil\\.example/login", "www\\.evil\\.example", "admin\\@evil\\.example",
+                    " evil\\.example/login", "login\\.example\\.com/form", "例え\\.jp", "a\\.co\\.jp", "example\\.com"):
+        assert escaped in stdout, escaped
+    # numbers, versions and abbreviations keep their dots: only a dot before a possible TLD is escaped
+    assert "版 v1.2.3、比率 1.5、3.5mm、No.3、e.g. 令和元年9月9日" in stdout
+    rendered = _linkifier().render(stdout)
+    assert "<a " not in rendered
+    title = yaml.safe_load((INPUTS / "bare-url.yaml").read_text(encoding="utf-8"))["case"]["title"]
+    assert title in _visible(rendered), "the text still reads as written"
+
+
+LINKISH = st.sampled_from([
+    "www", "http", "https", "ftp", "mailto", ":", "//", ".", "/", "@", "-", " ", "、", "example", "evil", "com",
+    "co", "jp", "md", "a", "x1", "1", "5", "v1", "例え", "詳細は", "localhost", ":8080", "?q=1", "#top", "~",
+])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(LINKISH, min_size=1, max_size=14).map("".join))
+def test_no_text_becomes_a_link_in_a_linkifying_renderer(text: str) -> None:
+    from itaku.reports.markdown import md_escape
+
+    rendered = _linkifier().render(md_escape(text))
+    assert "<a " not in rendered, (text, rendered)
+    assert _visible(rendered) == text.strip(), (text, rendered)
 
 
 # ------------------------------------------------------------------ file names of any kind
