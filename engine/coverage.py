@@ -10,6 +10,7 @@ able to fire for a plain data-processing outsourcing at the vendor's site.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from itaku.engine import conditions as cond
 from itaku.engine.catalog import DIGEST_FILE, Catalog, Compiled, Rule
 from itaku.engine.errors import CatalogError
 from itaku.engine.lint import satisfiable, worlds_of
+from itaku.engine.wording import phrase
 from itaku.engine.yamlio import YamlProblem, load_yaml
 
 # The kinds of work, as conditions a proposal of that kind satisfies (everything else left free). They
@@ -44,7 +46,8 @@ LOCATIONS: dict[str, dict[str, Any]] = {
     "cloud": {"work_location": "cloud"},
     "not stated": {"work_location": None},
 }
-# Column headings of the text table.
+# Column headings of the text table (short codes, so the columns stay narrow and aligned; the legend
+# above the table names each in the current language).
 SHORT = {"development": "dev", "data processing": "proc", "application site": "site", "mail": "mail",
          "ward premises": "ward", "vendor site": "vendor", "cloud": "cloud", "not stated": "?"}
 # What a general topic must cover: a plain outsourcing of data processing at the vendor's site.
@@ -135,10 +138,13 @@ def scope_table(cov: Coverage, catalog: Catalog) -> list[str]:
     def row(cells: list[str]) -> str:
         return " ".join(f"{c:>4}" for c in cells[: len(works)]) + " | " + " ".join(f"{c:>6}" for c in cells[len(works):])
 
+    def legend(names: list[str]) -> str:
+        return ", ".join(SHORT[n] + " = " + phrase(f"coverage.scope.{n.replace(' ', '_')}") for n in names)
+
     lines = [
-        "can fire for (x) - work: " + ", ".join(f"{SHORT[w]} = {w}" for w in works)
-        + "; data: " + ", ".join(f"{SHORT[loc]} = {loc}" for loc in locations) + "; * = general topic",
-        f"{'topic':<34} {'n':>2}  {row([SHORT[c] for c in works + locations])}  rules (examples fire/pass)",
+        phrase("coverage.legend", works=legend(works), locations=legend(locations)),
+        f"{_pad(phrase('coverage.col.topic'), 34)} {'n':>2}  {row([SHORT[c] for c in works + locations])}  "
+        + phrase("coverage.col.rules"),
     ]
     for topic, ids in cov.topics.items():
         scope = cov.scopes[topic]
@@ -152,9 +158,16 @@ def scope_table(cov: Coverage, catalog: Catalog) -> list[str]:
     return lines
 
 
+def _pad(text: str, width: int) -> str:
+    """`text` padded to `width` terminal columns (a kanji takes two)."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - used, 0)
+
+
 def markdown_table(cov: Coverage) -> str:
-    """The map as the Markdown table kept in rules/README.md."""
-    rows = ["| statement | source | text | rules |", "|---|---|---|---|"]
+    """The map as the Markdown table kept in rules/README.md (`--lang en`)."""
+    heads = " | ".join(phrase(f"coverage.md.{key}") for key in ("statement", "source", "text", "rules"))
+    rows = [f"| {heads} |", "|---|---|---|---|"]
     for s in cov.statements:
         rows.append(f"| {s.id} | {s.source} | {s.text} | {', '.join(s.rules)} |")
     return "\n".join(rows)

@@ -245,13 +245,13 @@ class Evaluator:
     ) -> None:
         for topic in proposal.responses:
             if topic not in self.catalog.topics:
-                raise InputError(source, f"responses.{topic}", f"'{topic}' is not a finding topic")
+                raise InputError(source, f"responses.{topic}", phrase("error.not_a_topic", topic=topic))
         places = [(source, f"exceptions[{i}].rule", e) for i, e in enumerate(proposal.exceptions)]
         places += [(file, f"[{i}].rule", e) for file, i, e in register]
         for file, where, entry in places:
             rule = self.catalog.rule(entry.rule)
             if rule is None or rule.is_derivation:
-                raise InputError(file, where, f"'{entry.rule}' is not a rule id (see `itaku rules list`)")
+                raise InputError(file, where, phrase("error.not_a_rule", rule=entry.rule))
 
     def _conditions(self, proposal: Proposal) -> tuple[Localized, ...]:
         profile = self.catalog.profile

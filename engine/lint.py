@@ -18,6 +18,7 @@ from typing import Any
 from itaku.engine import conditions as cond
 from itaku.engine import fields
 from itaku.engine.catalog import Catalog, Compiled, Effective, Rule
+from itaku.engine.wording import phrase
 
 FieldKey = tuple[str, str]
 
@@ -37,12 +38,12 @@ class Problem:
     kind: str  # never-fires, subsumed, severity-conflict
     rule_id: str
     other: str | None
-    detail: str
+    detail: str  # in the language current when the lint ran
 
     def describe(self) -> str:
-        """One line for the terminal."""
+        """One line for the terminal, in the current language."""
         other = f" / {self.other}" if self.other else ""
-        return f"{self.kind}: {self.rule_id}{other}: {self.detail}"
+        return f"{phrase(f'lint.kind.{self.kind}')}: {self.rule_id}{other}: {self.detail}"
 
 
 def _domain(leaf: cond.Leaf) -> frozenset[Any] | None:
@@ -182,11 +183,11 @@ def lint(catalog: Catalog) -> list[Problem]:
     for rule in rules:
         eff = rule.spec.effective
         if eff.from_ and eff.until and eff.from_ >= eff.until:
-            problems.append(Problem("never-fires", rule.id, None, "its dates in force are empty"))
+            problems.append(Problem("never-fires", rule.id, None, phrase("lint.dates_empty")))
             continue
         possible = [w for w in worlds(rule) if satisfiable(w)]
         if not possible:
-            problems.append(Problem("never-fires", rule.id, None, "its conditions contradict each other"))
+            problems.append(Problem("never-fires", rule.id, None, phrase("lint.contradiction")))
             continue
         live[rule.id] = possible
     by_id = {r.id: r for r in rules}
@@ -200,7 +201,7 @@ def lint(catalog: Catalog) -> list[Problem]:
             and _covers(b.effective, a.effective)
             and all(any(_implies(wa, wb) for wb in live[b_id]) for wa in live[a_id])
         ):
-            problems.append(Problem("subsumed", a_id, b_id, f"whenever it fires, {b_id} fires too"))
+            problems.append(Problem("subsumed", a_id, b_id, phrase("lint.subsumed", other=b_id)))
         elif (
             a_id < b_id
             and a.severity != b.severity
@@ -210,7 +211,6 @@ def lint(catalog: Catalog) -> list[Problem]:
                 satisfiable(_merge(wa, wb)) and not _opaque_clash(wa, wb) for wa in live[a_id] for wb in live[b_id]
             )
         ):
-            problems.append(
-                Problem("severity-conflict", a_id, b_id, f"the same facts can raise {a.topic} as {a.severity} and {b.severity}")
-            )
+            detail = phrase("lint.severity_conflict", topic=a.topic, first=a.severity, second=b.severity)
+            problems.append(Problem("severity-conflict", a_id, b_id, detail))
     return problems

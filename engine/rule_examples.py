@@ -36,7 +36,7 @@ class ExampleResult:
 
     def describe(self) -> str:
         """One line: the rule, the example, and expected against actual with the fields read."""
-        verdict = "ok" if self.ok else "FAIL"
+        verdict = phrase("rules.test.ok" if self.ok else "rules.test.fail")
         return f"{verdict} {self.rule_id} examples.{self.expectation}[{self.index}]: {self.detail}"
 
 
@@ -92,7 +92,7 @@ def _fields(rule: Compiled, facts: cond.Facts) -> str:
     for path in rule.paths:
         section, field, _ = cond.resolve(path)
         values = [cond.value_at(f, field) for f in facts.get(section, ())]
-        shown.append(f"{path}={values[0] if len(values) == 1 else values if values else '(section absent)'}")
+        shown.append(f"{path}={values[0] if len(values) == 1 else values if values else phrase('rules.test.section_absent')}")
     return ", ".join(shown)
 
 
@@ -105,7 +105,7 @@ def _run_one(evaluator: Evaluator, rule: Compiled, expectation: str, index: int,
             earlier = validate(example_document(rule, example[APPROVED]), f"{name}.{APPROVED}", {})
             approved = (f"{name}.{APPROVED}", earlier)
     except InputError as exc:
-        return ExampleResult(rule.id, expectation, index, False, f"example is not a valid proposal: {exc}")
+        return ExampleResult(rule.id, expectation, index, False, phrase("rules.test.invalid", error=exc))
     facts = build_facts(proposal, compare(approved[1], proposal, approved[0]) if approved else None)
     day = proposal.case.meeting or DEFAULT_DAY
     if isinstance(rule.spec, Derivation):
@@ -115,8 +115,8 @@ def _run_one(evaluator: Evaluator, rule: Compiled, expectation: str, index: int,
         evaluation = evaluator.evaluate(proposal, name, approved=approved, detail=False)
         fired = any(f.rule_id == rule.id for f in evaluation.findings)
     expected = expectation == "fires"
-    detail = (
-        f"expected {'to fire' if expected else 'not to fire'}, "
-        f"{'fired' if fired else 'did not fire'}; {_fields(rule, facts)}"
+    detail = phrase(
+        "rules.test.detail", expected=phrase("rules.test.expect_fire" if expected else "rules.test.expect_pass"),
+        actual=phrase("rules.test.fired" if fired else "rules.test.not_fired"), fields=_fields(rule, facts),
     )
     return ExampleResult(rule.id, expectation, index, fired == expected, detail)

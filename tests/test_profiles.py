@@ -193,7 +193,7 @@ def test_a_single_file_profile_holds_its_rules_inline(tmp_path: Path, cli: Any) 
     path.write_text(MINIMAL + yaml.safe_dump({"rules": [broken]}, allow_unicode=True), encoding="utf-8")
     result = cli("rules", "test", "--profile", str(path))
     assert result.exit_code == 1
-    assert "FAIL TOWN-NO-TRAINING-RECORD examples.fires[0]" in result.stdout
+    assert "失敗 TOWN-NO-TRAINING-RECORD examples.fires[0]" in result.stdout
 
 
 def test_bundled_profiles_parse_from_their_text() -> None:
@@ -264,4 +264,4 @@ def test_rules_commands_take_a_profile(cli: Any) -> None:
     assert explained.exit_code == 2 and "本市にない" in explained.stderr  # the reason the profile gives
     assert cli("rules", "lint", "--profile", "example-city").exit_code == 0
     coverage = cli("rules", "coverage", "--profile", "example-city")
-    assert coverage.exit_code == 0 and "SET ASIDE BY THE PROFILE S-A-3" in coverage.stdout
+    assert coverage.exit_code == 0 and "プロファイルにより適用しない S-A-3" in coverage.stdout

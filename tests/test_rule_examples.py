@@ -39,5 +39,11 @@ def test_rules_test_command_names_the_failure(cli, tmp_path, monkeypatch) -> Non
     monkeypatch.setattr(rule_examples, "_run_one", flipped)
     result = cli("rules", "test")
     assert result.exit_code == 1
-    assert "FAIL MAIL-DOMAIN-AUTH examples.fires[0]" in result.stdout
+    assert "失敗 MAIL-DOMAIN-AUTH examples.fires[0]: 期待：指摘する、結果：指摘した（" in result.stdout
     assert "email.sender_domain_auth.spf=" in result.stdout
+    *failures, total = result.stdout.splitlines()
+    assert failures and all(line.startswith("失敗 MAIL-DOMAIN-AUTH ") for line in failures)
+    assert total.endswith(f"、失敗 {len(failures)} 件")
+    english = cli("rules", "test", "--lang", "en")
+    assert "FAIL MAIL-DOMAIN-AUTH examples.fires[0]: expected to fire, fired; " in english.stdout
+    assert english.stdout.rstrip().endswith(f" passed, {len(failures)} failed")

@@ -139,7 +139,7 @@ def test_progress_bar_shows_count_rate_and_eta() -> None:
         bar.advance()
     bar.close()
     text = stream.getvalue()
-    assert "4/4" in text and "/s" in text and "ETA" in text
+    assert "4/4 件" in text and "毎秒" in text and "残り" in text
     assert "itaku: bad.yaml: broken\n" in text
     silent = io.StringIO()
     Progress(silent, total=4, enabled=False).advance()

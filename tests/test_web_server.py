@@ -44,7 +44,7 @@ def test_serve_listens_on_loopback_and_warns_otherwise(tmp_path: Path) -> None:
     with serve("--host", "0.0.0.0", cwd=tmp_path) as (address, process):
         assert process.stderr is not None
         warning = process.stderr.readline()
-        assert "warning" in warning and "no login" in warning
+        assert "警告" in warning and "ログインがありません" in warning
         # not bound to loopback: any host name is answered (the ward's intranet name is not known)
         port = address.rsplit(":", 1)[1].strip("/")
         assert httpx2.get(f"http://127.0.0.1:{port}/", headers={"host": f"itaku.ward.example:{port}"}).status_code == 200

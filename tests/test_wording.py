@@ -189,3 +189,48 @@ def test_every_key_of_the_catalogue_is_used() -> None:
         if k not in literal and k not in constants and not any(k.startswith(p) for p in prefixes)
     ]
     assert unused == []
+
+
+# ------------------------------------------------------------------ messages printed for people
+
+# Calls whose argument is a message a person reads, and which argument it is: what the command line
+# prints (click.echo, a usage error, a progress note) and every input error's message.
+MESSAGES = {"echo": 0, "note": 0, "UsageError": 0, "ClickException": 0, "BadParameter": 0, "InputError": 2}
+ENGLISH = re.compile(r"[A-Za-z]{3,}")
+NOT_WORDS = {"itaku"}  # the program's name prefixes every line it prints
+
+
+def _english_in_messages(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, literal) of every English word written into a message in code rather than looked up."""
+    found = []
+    for call in _calls(tree, set(MESSAGES)):
+        position = MESSAGES[call.func.id if isinstance(call.func, ast.Name) else call.func.attr]  # type: ignore[union-attr]
+        if len(call.args) <= position:
+            continue
+        message = call.args[position]
+        parts = message.values if isinstance(message, ast.JoinedStr) else [message]
+        for part in parts:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                words = set(ENGLISH.findall(part.value)) - NOT_WORDS
+                if words:
+                    found.append((call.lineno, part.value))
+    return found
+
+
+def test_no_message_for_people_is_an_english_literal() -> None:
+    """Messages printed for people follow --lang: they come from the catalogue (phrase), never from
+    an English literal in code (the Japanese-literal test above cannot see those)."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {text[:50]!r}"
+        for path in _sources() for line, text in _english_in_messages(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_the_message_scan_sees_an_english_literal() -> None:
+    """The check above can fail: an f-string's literal part, a plain string, an input error's message."""
+    tree = ast.parse(
+        'click.echo(f"itaku: {n} done")\nraise click.UsageError("give one")\n'
+        'raise InputError(f, None, f"bad {x}")\nclick.echo(f"itaku: {phrase(\'a.b\')}")\n'
+    )
+    assert [line for line, _ in _english_in_messages(tree)] == [1, 2, 3]

@@ -29,6 +29,7 @@ from itaku.cli.common import (
 )
 from itaku.engine.catalog import default_catalog
 from itaku.engine.errors import InputError
+from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
 from itaku.files.reading import load_approved, load_proposal
 from itaku.files.writing import check_target, write_bytes_atomic
@@ -46,7 +47,8 @@ def _check_suffix(output: Path) -> None:
 
 def _done(output: Path, started: float, verbose: bool) -> None:
     if verbose:
-        click.echo(f"itaku: {output} ({output.stat().st_size:,} bytes, {time.perf_counter() - started:.2f} s)", err=True)
+        done = phrase("written", path=inert_line(output), size=output.stat().st_size, seconds=time.perf_counter() - started)
+        click.echo(f"itaku: {done}", err=True)
 
 
 @click.command()

@@ -125,7 +125,7 @@ def handles_errors(func: F) -> F:
         except Exception as exc:  # a bug of ours: one line, exit 3; ITAKU_DEBUG=1 shows the traceback
             if os.environ.get("ITAKU_DEBUG"):
                 raise
-            click.echo(f"itaku: internal error: {type(exc).__name__}: {inert_line(exc)}", err=True)
+            click.echo(f"itaku: {phrase('error.internal', kind=type(exc).__name__, error=inert_line(exc))}", err=True)
             sys.exit(3)
         finally:
             language.reset(token)

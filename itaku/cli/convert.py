@@ -9,6 +9,7 @@ import click
 from itaku.cli.common import LANG, handles_errors
 from itaku.engine.dump import proposal_yaml
 from itaku.engine.errors import InputError
+from itaku.engine.wording import phrase
 from itaku.files.reading import YAML_SUFFIXES, load_proposal
 from itaku.files.writing import check_target, write_text_atomic
 
@@ -27,7 +28,7 @@ def convert(source: Path, output: str, lang: str) -> None:
     target = None if output == "-" else Path(output)
     if target is not None:
         if target.suffix.lower() not in YAML_SUFFIXES:
-            raise InputError(output, None, "the output must end in .yaml or .yml")
+            raise InputError(output, None, phrase("error.output_yaml_suffix"))
         check_target(target, [source])
     text = proposal_yaml(load_proposal(source))
     if target is None:

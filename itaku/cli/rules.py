@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from itaku.cli.common import PROFILE, catalog_for, handles_errors
+from itaku.cli.common import LANG, PROFILE, catalog_for, handles_errors
 from itaku.engine.catalog import Compiled, Derivation, Rule
 from itaku.engine.coverage import coverage, markdown_table, scope_table
 from itaku.engine.errors import InputError
@@ -41,9 +41,10 @@ def rules() -> None:
 
 @rules.command("list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@LANG
 @PROFILE
 @handles_errors
-def list_rules(fmt: str, profile: str | None) -> None:
+def list_rules(fmt: str, lang: str, profile: str | None) -> None:
     """Every rule and derivation with topic, severity, source and example counts."""
     catalog = catalog_for(profile)
     items = [_summary(c) for c in (*catalog.derivations, *catalog.rules)]
@@ -54,16 +55,17 @@ def list_rules(fmt: str, profile: str | None) -> None:
         ex = item["examples"]
         click.echo(
             f"{item['id']:<28} {item['severity'] or '-':<8} {item['topic']:<32} "
-            f"fires {ex['fires']} passes {ex['passes']}  {item['source']}"  # type: ignore[index]
+            f"{phrase('rules.list.examples', fires=ex['fires'], passes=ex['passes'])}  {item['source']}"  # type: ignore[index]
         )
 
 
 @rules.command("test")
 @click.option("--verbose", "-v", is_flag=True, help="Also list the examples that pass.")
 @click.option("--engine", "engine_name", type=click.Choice(["durable", "reference"]), default="durable", show_default=True)
+@LANG
 @PROFILE
 @handles_errors
-def test_rules(verbose: bool, engine_name: str, profile: str | None) -> None:
+def test_rules(verbose: bool, engine_name: str, lang: str, profile: str | None) -> None:
     """Run every rule's examples (the profile's own rules and scheme included); exit 1 and name each
     failure (rule, example, fields)."""
     results = run_examples(Evaluator(catalog_for(profile), engine_name))
@@ -71,7 +73,7 @@ def test_rules(verbose: bool, engine_name: str, profile: str | None) -> None:
     for r in results:
         if verbose or not r.ok:
             click.echo(r.describe())
-    click.echo(f"{len(results) - len(failures)} passed, {len(failures)} failed")
+    click.echo(phrase("rules.test.summary", passed=len(results) - len(failures), failed=len(failures)))
     if failures:
         sys.exit(1)
 
@@ -89,7 +91,7 @@ def explain(rule_id: str, lang: str, profile: str | None) -> None:
         off = catalog.disabled.get(rule_id)
         if off is not None:
             raise InputError(rule_id, None, phrase("error.rule_switched_off", lang, reason=off.get(lang)))
-        raise InputError(rule_id, None, "unknown rule id (see `itaku rules list`)")
+        raise InputError(rule_id, None, phrase("error.unknown_rule_id", lang))
     spec = c.spec
     out = [f"{c.id}  ({c.file}:{c.line})"]
     if isinstance(spec, Rule):
@@ -109,7 +111,7 @@ def explain(rule_id: str, lang: str, profile: str | None) -> None:
         if spec.unstated:
             out.append(f"{phrase('explain.unstated', lang)}: {spec.unstated}")
         if not spec.waivable:
-            out.append("waivable: false")
+            out.append(phrase("explain.not_waivable", lang))
         for name, param in spec.parameters.items():
             out.append(f"{phrase('explain.parameter', lang)} {name} = {c.params[name]} "
                        f"({', '.join(param.choices)}): {param.about.get(lang)}")
@@ -117,25 +119,26 @@ def explain(rule_id: str, lang: str, profile: str | None) -> None:
             out.append(f"{phrase('explain.response', lang)}: "
                        f"{' / '.join(spec.response.must_mention)}")
     else:
-        out += [f"derive: {spec.derive}", f"{phrase('explain.note', lang)}: {spec.note.get(lang)}"]
+        out += [f"{phrase('explain.derive', lang)}: {spec.derive}", f"{phrase('explain.note', lang)}: {spec.note.get(lang)}"]
     eff = spec.effective
     out.append(f"{phrase('explain.in_force', lang)}: {eff.from_ or '—'} .. {eff.until or '—'}")
     out.append(f"{phrase('explain.source', lang)}: {spec.source}")
     if spec.applies:
-        out.append(f"applies: {json.dumps(spec.applies, ensure_ascii=False, default=str)}")
+        out.append(f"{phrase('explain.applies', lang)}: {json.dumps(spec.applies, ensure_ascii=False, default=str)}")
     if spec.when:
-        out.append(f"when: {json.dumps(spec.when, ensure_ascii=False, default=str)}")
+        out.append(f"{phrase('explain.when', lang)}: {json.dumps(spec.when, ensure_ascii=False, default=str)}")
     for kind in ("fires", "passes"):
         for ex in getattr(spec.examples, kind):
-            out.append(f"{kind}: {json.dumps(ex, ensure_ascii=False, default=str)}")
+            out.append(f"{phrase(f'explain.{kind}', lang)}: {json.dumps(ex, ensure_ascii=False, default=str)}")
     click.echo("\n".join(out))
 
 
 @rules.command("coverage")
 @click.option("--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True)
+@LANG
 @PROFILE
 @handles_errors
-def coverage_command(fmt: str, profile: str | None) -> None:
+def coverage_command(fmt: str, lang: str, profile: str | None) -> None:
     """Rules, example counts and scope (kinds of work, data locations) per topic; guideline statements
     without a rule, and general topics that cannot fire for data processing at the vendor's site (exit 1 if any).
     Statements whose rules the profile switched off are listed as set aside."""
@@ -146,29 +149,29 @@ def coverage_command(fmt: str, profile: str | None) -> None:
     else:
         for line in scope_table(cov, catalog):
             click.echo(line)
-        click.echo(f"statements: {len(cov.statements)}, without a rule: {len(cov.uncovered)}; "
-                   f"general topics that cannot fire for data processing at the vendor's site: {len(cov.general_gaps)}")
+        click.echo(phrase("coverage.summary", statements=len(cov.statements), uncovered=len(cov.uncovered), gaps=len(cov.general_gaps)))
     for s in cov.uncovered:
-        click.echo(f"NO RULE {s.id}: {s.text}")
+        click.echo(phrase("coverage.no_rule", id=s.id, text=s.text))
     for statement_id, rule_id in cov.unknown:
-        click.echo(f"UNKNOWN RULE {rule_id} in {statement_id}")
+        click.echo(phrase("coverage.unknown_rule", rule=rule_id, statement=statement_id))
     for topic in cov.general_gaps:
-        click.echo(f"GENERAL TOPIC {topic} cannot fire for data processing at the vendor's site")
+        click.echo(phrase("coverage.general_gap", topic=topic))
     for s in cov.set_aside:
-        click.echo(f"SET ASIDE BY THE PROFILE {s.id}: {s.text}")
+        click.echo(phrase("coverage.set_aside", id=s.id, text=s.text))
     if cov.uncovered or cov.unknown or cov.general_gaps:
         sys.exit(1)
 
 
 @rules.command("lint")
+@LANG
 @PROFILE
 @handles_errors
-def lint_command(profile: str | None) -> None:
+def lint_command(lang: str, profile: str | None) -> None:
     """Rules that can never fire, rules subsumed by another of the same topic, severity conflicts."""
     problems = lint(catalog_for(profile))
     for p in problems:
         click.echo(p.describe())
-    click.echo(f"{len(problems)} problem(s)")
+    click.echo(phrase("lint.count", count=len(problems)))
     if problems:
         sys.exit(1)
 
@@ -187,11 +190,9 @@ def diff_command(profiles: tuple[str, ...], fmt: str, lang: str) -> None:
     from itaku.engine.profile_diff import diff_catalogs
     from itaku.engine.profiles import DEFAULT_PROFILE
 
-    if len(profiles) > 2:
-        raise click.UsageError("give --profile once or twice")
-    first, second = (DEFAULT_PROFILE, *profiles) if len(profiles) < 2 else profiles
-    if second is None:
-        raise click.UsageError("give the profiles to compare: --profile A --profile B")
+    if not 1 <= len(profiles) <= 2:
+        raise click.UsageError(phrase("error.diff_profiles", lang))
+    first, second = (DEFAULT_PROFILE, *profiles) if len(profiles) == 1 else profiles
     a, b = catalog_for(first), catalog_for(second)
     differences = diff_catalogs(a, b, lang)
     if fmt == "json":

@@ -85,7 +85,7 @@ def screen(
     try:
         sc.renderer(fmt, lang, chosen)
     except ImportError as exc:
-        raise click.UsageError(f"--format {fmt} needs the module {exc.name}, which is not installed") from None
+        raise click.UsageError(phrase("error.format_needs_module", fmt=fmt, module=exc.name)) from None
     _prepare(outdir, paths)
     folder = sc.OutputFolder(outdir)
     folder.start()
@@ -126,11 +126,11 @@ def screen(
             sc.write_summary(folder, summary)
         folder.close()
     if total == 0:
-        click.echo("itaku: no proposal files found", err=True)
-    click.echo(
-        f"screened {summary.screened} of {summary.inputs} ({len(summary.failed)} unreadable, "
-        f"{len(summary.engine_errors)} engine errors) -> {inert_line(outdir / sc.SUMMARY_NAME)}"
-    )
+        click.echo(f"itaku: {phrase('screen.no_inputs')}", err=True)
+    click.echo(phrase(
+        "screen.done", screened=summary.screened, inputs=summary.inputs, failed=len(summary.failed),
+        engine_errors=len(summary.engine_errors), summary=inert_line(outdir / sc.SUMMARY_NAME),
+    ))
     if summary.exit_code:
         sys.exit(summary.exit_code)
 
@@ -141,7 +141,7 @@ def _prepare(outdir: Path, paths: tuple[Path, ...]) -> None:
     resolved = outdir.resolve()
     for path in paths:
         if path.is_dir() and path.resolve() == resolved:
-            raise InputError(str(outdir), None, "the output folder is one of the input folders; choose another")
+            raise InputError(str(outdir), None, phrase("error.outdir_is_input"))
     try:
         existing = os.lstat(outdir)
     except FileNotFoundError:
@@ -153,4 +153,4 @@ def _prepare(outdir: Path, paths: tuple[Path, ...]) -> None:
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(str(outdir), None, f"cannot create the output folder ({exc.strerror or exc})") from None
+        raise InputError(str(outdir), None, phrase("error.cannot_create_outdir", error=exc.strerror or exc)) from None

@@ -10,6 +10,8 @@ import click
 
 from itaku.cli.common import ENGINE, LANG, PROFILE, catalog_for, handles_errors
 from itaku.engine.errors import InputError
+from itaku.engine.safe_text import inert_line
+from itaku.engine.wording import phrase
 
 
 def is_loopback(host: str) -> bool:
@@ -34,7 +36,7 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
         sock.listen(2048)
     except OSError as exc:
-        raise InputError(f"{host}:{port}", None, f"cannot listen here ({exc.strerror or exc})") from None
+        raise InputError(f"{host}:{port}", None, phrase("error.cannot_listen", error=exc.strerror or exc)) from None
     return sock
 
 
@@ -56,10 +58,7 @@ def serve(host: str, port: int, lang: str, engine_name: str, profile: str | None
 
     loopback = is_loopback(host)
     if not loopback:
-        click.echo(
-            f"itaku: warning: listening on {host}, reachable from other computers; proposals are close to "
-            "personal data and the page has no login", err=True,
-        )
+        click.echo(f"itaku: {phrase('serve.exposed', host=inert_line(host))}", err=True)
     # the profile the command line would use here: the page judges as `itaku check` does
     app = create_app(lang, engine_name, loopback_only=loopback, catalog=catalog_for(profile))
     sock = _bind(host, port)
@@ -78,6 +77,6 @@ def serve(host: str, port: int, lang: str, engine_name: str, profile: str | None
 
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets)
-            click.echo(f"itaku: self-check page at http://{shown}:{bound}/ (Ctrl-C to stop)")
+            click.echo(f"itaku: {phrase('serve.ready', url=f'http://{shown}:{bound}/')}")
 
     Server(config).run(sockets=[sock])

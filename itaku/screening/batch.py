@@ -231,7 +231,7 @@ def screen_one(task: Task) -> Outcome:
     except EngineError as exc:
         return Outcome(task, "engine_error", inert_line(exc))
     except Exception as exc:  # a bug of ours on this proposal: record it, screen the rest (exit 3)
-        return Outcome(task, "engine_error", inert_line(f"{source}: internal error: {type(exc).__name__}: {exc}"))
+        return Outcome(task, "engine_error", inert_line(f"{source}: {phrase('error.internal', kind=type(exc).__name__, error=exc)}"))
     slim = evaluation if _worker.settings.opinion_list else None  # detail=False: no proposal dump, no rule table
     return Outcome(task, "ok", payload=payload, record=summary_record(evaluation, _worker.settings.fail_on), evaluation=slim)
 

@@ -1,9 +1,12 @@
-"""A one-line progress bar for `itaku screen`: count, rate and ETA on a terminal, nothing elsewhere."""
+"""A one-line progress bar for `itaku screen`: count, rate and ETA on a terminal, nothing elsewhere;
+in the language --lang set (the wording catalogue's `progress.bar`)."""
 
 from __future__ import annotations
 
 import time
 from typing import TextIO
+
+from itaku.engine.wording import phrase
 
 WIDTH = 24
 INTERVAL = 0.1  # seconds between redraws: a redraw per proposal would cost more than screening
@@ -15,7 +18,8 @@ def _clock(seconds: float) -> str:
 
 
 class Progress:
-    """Draws `[#####.....] 120/1000 12% 350.2/s ETA 0:00:02` on `stream` when `enabled`.
+    """Draws `[#####.....] 120/1000 件  12% 毎秒 350.2 件 残り 0:00:02` on `stream` when `enabled`
+    (`… 350.2/s ETA 0:00:02` in English).
 
     `note(line)` prints a message (a bad file) above the bar without garbling it.
     """
@@ -58,8 +62,6 @@ class Progress:
         share = self.done / self.total if self.total else 1.0
         filled = int(WIDTH * share)
         eta = _clock((self.total - self.done) / rate) if rate > 0 else "-:--:--"
-        self.stream.write(
-            f"\r[{'#' * filled}{'.' * (WIDTH - filled)}] {self.done}/{self.total} {share:4.0%} "
-            f"{rate:.1f}/s ETA {eta}"
-        )
+        bar = "#" * filled + "." * (WIDTH - filled)
+        self.stream.write("\r" + phrase("progress.bar", bar=bar, done=self.done, total=self.total, share=share, rate=rate, eta=eta))
         self.stream.flush()
