@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -216,3 +217,24 @@ def test_outcomes_stream_in_order_with_a_small_window(tmp_path: Path) -> None:
     settings = sc.Settings(fail_on="never")
     got = [o.task.name for o in sc.outcomes(iter(tasks), settings, jobs=2, window=2)]
     assert got == [t.name for t in tasks]
+
+
+def test_a_file_added_during_a_run_is_listed_and_its_result_removed_by_the_next(
+    cli, tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out, late = tmp_path / "out", tree / "zz-late.yaml"
+    real_plan = sc.OutputFolder.plan
+
+    def plan_then_add(folder: sc.OutputFolder, names: Iterable[str]) -> int:
+        count = real_plan(folder, names)
+        shutil.copy(SEED[0], late)  # arrives after the names were listed, before it is screened
+        return count
+
+    monkeypatch.setattr(sc.OutputFolder, "plan", plan_then_add)
+    assert cli("screen", tree, "-o", out, "--jobs", "1", "--fail-on", "never").exit_code == 0
+    assert (out / "zz-late.yaml.json").exists()
+    assert "zz-late.yaml.json" in (out / sc.MANIFEST_NAME).read_text(encoding="utf-8").splitlines()
+    monkeypatch.setattr(sc.OutputFolder, "plan", real_plan)
+    late.unlink()
+    assert cli("screen", tree, "-o", out, "--jobs", "1", "--fail-on", "never").exit_code == 0
+    assert not (out / "zz-late.yaml.json").exists(), "the earlier run's result of a file now gone"

@@ -427,8 +427,12 @@ class OutputFolder:
         return count
 
     def write_result(self, name: str, data: bytes, inputs: Iterable[Path] = ()) -> None:
-        """Write one result (its name planned) atomically, its contents durable; the folder is
-        synced later (`sync`)."""
+        """Write one result atomically, its contents durable; the folder is synced later (`sync`).
+        Its name is listed again first: a file that appeared in an input folder after `plan` walked
+        it is screened too, and the next run must find its result listed (a name listed twice is
+        removed once)."""
+        self._manifest.write(name + "\n")
+        self._manifest.flush()
         write_bytes_atomic(self.outdir / name, data, inputs, sync_parent=False)
 
     def write(self, name: str, data: bytes) -> None:
