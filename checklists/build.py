@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from itaku.checklists import workbook as wbk
 from itaku.checklists.kinds import OVERVIEW_KINDS, PER_PROPOSAL_KINDS
 from itaku.checklists.sheets import inspection, management_record, matrix, opinion_list, pre_send, self_check
-from itaku.engine.catalog import Catalog
+from itaku.engine.catalog import Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.wording import phrase
 from itaku.reports.view import case_sort_key
@@ -31,6 +31,7 @@ KINDS = (*PER_PROPOSAL, *OVERVIEW)
 assert (tuple(PER_PROPOSAL), tuple(OVERVIEW)) == (PER_PROPOSAL_KINDS, OVERVIEW_KINDS), "checklists/kinds.py is out of date"
 
 
+@speaks_for_its_catalog
 def build_checklist(kind: str, evaluations: list[Evaluation], catalog: Catalog, lang: str = "ja") -> Workbook:
     """The workbook of checklist `kind` over `evaluations` (proposals in case-number order)."""
     wb = wbk.new_workbook(phrase(f"kind.{kind}", lang))

@@ -35,7 +35,7 @@ from itaku.checklists import workbook as wbk
 from itaku.checklists.marks import BOLD_UNDERLINE, Marks, marker
 from itaku.checklists.values import CellProblem, show, yesno_labels
 from itaku.engine import fields
-from itaku.engine.catalog import Catalog, Rule
+from itaku.engine.catalog import Catalog, Rule, speaks_for_its_catalog
 from itaku.engine.changes import Comparison
 from itaku.engine.errors import InputError
 from itaku.engine.fields import Field
@@ -435,6 +435,7 @@ def _protect(ws: Worksheet) -> None:
     ws.protection.insertRows = False  # a list longer than the rows offered grows by inserting rows
 
 
+@speaks_for_its_catalog
 def build_form(
     catalog: Catalog, lang: str = "ja", proposal: Proposal | None = None, source: str = "",
     comparison: Comparison | None = None,

@@ -20,7 +20,7 @@ from openpyxl.utils.datetime import from_excel
 from itaku.engine import fields
 from itaku.engine.fields import Field
 from itaku.engine.wareki import parse_date
-from itaku.engine.wording import has, language, phrase, words
+from itaku.engine.wording import default_words, fill, has, language, phrase, words
 
 _YES = frozenset(words("read.yes"))
 _NO = frozenset(words("read.no"))
@@ -83,7 +83,10 @@ def read_yesno(raw: Any) -> bool | None:
 def _choice_keys(node: Field) -> dict[str, str]:
     keys: dict[str, str] = {}
     for choice in node.choices:
-        for text in (choice.value, choice.ja, choice.en):
+        # the labels as this profile and as the default one name the municipality (市, 区)
+        own = (choice.label("ja"), choice.label("en"))
+        default = (fill(choice.ja, "ja", default_words()), fill(choice.en, "en", default_words()))
+        for text in (choice.value, *own, *default):
             keys.setdefault(key(text), choice.value)
     return keys
 

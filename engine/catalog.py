@@ -11,17 +11,20 @@ assembles whatever rules it is given, the same way for every source.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, ParamSpec, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from itaku.engine import conditions as cond
 from itaku.engine.errors import CatalogError
+from itaku.engine.wording import LANGUAGES, MUNICIPAL, Words, default_words, fill, speaking_for, unknown_placeholders
 from itaku.engine.yamlio import YamlProblem, load_yaml
 
 # The bundled catalog is package data of itaku.rules, found through importlib (never the working directory).
@@ -157,6 +160,23 @@ class ProfileInfo(_Strict):
     source: str  # the bundled profile's name, or the file or folder it was read from
     digest: str  # of the profile's own files: two edits of one profile are told apart
     conditions: tuple[StandardCondition, ...] = ()
+    # How the municipality names itself (区, 市, 町) and its privacy office; None: as the default does.
+    self_name: Localized | None = None
+    privacy_office: Localized | None = None
+
+    def words(self) -> Words:
+        """The words that fill {self} and {privacy_office} in the texts of this profile's outputs."""
+        given = {"self": self.self_name, "privacy_office": self.privacy_office}
+        default = default_words()
+        return {
+            name: default[name] if (word := given[name]) is None else {lang: word.get(lang) for lang in LANGUAGES}
+            for name in MUNICIPAL
+        }
+
+
+def words_of(profile: ProfileInfo | None) -> Words:
+    """The words of `profile` (the default profile's when there is none)."""
+    return profile.words() if profile is not None else default_words()
 
 
 class Topic(_Strict):
@@ -192,10 +212,16 @@ class Compiled:
     conjuncts: list[cond.Conjunct]
     paths: tuple[str, ...]  # every field the rule reads: the evidence a finding carries
     params: dict[str, str] = field(default_factory=dict)
+    written: Rule | Derivation | None = None  # as written, when the profile's words changed its texts
 
     @property
     def id(self) -> str:
         return self.spec.id
+
+    @property
+    def as_written(self) -> Rule | Derivation:
+        """The rule as its file has it ({self} unfilled): what two profiles' catalogs compare."""
+        return self.written or self.spec
 
     @property
     def is_derivation(self) -> bool:
@@ -225,6 +251,25 @@ class Catalog:
     @functools.cached_property
     def _by_id(self) -> dict[str, Compiled]:
         return {c.id: c for c in (*self.rules, *self.derivations)}
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def speaks_for_its_catalog(func: Callable[P, R]) -> Callable[P, R]:
+    """Run a renderer so that the labels it fills ({self} in a field or column label: 区の承認,
+    市の承認) name the municipality as the profile of the Catalog among its arguments does."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        catalog = next((a for a in (*args, *kwargs.values()) if isinstance(a, Catalog)), None)
+        if catalog is None:
+            return func(*args, **kwargs)
+        with speaking_for(words_of(catalog.profile)):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def _display(path: Path) -> str:
@@ -259,6 +304,12 @@ def load_topics(directory: Path) -> dict[str, Topic]:
         except ValidationError as exc:
             loc, msg = _validation_message(exc)
             raise CatalogError(_display(path), lines.get(("topics", i)), None, msg) from None
+        for lang in LANGUAGES:
+            if unknown := unknown_placeholders(topic.get(lang)):
+                raise CatalogError(
+                    _display(path), lines.get(("topics", i, lang), lines.get(("topics", i))), None,
+                    f"{topic.id}.{lang}: unknown placeholder {{{unknown[0]}}} (a text may name {KNOWN_PLACEHOLDERS})",
+                )
         topics[topic.id] = topic
     return topics
 
@@ -344,6 +395,83 @@ def _compile(
     return Compiled(spec, file, line, condition, applies, conjuncts, paths, chosen)
 
 
+# ---------------------------------------------------------------- the municipality's words
+
+# The texts of a rule in both languages (its message among them); all may name the municipality.
+_LOCALIZED_TEXTS = ("title", "message", "checklist", "ask", "clause")
+KNOWN_PLACEHOLDERS = "{self}, {Self}, {privacy_office}, {Privacy_office}"
+
+
+def rule_texts(spec: Rule | Derivation) -> Iterator[tuple[tuple[str, ...], str]]:
+    """Every text of a rule or derivation that people read, with its place in the rule as a path
+    into its YAML: ("message", "ja"), ("parameters", NAME, "about", "en"), ("source",)."""
+    if isinstance(spec, Rule):
+        for name in _LOCALIZED_TEXTS:
+            text: Localized = getattr(spec, name)
+            yield (name, "ja"), text.ja
+            yield (name, "en"), text.en
+        yield ("unstated",), spec.unstated
+        if spec.response is not None:
+            yield ("response", "explain", "ja"), spec.response.explain.ja
+            yield ("response", "explain", "en"), spec.response.explain.en
+        for pname, param in spec.parameters.items():
+            yield ("parameters", pname, "about", "ja"), param.about.ja
+            yield ("parameters", pname, "about", "en"), param.about.en
+    else:
+        yield ("note", "ja"), spec.note.ja
+        yield ("note", "en"), spec.note.en
+    yield ("source",), spec.source
+
+
+def _check_placeholders(
+    spec: Rule | Derivation, lines: dict[tuple[Any, ...], int], place: tuple[Any, ...], rel: str, line: int | None
+) -> None:
+    """A {name} that is no placeholder of the municipality would be shown as written: refuse it."""
+    for where, text in rule_texts(spec):
+        unknown = unknown_placeholders(text)
+        if unknown:
+            probe: tuple[Any, ...] = (*place, *where)
+            while len(probe) > len(place) and probe not in lines:
+                probe = probe[:-1]
+            raise CatalogError(
+                rel, lines.get(probe, line), spec.id,
+                f"{'.'.join(where)}: unknown placeholder {{{unknown[0]}}} (a text may name {KNOWN_PLACEHOLDERS})",
+            )
+
+
+def _filled(text: Localized, words: Words) -> Localized:
+    ja, en = fill(text.ja, "ja", words), fill(text.en, "en", words)
+    return text if (ja, en) == (text.ja, text.en) else Localized(ja=ja, en=en)
+
+
+def worded(spec: Rule | Derivation, words: Words) -> Rule | Derivation:
+    """`spec` with its texts naming the municipality in `words` ({self}: 市); the same object when
+    no text names it. One-language notes (`unstated`, `source`) are Japanese."""
+    update: dict[str, Any] = {}
+    if isinstance(spec, Rule):
+        for name in _LOCALIZED_TEXTS:
+            text = getattr(spec, name)
+            if (new := _filled(text, words)) is not text:
+                update[name] = new
+        if (unstated := fill(spec.unstated, "ja", words)) != spec.unstated:
+            update["unstated"] = unstated
+        if spec.response is not None and (explain := _filled(spec.response.explain, words)) is not spec.response.explain:
+            update["response"] = spec.response.model_copy(update={"explain": explain})
+        params = {n: p.model_copy(update={"about": _filled(p.about, words)}) for n, p in spec.parameters.items()}
+        if any(params[n].about is not p.about for n, p in spec.parameters.items()):
+            update["parameters"] = params
+    elif (note := _filled(spec.note, words)) is not spec.note:
+        update["note"] = note
+    if (source := fill(spec.source, "ja", words)) != spec.source:
+        update["source"] = source
+    return spec.model_copy(update=update) if update else spec
+
+
+def _worded_topic(topic: Topic, words: Words) -> Topic:
+    ja, en = fill(topic.ja, "ja", words), fill(topic.en, "en", words)
+    return topic if (ja, en) == (topic.ja, topic.en) else topic.model_copy(update={"ja": ja, "en": en})
+
+
 @dataclass(frozen=True)
 class Loaded:
     """A rule or derivation as read from its file, not yet compiled."""
@@ -371,6 +499,7 @@ def read_rules(data: Any, lines: dict[tuple[Any, ...], int], rel: str) -> list[L
             except ValidationError as exc:
                 loc, msg = _validation_message(exc)
                 raise CatalogError(rel, lines.get((key, i, *loc), line), rule_id, msg) from None
+            _check_placeholders(spec, lines, (key, i), rel, line)
             out.append(Loaded(spec, rel, line))
     return out
 
@@ -400,9 +529,11 @@ def assemble(
 ) -> Catalog:
     """Check and compile rules into a Catalog: unique ids, known topics, parameter settings (by rule
     id, from `settings_file`) that name existing rules and parameters and allowed values, and the
-    shared conditions (`scopes`) the rules name."""
+    shared conditions (`scopes`) the rules name. Texts name the municipality as `profile` does."""
     settings = settings or {}
     scopes = scopes or {}
+    words = words_of(profile)
+    topics = {k: _worded_topic(t, words) for k, t in topics.items()}
     rules: list[Compiled] = []
     derivations: list[Compiled] = []
     seen: dict[str, str] = {}
@@ -414,7 +545,9 @@ def assemble(
         if isinstance(spec, Rule) and spec.topic not in topics:
             raise CatalogError(item.file, item.line, spec.id, f"unknown topic '{spec.topic}'")
         out = rules if isinstance(spec, Rule) else derivations
-        out.append(_compile(spec, item.file, item.line, settings, settings_file, scopes))
+        filled = worded(spec, words)
+        compiled = _compile(filled, item.file, item.line, settings, settings_file, scopes)
+        out.append(dataclasses.replace(compiled, written=spec) if filled is not spec else compiled)
     unknown_ids = set(settings) - set(seen)
     if unknown_ids:
         raise CatalogError(settings_file, None, None, f"settings for unknown rules {sorted(unknown_ids)}")

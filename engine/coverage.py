@@ -17,10 +17,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from itaku.engine import conditions as cond
-from itaku.engine.catalog import DIGEST_FILE, Catalog, Compiled, Rule
+from itaku.engine.catalog import DIGEST_FILE, KNOWN_PLACEHOLDERS, Catalog, Compiled, Rule, words_of
 from itaku.engine.errors import CatalogError
 from itaku.engine.lint import satisfiable, worlds_of
-from itaku.engine.wording import phrase
+from itaku.engine.wording import fill, phrase, unknown_placeholders
 from itaku.engine.yamlio import YamlProblem, load_yaml
 
 # The kinds of work, as conditions a proposal of that kind satisfies (everything else left free). They
@@ -49,7 +49,7 @@ LOCATIONS: dict[str, dict[str, Any]] = {
 # Column headings of the text table (short codes, so the columns stay narrow and aligned; the legend
 # above the table names each in the current language).
 SHORT = {"development": "dev", "data processing": "proc", "application site": "site", "mail": "mail",
-         "ward premises": "ward", "vendor site": "vendor", "cloud": "cloud", "not stated": "?"}
+         "ward premises": "own", "vendor site": "vendor", "cloud": "cloud", "not stated": "?"}
 # What a general topic must cover: a plain outsourcing of data processing at the vendor's site.
 GENERAL_CASE = ("data processing", "vendor site")
 
@@ -85,18 +85,25 @@ class Coverage:
 
 
 def load_statements(catalog: Catalog) -> list[Statement]:
-    """The digest map kept beside the rules."""
+    """The digest map kept beside the rules, its texts naming the municipality as the profile does."""
     path = catalog.directory / DIGEST_FILE
     try:
         data, lines = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, YamlProblem) as exc:
         raise CatalogError(f"rules/{DIGEST_FILE}", getattr(exc, "line", None), None, str(exc)) from None
     out = []
+    words = words_of(catalog.profile)
     for i, raw in enumerate((data or {}).get("statements", [])):
         try:
-            out.append(Statement.model_validate(raw))
+            statement = Statement.model_validate(raw)
         except ValidationError as exc:
             raise CatalogError(f"rules/{DIGEST_FILE}", lines.get(("statements", i)), None, str(exc.errors()[0]["msg"])) from None
+        if unknown := unknown_placeholders(statement.text):
+            raise CatalogError(
+                f"rules/{DIGEST_FILE}", lines.get(("statements", i, "text"), lines.get(("statements", i))), None,
+                f"{statement.id}: unknown placeholder {{{unknown[0]}}} (a text may name {KNOWN_PLACEHOLDERS})",
+            )
+        out.append(statement.model_copy(update={"text": fill(statement.text, "ja", words)}))
     return out
 
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from itaku.engine import conditions as cond
-from itaku.engine.catalog import SEVERITY_RANK, Catalog, Compiled, Derivation, Localized, ProfileInfo, Rule, SeverityNote
+from itaku.engine.catalog import SEVERITY_RANK, Catalog, Compiled, Derivation, Localized, ProfileInfo, Rule, SeverityNote, words_of
 from itaku.engine.changes import Comparison, compare
 from itaku.engine.errors import EngineError, InputError
 from itaku.engine.facts import build_facts
@@ -22,7 +22,7 @@ from itaku.engine.models import ExceptionEntry, Proposal
 from itaku.engine.responses import committed_text, promise_only
 from itaku.engine.safe_text import shorten
 from itaku.engine.waivers import ExceptionStatus, Waivers
-from itaku.engine.wording import phrase
+from itaku.engine.wording import phrase, speaking_for
 
 Verdict = Literal["sufficient", "advice", "insufficient"]
 Agenda = Literal["consultation", "report"]
@@ -168,6 +168,7 @@ class Evaluator:
         self.engine = engine
         self.matcher = make_matcher(catalog, engine)
         self._compiled_messages: dict[tuple[str, str], Any] = {}
+        self._words = words_of(catalog.profile)  # how the changes' labels name the municipality
         self._applies = {c.id: cond.compile_match(cond.normal_form(c.applies)) if c.applies else None for c in catalog.rules}
 
     def evaluate(
@@ -189,7 +190,10 @@ class Evaluator:
         of an evaluation."""
         day = as_of or proposal.case.meeting or dt.date.today()
         self._check_references(proposal, source, register)
-        comparison = compare(approved[1], proposal, approved[0]) if approved is not None else None
+        comparison = None
+        if approved is not None:
+            with speaking_for(self._words):
+                comparison = compare(approved[1], proposal, approved[0])
         facts = build_facts(proposal, comparison)
         derived, classification, matches = self.matcher.run(source, facts, lambda m: self._classify(m, day))
         derived_ids = {rule_id for rule_id, _ in derived}

@@ -60,7 +60,7 @@ from pydantic_core import PydanticUndefined
 
 from itaku.engine.loader import MAX_LIST_ITEMS
 from itaku.engine.models import Proposal
-from itaku.engine.wording import has, phrase
+from itaku.engine.wording import fill, has, phrase, template
 
 SECTION = "section"
 RECORDS = "record-list"
@@ -92,8 +92,9 @@ class Choice:
     en: str
 
     def label(self, lang: str) -> str:
-        """The choice as people read it in `lang` (ja or en)."""
-        return self.en if lang == "en" else self.ja
+        """The choice as people read it in `lang` (ja or en), naming the municipality as the judging
+        profile does ({self}: 区, 市)."""
+        return fill(self.en, "en") if lang == "en" else fill(self.ja, "ja")
 
 
 @dataclass(frozen=True)
@@ -132,9 +133,10 @@ class Field:
     children: tuple[Field, ...] = field(default=())
 
     def label(self, lang: str) -> str:
-        """The field's own label in `lang` (its name where the model gives none)."""
+        """The field's own label in `lang` (its name where the model gives none), naming the
+        municipality as the judging profile does."""
         text = self.en if lang == "en" else self.ja
-        return text or self.name
+        return fill(text, "en" if lang == "en" else "ja") if text else self.name
 
     @property
     def is_leaf(self) -> bool:
@@ -251,7 +253,8 @@ def _enum_choices(enum: type[Enum]) -> tuple[Choice, ...]:
     for member in enum:
         name, value = enum.__name__, member.value
         if has(f"choice.{name}.{value}"):
-            out.append(Choice(value, phrase(f"choice.{name}.{value}", "ja"), phrase(f"choice.{name}.{value}", "en")))
+            # as written ({self} unfilled): the tree is built once, the profile may change
+            out.append(Choice(value, template(f"choice.{name}.{value}", "ja"), template(f"choice.{name}.{value}", "en")))
         else:  # a value added to the model reads as itself until the catalogue labels it
             out.append(Choice(value, value, value))
     return tuple(out)

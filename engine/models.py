@@ -274,7 +274,7 @@ class Subcontractor(Strict):
     handles_personal_data: YesNo = Field(
         None, json_schema_extra=label("個人情報の取扱い", "Handles personal data")
     )
-    approved_by_ward: YesNo = Field(None, json_schema_extra=label("区の承認", "Approved by ward"))
+    approved_by_ward: YesNo = Field(None, json_schema_extra=label("{self}の承認", "Approved by {self}"))
     affiliate: YesNo = Field(None, json_schema_extra=label("子会社・関連会社", "Affiliate"))
     same_obligations: YesNo = Field(
         None, json_schema_extra=label("同等の義務", "Same obligations")
@@ -287,7 +287,7 @@ class Subcontractor(Strict):
 
 
 class Antivirus(Strict):
-    ward_terminals: YesNo = Field(None, json_schema_extra=label("区の端末", "Ward terminals"))
+    ward_terminals: YesNo = Field(None, json_schema_extra=label("{self}の端末", "{Self} terminals"))
     vendor_servers: YesNo = Field(None, json_schema_extra=label("受託者のサーバ", "Vendor servers"))
     auto_update: YesNo = Field(None, json_schema_extra=label("自動更新", "Auto update"))
 
@@ -396,7 +396,7 @@ class Email(Strict):
     )
     procedure_manual: YesNo = Field(None, json_schema_extra=label("手順書", "Procedure manual"))
     joint_walkthrough: YesNo = Field(
-        None, json_schema_extra=label("区と受託者の事前確認", "Joint walkthrough")
+        None, json_schema_extra=label("{self}と受託者の事前確認", "Joint walkthrough")
     )
     report_after_each_send: YesNo = Field(
         None, json_schema_extra=label("送信ごとの報告", "Report after each send")

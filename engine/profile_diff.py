@@ -1,9 +1,10 @@
 """What differs between two profiles' catalogs: for a secretariat reviewing a neighbour's practice.
 
-Compared: the names, the standard conditions, the classification (by behaviour: each kind of case,
-new or changing an approved matter, is classified under both catalogs on a day of every period either
-scheme distinguishes), the rules each applies, their severities (with the reasons given), parameter
-settings, and the definition of rules both have.
+Compared: the names (and how each names itself and its privacy office), the standard conditions, the
+classification (by behaviour: each kind of case, new or changing an approved matter, is classified
+under both catalogs on a day of every period either scheme distinguishes), the rules each applies,
+their severities (with the reasons given), parameter settings, and the definition of rules both have
+(as written: a text naming the municipality {self} is the same rule under either name).
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from itaku.engine.catalog import Catalog, Derivation, Rule
+from itaku.engine.catalog import Catalog, Compiled, Derivation, Rule, words_of
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.loader import validate
 from itaku.engine.profiles import KINDS, SCHEME_REPLACES, token_example, token_label
-from itaku.engine.wording import phrase
+from itaku.engine.wording import MUNICIPAL, phrase
 
 # Cases the classification is probed with: each kind new and changing an approved matter, and rule-making.
 PROBES = (*(f"new_{k}" for k in KINDS), *(f"changed_{k}" for k in KINDS), "rule_making")
@@ -65,8 +66,9 @@ def _rule_text(catalog: Catalog, rule_id: str, lang: str) -> str:
     return phrase("diff.switched_off", lang, reason=off.get(lang)) if off else "—"
 
 
-def _definition(rule: Rule | Derivation) -> dict[str, object]:
-    return rule.model_dump(mode="json", exclude={"severity", "examples"})
+def _definition(rule: Compiled) -> dict[str, object]:
+    """A rule as written (its texts' {self} unfilled: each profile names itself, the rule is the same)."""
+    return rule.as_written.model_dump(mode="json", exclude={"severity", "examples"})
 
 
 def diff_catalogs(a: Catalog, b: Catalog, lang: str = "ja") -> list[Difference]:
@@ -78,6 +80,10 @@ def diff_catalogs(a: Catalog, b: Catalog, lang: str = "ja") -> list[Difference]:
         vb = getattr(pb, field).get(lang) if pb else "—"
         if va != vb:
             out.append(Difference("profile", field, va, vb))
+    wa, wb = words_of(pa), words_of(pb)
+    for name in MUNICIPAL:  # how each names itself and its privacy office
+        if wa[name][lang] != wb[name][lang]:
+            out.append(Difference("profile", name, wa[name][lang], wb[name][lang]))
     ca = [c.text.get(lang) for c in (pa.conditions if pa else ())]
     cb = [c.text.get(lang) for c in (pb.conditions if pb else ())]
     for text in [*ca, *(t for t in cb if t not in ca)]:
@@ -108,7 +114,7 @@ def diff_catalogs(a: Catalog, b: Catalog, lang: str = "ja") -> list[Difference]:
             out.append(Difference(
                 "parameters", rule_id, fmt(f"{k}={v}" for k, v in ra.params.items()), fmt(f"{k}={v}" for k, v in rb.params.items())
             ))
-        if _definition(ra.spec) != _definition(rb.spec):
+        if _definition(ra) != _definition(rb):
             out.append(Difference("definition", rule_id, ra.file, rb.file))
     return sorted(out, key=lambda d: SECTIONS.index(d.section))  # stable: each section keeps its order
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from itaku.engine.catalog import (
     RULES_DIR,
@@ -70,6 +70,19 @@ def _localized(value: Any) -> Any:
 
 
 Text = Annotated[Localized, BeforeValidator(_localized)]
+
+WORD_LIMIT = 40  # characters of a name filled into texts ({self}: 市, {privacy_office}: 情報公開課)
+
+
+def _plain_word(value: Localized) -> Localized:
+    """A word filled into every rule text: one line, no braces (a rule message is a template)."""
+    for text in (value.ja, value.en):
+        if len(text) > WORD_LIMIT or text != text.strip() or any(c in text for c in "{}\n\r\t"):
+            raise ValueError(f"a name of at most {WORD_LIMIT} characters on one line, without braces or surrounding spaces")
+    return value
+
+
+Word = Annotated[Localized, BeforeValidator(_localized), AfterValidator(_plain_word)]
 
 
 class _Strict(BaseModel):
@@ -123,6 +136,10 @@ class ProfileSpec(_Strict):
     name: Text
     municipality: Text
     council: Text
+    # How rule texts name the municipality ({self}: 区, 市, 町 / ward, city, town) and its privacy
+    # office ({privacy_office}); omitted: as the default profile (区 / ward, 区政情報課 / the secretariat).
+    self_name: Word | None = Field(None, alias="self")
+    privacy_office: Word | None = None
     about: Text | None = None
     parameters: dict[str, dict[str, str]] = Field(default_factory=dict)
     disabled: dict[str, Disable] = Field(default_factory=dict)
@@ -201,6 +218,7 @@ def parse_profile(texts: ProfileText) -> Profile:
     info = ProfileInfo(
         id=spec.id, name=spec.name, municipality=spec.municipality, council=spec.council,
         source=texts.source, digest=digest.hexdigest()[:12], conditions=conditions,
+        self_name=spec.self_name, privacy_office=spec.privacy_office,
     )
     return Profile(spec, main_name, lines, tuple(own), info)
 

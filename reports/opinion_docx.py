@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from itaku.engine.catalog import Catalog
+from itaku.engine.catalog import Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation, ExceptionStatus
 from itaku.engine.safe_text import inert
 from itaku.engine.wareki import date_text, dates_in_text
@@ -132,6 +132,7 @@ def _case(document: DocumentType, evaluation: Evaluation, catalog: Catalog, lang
             document.add_paragraph(_text(_exception_line(exception, catalog, lang)), style="List Bullet")
 
 
+@speaks_for_its_catalog
 def render_opinion_docx(evaluations: Sequence[Evaluation], catalog: Catalog, lang: str = "ja") -> bytes:
     """The advisor's draft opinion on `evaluations` (in case-number order) as .docx bytes."""
     if not evaluations:

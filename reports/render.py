@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from itaku.engine.catalog import Catalog
+from itaku.engine.catalog import Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.safe_text import inert
 from itaku.engine.wording import phrase
@@ -71,6 +71,7 @@ def labeller(lang: str) -> Callable[..., str]:
     return t
 
 
+@speaks_for_its_catalog
 def render_report(evaluations: Sequence[Evaluation], catalog: Catalog, fmt: str, lang: str) -> str:
     """One proposal's review (one Evaluation) or a meeting report (several), as HTML or Markdown."""
     if not evaluations:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itaku.engine.catalog import Catalog
+from itaku.engine.catalog import Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
@@ -10,6 +10,7 @@ from itaku.reports.json_view import agenda_text
 from itaku.reports.view import grouped_by_topic, profile_label
 
 
+@speaks_for_its_catalog
 def render_text(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
     """One proposal's review as plain text (control characters from the proposal escaped)."""
     c = evaluation.case

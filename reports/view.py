@@ -11,7 +11,7 @@ import re
 from itertools import groupby
 from typing import Any
 
-from itaku.engine.catalog import Catalog
+from itaku.engine.catalog import Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation, Finding
 from itaku.engine.wareki import date_text, dates_in_text, meeting_text
 from itaku.engine.wording import phrase
@@ -70,6 +70,7 @@ def data_items_marked(evaluation: Evaluation) -> list[dict[str, Any]]:
     return items
 
 
+@speaks_for_its_catalog
 def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, Any]:
     """One proposal prepared for a report template: its JSON view (json_view.EvaluationView) plus
     what a person reads in place of identifiers (evidence with the form's labels, sources as
@@ -170,6 +171,7 @@ def meeting_names(evaluations: list[Evaluation], lang: str) -> list[str]:
     return [meeting_text(day, session or None, lang) for day, session in keys]
 
 
+@speaks_for_its_catalog
 def meeting_view(evaluations: list[Evaluation], catalog: Catalog, lang: str) -> dict[str, Any]:
     """Several proposals prepared for a report template: the cases in case-number order and the
     meetings they go to."""

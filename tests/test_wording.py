@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from itaku.engine import wording
-from itaku.engine.wording import LANGUAGES, READING, area_names, language, load_area, phrase, words
+from itaku.engine.wording import LANGUAGES, MUNICIPAL, READING, area_names, language, load_area, phrase, words
 
 ROOT = Path(__file__).resolve().parent.parent
 # The folders whose .py files make up the installed package (setup.cfg maps them under `itaku`).
@@ -21,7 +21,7 @@ TEMPLATES = (ROOT / "reports" / "templates", ROOT / "itaku" / "web" / "templates
 JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # The one other place Japanese may be written: the proposal models' field labels, label(ja, en).
 FIELD_LABELS = (ROOT / "engine" / "models.py", "label")
-LOOKUPS = {"phrase", "has", "words", "expected"}  # functions whose first argument is a catalogue key
+LOOKUPS = {"phrase", "has", "words", "expected", "template"}  # functions whose first argument is a catalogue key
 
 
 def _sources() -> list[Path]:
@@ -47,7 +47,9 @@ def _calls(tree: ast.AST, names: set[str]) -> list[ast.Call]:
 
 
 def _placeholders(text: str) -> set[str]:
-    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+    """The values a text takes from its caller; the municipality's words ({self}, {Self} in English
+    at the start of a label) are filled from the profile, not passed, so either language may use them."""
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field} - {*MUNICIPAL, *(m.capitalize() for m in MUNICIPAL)}
 
 
 # ------------------------------------------------------------------ the catalogue itself

@@ -27,7 +27,6 @@ from itaku.cli.common import (
     evaluate_files,
     handles_errors,
 )
-from itaku.engine.catalog import default_catalog
 from itaku.engine.errors import InputError
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
@@ -63,12 +62,14 @@ def _done(output: Path, started: float, verbose: bool) -> None:
     "the inputs that changed are marked and a sheet lists every change.",
 )
 @LANG
+@PROFILE
 @click.option("-v", "--verbose", is_flag=True, help="Say what was written and how long it took.")
 @handles_errors
-def template(output: Path, source: Path | None, approved: Path | None, lang: str, verbose: bool) -> None:
+def template(output: Path, source: Path | None, approved: Path | None, lang: str, profile: str | None, verbose: bool) -> None:
     """Write the proposal form (申請様式) as an Excel workbook, blank or pre-filled.
 
-    Fill it in and review it with `itaku check FORM.xlsx`.
+    Fill it in and review it with `itaku check FORM.xlsx`. The profile decides how the form names
+    the municipality (区の承認, 市の承認), whom it is sent to, and which rules it offers to waive.
     """
     from itaku.checklists import workbook as wbk  # openpyxl is imported only by the commands that need it
     from itaku.checklists.form import build_form
@@ -80,12 +81,13 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
         raise InputError(str(approved), None, phrase("excel.approved_without_from"))
     inputs = [*([source] if source is not None else []), *approved_inputs(approved)]
     check_target(output, inputs)  # refuse a bad target before any work
-    proposal = load_proposal(source) if source is not None else None
+    catalog = catalog_for(profile)
+    proposal = load_proposal(source, catalog=catalog) if source is not None else None
     comparison = None
     if proposal is not None and approved is not None:
-        pair = approved_version(load_approved(approved), approved, proposal, 1)
+        pair = approved_version(load_approved(approved, catalog), approved, proposal, 1)
         comparison = compare(pair[1], proposal, pair[0]) if pair is not None else None
-    wb = build_form(default_catalog(), lang, proposal, str(source or ""), comparison)
+    wb = build_form(catalog, lang, proposal, str(source or ""), comparison)
     write_bytes_atomic(output, wbk.workbook_bytes(wb), inputs)
     _done(output, started, verbose)
 

@@ -15,14 +15,14 @@ from typing import Any, TypeVar
 
 import click
 
-from itaku.engine.catalog import Catalog
+from itaku.engine.catalog import Catalog, words_of
 from itaku.engine.errors import InputError, ItakuError
 from itaku.engine.evaluation import Evaluation, Evaluator
 from itaku.engine.models import Proposal
 from itaku.engine.profiles import DEFAULT_PROFILE, profile_catalog
 from itaku.engine.safe_text import inert_line
 from itaku.engine.waivers import Register
-from itaku.engine.wording import language, phrase
+from itaku.engine.wording import language, municipality, phrase
 from itaku.files.reading import (
     CONFIG_ENV,
     Approved,
@@ -115,6 +115,7 @@ def handles_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         token = language.set(kwargs.get("lang") or "ja")
+        words = municipality.set(None)  # the default profile's until the command chooses one (catalog_for)
         try:
             return func(*args, **kwargs)
         except ItakuError as exc:
@@ -128,6 +129,7 @@ def handles_errors(func: F) -> F:
             click.echo(f"itaku: {phrase('error.internal', kind=type(exc).__name__, error=inert_line(exc))}", err=True)
             sys.exit(3)
         finally:
+            municipality.reset(words)
             language.reset(token)
 
     return wrapper  # type: ignore[return-value]
@@ -145,8 +147,12 @@ def chosen_profile(option: str | None) -> str:
 
 
 def catalog_for(option: str | None) -> Catalog:
-    """The catalog as the chosen profile adapts it (a broken profile is an input error, exit 2)."""
-    return profile_catalog(load_profile(chosen_profile(option)))
+    """The catalog as the chosen profile adapts it (a broken profile is an input error, exit 2). From
+    here on the command names the municipality as that profile does (区, 市), in what it reads (a
+    form's choices) as in what it writes."""
+    catalog = profile_catalog(load_profile(chosen_profile(option)))
+    municipality.set(words_of(catalog.profile))
+    return catalog
 
 
 def evaluate_files(

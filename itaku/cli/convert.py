@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from itaku.cli.common import LANG, handles_errors
+from itaku.cli.common import LANG, PROFILE, catalog_for, handles_errors
 from itaku.engine.dump import proposal_yaml
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
@@ -21,15 +21,18 @@ from itaku.files.writing import check_target, write_text_atomic
     help="The .yaml file to write (atomically; never the input). '-' writes to standard output.",
 )
 @LANG
+@PROFILE
 @handles_errors
-def convert(source: Path, output: str, lang: str) -> None:
+def convert(source: Path, output: str, lang: str, profile: str | None) -> None:
     """Write the proposal SOURCE (a filled Excel form, YAML or JSON) as YAML: what it states, in the
-    order of the format; the same file the self-check page saves as 提案書（YAML）."""
+    order of the format; the same file the self-check page saves as 提案書（YAML）. A form's choices
+    are read as the profile names the municipality (市 as well as 区 under a city's profile)."""
     target = None if output == "-" else Path(output)
     if target is not None:
         if target.suffix.lower() not in YAML_SUFFIXES:
             raise InputError(output, None, phrase("error.output_yaml_suffix"))
         check_target(target, [source])
+    catalog_for(profile)  # a broken profile stops here; the form is read in its words
     text = proposal_yaml(load_proposal(source))
     if target is None:
         click.echo(text, nl=False)

@@ -196,12 +196,14 @@ def renderer(fmt: str, lang: str, profile: str = "default") -> Callable[[Any], b
 def init_worker(settings: Settings) -> None:
     """Build this process's Evaluator once (catalog compiled once per process)."""
     global _worker
+    from itaku.engine.catalog import words_of
     from itaku.engine.evaluation import Evaluator
-    from itaku.engine.wording import language
+    from itaku.engine.wording import language, municipality
     from itaku.files.reading import load_approved, load_register
 
     language.set(settings.lang)
     catalog = catalog_of(settings.profile)
+    municipality.set(words_of(catalog.profile))  # forms read (their choices) as the profile names itself
     register = load_register(settings.waivers) if settings.waivers else {}
     approved = {
         number: (inert_line(source), proposal)

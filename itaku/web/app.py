@@ -36,7 +36,7 @@ from itaku.checklists.xlsx_guard import MAX_FORM_BYTES
 from itaku.engine.catalog import Catalog
 from itaku.engine.errors import InputError
 from itaku.engine.safe_text import inert_line
-from itaku.engine.wording import language, phrase
+from itaku.engine.wording import phrase
 from itaku.files.reading import MAX_FILE_BYTES, load_proposal_bytes
 from itaku.web import pages, security
 from itaku.web.downloads import DOWNLOADS, file_name
@@ -218,11 +218,8 @@ class SelfCheck:
         return self._page(request, values=kept, approved_notes=[phrase("web.approved.removed", self.lang)], **self._check_context(check))
 
     def _load(self, name: str, data: bytes, notes: list[str]) -> Any:
-        token = language.set(self.lang)
-        try:
+        with self.reviewer.speaking():
             return load_proposal_bytes(name, data, lambda text: notes.append(inert_line(text)))
-        finally:
-            language.reset(token)
 
     async def download(self, request: Request) -> Response:
         """One of the files made from the form as sent, or the form with its errors."""
@@ -244,11 +241,8 @@ class SelfCheck:
         return Response(data, media_type=kind.media_type, headers={"content-disposition": _attachment(name)})
 
     def _make(self, kind: Any, proposal: Any, evaluation: Any) -> bytes:
-        token = language.set(self.lang)
-        try:
+        with self.reviewer.speaking():
             return kind.make(self.reviewer, proposal, evaluation)
-        finally:
-            language.reset(token)
 
     async def rules(self, request: Request) -> Response:
         """The catalog by topic."""

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from itaku.engine.catalog import Catalog, default_catalog
+from itaku.engine.catalog import Catalog, default_catalog, words_of
 from itaku.engine.dump import proposal_yaml
 from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluation, Evaluator
 from itaku.engine.models import Proposal
 from itaku.engine.safe_text import inert_line
-from itaku.engine.wording import language, phrase
+from itaku.engine.wording import language, phrase, speaking_for
 from itaku.files.reading import load_proposal_bytes
 from itaku.reports.json_view import EvaluationView
 from itaku.reports.view import case_view
@@ -76,14 +78,25 @@ class Reviewer:
         self.lang = lang
         self.catalog = catalog or default_catalog()
         self.evaluator = Evaluator(self.catalog, engine)
-        self.parts = fd.describe(lang, self.catalog)
+        with self.speaking():
+            self.parts = fd.describe(lang, self.catalog)
+
+    @contextlib.contextmanager
+    def speaking(self) -> Iterator[None]:
+        """Work in the page's language, naming the municipality as the catalog's profile does (区の承認,
+        市の承認): each request's thread sets both, as `itaku` commands do."""
+        token = language.set(self.lang)
+        try:
+            with speaking_for(words_of(self.catalog.profile)):
+                yield
+        finally:
+            language.reset(token)
 
     # ------------------------------------------------------------ reading and evaluating
 
     def check(self, values: FormValues) -> Check:
         """Read the form and, if it is a proposal, evaluate it as `itaku check` would."""
-        token = language.set(self.lang)
-        try:
+        with self.speaking():
             reading = read(values, self.parts, self.lang)
             try:
                 approved = approved_of(values)
@@ -96,8 +109,6 @@ class Reviewer:
                 return Check(reading, self.evaluate(reading.proposal, approved))
             except InputError as exc:
                 return Check(Reading(None, reading.errors, reading.dates), None, exc.message)
-        finally:
-            language.reset(token)
 
     def evaluate(self, proposal: Proposal, approved: Approved | None = None) -> Evaluation:
         """The Evaluation `itaku check FILE` gives, FILE being the proposal saved under `source_name`;
@@ -119,12 +130,13 @@ class Reviewer:
     def view(self, evaluation: Evaluation) -> dict[str, Any]:
         """The advisor's view for the page: the report's case view, evidence in the form's words."""
         case = case_view(evaluation, self.catalog, self.lang)
-        for group in case["groups"]:
-            for finding in group["findings"]:
-                finding["evidence"] = [
-                    {"label": fd.label_of(e["path"], self.lang), "text": fd.value_text(e["path"], e["value"], self.lang)}
-                    for e in finding["evidence"]
-                ]
+        with self.speaking():
+            for group in case["groups"]:
+                for finding in group["findings"]:
+                    finding["evidence"] = [
+                        {"label": fd.label_of(e["path"], self.lang), "text": fd.value_text(e["path"], e["value"], self.lang)}
+                        for e in finding["evidence"]
+                    ]
         counts = {s: sum(1 for f in evaluation.findings if f.severity == s and f.counts) for s in ("blocker", "advice", "info")}
         case["counts"] = counts
         return case
