@@ -37,12 +37,13 @@ from itaku.checklists.values import CellProblem, is_blank, key, read_cell, read_
 from itaku.checklists.workbook import unescape
 from itaku.checklists.xlsx_guard import inspect_workbook
 from itaku.engine import fields
-from itaku.engine.catalog import default_catalog
+from itaku.engine.catalog import Catalog, default_catalog, words_of
 from itaku.engine.errors import InputError
 from itaku.engine.fields import Field
 from itaku.engine.loader import MAX_LIST_ITEMS, describe_validation
 from itaku.engine.models import Proposal
-from itaku.engine.wording import language, phrase
+from itaku.engine.profiles import DEFAULT_PROFILE
+from itaku.engine.wording import language, phrase, speaking_for
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_ROWS = 5000  # rows of any one sheet that the reader will look at
@@ -51,11 +52,14 @@ Loc = tuple[Any, ...]
 _ERROR_VALUES = re.compile(r"^#(?:N/A|NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|GETTING_DATA|SPILL!|CALC!)$")
 
 
-def read_form(data: bytes, file: str, warn: Warn) -> Proposal:
+def read_form(data: bytes, file: str, warn: Warn, catalog: Catalog | None = None) -> Proposal:
     """Read and validate a filled proposal form given as the bytes of its file (`file` names it);
     raise InputError naming sheet and cell. `warn` receives what the reader wants the person to
-    know (a hidden cell or sheet, macros ignored)."""
-    return FormReader(data, file, warn).read()
+    know (a hidden cell or sheet, macros ignored). `catalog` (default: the default profile's) gives
+    the topics and rules the form names and the profile's words (a choice of 市 as well as 区)."""
+    catalog = catalog or default_catalog()
+    with speaking_for(words_of(catalog.profile)):
+        return FormReader(data, file, warn, catalog).read()
 
 
 def _load(data: bytes, file: str) -> Workbook:
@@ -77,10 +81,12 @@ def _has_values(ws: Worksheet) -> bool:
 class FormReader:
     """One reading of one form file."""
 
-    def __init__(self, data: bytes, file: str, warn: Warn) -> None:
+    def __init__(self, data: bytes, file: str, warn: Warn, catalog: Catalog) -> None:
         self.data = data
         self.file = file
         self.warn = warn
+        # the form's profile, then the default one: a form made for either reads under this profile
+        self.catalogs = (catalog, default_catalog()) if catalog.profile and catalog.profile.id != DEFAULT_PROFILE else (catalog,)
         self.places: dict[Loc, str] = {}  # model location -> "Sheet!C14", for pydantic errors
         self.sheets: dict[str, tuple[Worksheet, int]] = {}  # role -> (sheet, key row)
         self._rule_titles: dict[str, str] | None = None
@@ -323,19 +329,19 @@ class FormReader:
         """A rule named by its title (either language) or by its id -> its id (an unknown name is
         left for the engine to refuse, naming the cell)."""
         if self._rule_titles is None:
-            catalog = default_catalog()
             self._rule_titles = {}
-            for lang in ("ja", "en"):
-                for rule_id, name in rule_names(catalog, lang).items():
-                    self._rule_titles.setdefault(key(name), rule_id)
+            for catalog in self.catalogs:
+                for lang in ("ja", "en"):
+                    for rule_id, name in rule_names(catalog, lang).items():
+                        self._rule_titles.setdefault(key(name), rule_id)
         return self._rule_titles.get(key(text), text.strip())
 
     def _read_mapping(self, ws: Worksheet, node: Field, key_row: int) -> list[tuple[int, Any]]:
         self._refuse_merged_inputs(ws, 2, key_row)
-        topics = default_catalog().topics if node.path == "responses" else None
+        topics = [c.topics for c in self.catalogs] if node.path == "responses" else None
         names: dict[str, str] = {}
-        if topics is not None:
-            for t in topics.values():
+        for catalog_topics in topics or ():
+            for t in catalog_topics.values():
                 for text in (t.id, t.ja, t.en):
                     names.setdefault(key(text), t.id)
         seen: dict[str, str] = {}

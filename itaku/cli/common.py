@@ -169,8 +169,8 @@ def evaluate_files(
     matched by case number). `detail`: see Evaluator.evaluate."""
     catalog = catalog or catalog_for(None)
     register: Register = load_register(waivers) if waivers else {}
-    proposals = [(path, load_proposal(path)) for path in files]
-    earlier = load_approved(approved) if approved else {}
+    proposals = [(path, load_proposal(path, catalog=catalog)) for path in files]
+    earlier = load_approved(approved, catalog) if approved else {}
     evaluator = Evaluator(catalog, engine_name)
     out = []
     for path, p in proposals:

@@ -32,8 +32,7 @@ def convert(source: Path, output: str, lang: str, profile: str | None) -> None:
         if target.suffix.lower() not in YAML_SUFFIXES:
             raise InputError(output, None, phrase("error.output_yaml_suffix"))
         check_target(target, [source])
-    catalog_for(profile)  # a broken profile stops here; the form is read in its words
-    text = proposal_yaml(load_proposal(source))
+    text = proposal_yaml(load_proposal(source, catalog=catalog_for(profile)))
     if target is None:
         click.echo(text, nl=False)
     else:

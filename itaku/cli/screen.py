@@ -77,11 +77,11 @@ def screen(
     from itaku.screening.progress import Progress
 
     chosen = chosen_profile(profile)
-    catalog_for(chosen)  # a broken profile or catalog stops here, before any worker starts
+    catalog = catalog_for(chosen)  # a broken profile or catalog stops here, before any worker starts
     if waivers:
         load_register(waivers)  # a broken register too
     if approved:
-        load_approved(approved)  # and the approved versions
+        load_approved(approved, catalog)  # and the approved versions
     try:
         sc.renderer(fmt, lang, chosen)
     except ImportError as exc:

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from itaku.checklists.xlsx_guard import MAX_FORM_BYTES  # no openpyxl: the guard reads the zip itself
+from itaku.engine.catalog import Catalog
 from itaku.engine.errors import InputError
 from itaku.engine.loader import parse_proposal
 from itaku.engine.models import Proposal
@@ -140,8 +141,9 @@ def read_text(path: Path) -> str:
     return decode_text(read_bytes(path, MAX_FILE_BYTES), str(path))
 
 
-def load_proposal(path: Path, warn: Callable[[str], None] = warn_on_stderr) -> Proposal:
-    """Read and validate one proposal file, whatever its kind (by suffix)."""
+def load_proposal(path: Path, warn: Callable[[str], None] = warn_on_stderr, catalog: Catalog | None = None) -> Proposal:
+    """Read and validate one proposal file, whatever its kind (by suffix); a form is read as the
+    profile of `catalog` names topics, rules and the municipality (default: the default profile)."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         regular_file(path)  # a missing file is named missing, not "of the wrong kind"
@@ -150,11 +152,11 @@ def load_proposal(path: Path, warn: Callable[[str], None] = warn_on_stderr) -> P
         data = read_bytes(path, MAX_FORM_BYTES)
         from itaku.checklists.form_reader import read_form  # openpyxl only when a form is read
 
-        return read_form(data, str(path), warn)
+        return read_form(data, str(path), warn, catalog)
     return parse_proposal(read_text(path), str(path), suffix)
 
 
-def load_proposal_bytes(name: str, data: bytes, warn: Callable[[str], None]) -> Proposal:
+def load_proposal_bytes(name: str, data: bytes, warn: Callable[[str], None], catalog: Catalog | None = None) -> Proposal:
     """Read and validate a proposal held in memory (an upload named `name`), with the limits and the
     readers of `load_proposal`: the kind by the name's suffix, nothing written to disk."""
     suffix = Path(name).suffix.lower()
@@ -166,7 +168,7 @@ def load_proposal_bytes(name: str, data: bytes, warn: Callable[[str], None]) -> 
     if suffix in FORM_SUFFIXES:
         from itaku.checklists.form_reader import read_form
 
-        return read_form(data, name, warn)
+        return read_form(data, name, warn, catalog)
     return parse_proposal(decode_text(data, name), name, suffix)
 
 
@@ -189,13 +191,14 @@ def proposal_files(folder: Path) -> list[Path]:
     )
 
 
-def load_approved(path: Path) -> Approved:
-    """The approved versions in a file or a folder, by case number; two with one number are an error."""
+def load_approved(path: Path, catalog: Catalog | None = None) -> Approved:
+    """The approved versions in a file or a folder, by case number; two with one number are an error
+    (forms are read as `load_proposal` reads them)."""
     if not path.exists():
         raise InputError(str(path), None, phrase("error.not_found"))
     out: Approved = {}
     for file in proposal_files(path) if path.is_dir() else [path]:
-        proposal = load_proposal(file)
+        proposal = load_proposal(file, catalog=catalog)
         number = proposal.case.number
         if number in out:
             raise InputError(str(file), "case.number", phrase("error.approved_duplicate", number=number, other=out[number][0]))

@@ -207,7 +207,7 @@ def init_worker(settings: Settings) -> None:
     register = load_register(settings.waivers) if settings.waivers else {}
     approved = {
         number: (inert_line(source), proposal)
-        for number, (source, proposal) in (load_approved(settings.approved) if settings.approved else {}).items()
+        for number, (source, proposal) in (load_approved(settings.approved, catalog) if settings.approved else {}).items()
     }
     _worker = _Worker(
         settings, Evaluator(catalog, settings.engine), register, renderer(settings.fmt, settings.lang, settings.profile), approved
@@ -221,7 +221,7 @@ def screen_one(task: Task) -> Outcome:
     assert _worker is not None, "init_worker() first"
     source = inert_line(task.path)  # a name that is not UTF-8, or holds a line break, is shown escaped
     try:
-        proposal = load_proposal(task.path)
+        proposal = load_proposal(task.path, catalog=_worker.evaluator.catalog)
         number = proposal.case.number
         evaluation = _worker.evaluator.evaluate(
             proposal, source, _worker.settings.as_of, _worker.register.get(number, ()), approved=_worker.approved.get(number),

@@ -219,7 +219,7 @@ class SelfCheck:
 
     def _load(self, name: str, data: bytes, notes: list[str]) -> Any:
         with self.reviewer.speaking():
-            return load_proposal_bytes(name, data, lambda text: notes.append(inert_line(text)))
+            return load_proposal_bytes(name, data, lambda text: notes.append(inert_line(text)), self.reviewer.catalog)
 
     async def download(self, request: Request) -> Response:
         """One of the files made from the form as sent, or the form with its errors."""
