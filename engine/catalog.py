@@ -11,7 +11,6 @@ assembles whatever rules it is given, the same way for every source.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
@@ -356,7 +355,7 @@ def _substitute(raw: Any, rule: Rule | Derivation, chosen: dict[str, str], scope
 
 def _compile(
     spec: Rule | Derivation, file: str, line: int | None, settings: dict[str, Any], settings_file: str,
-    scopes: dict[str, SharedCondition],
+    scopes: dict[str, SharedCondition], written: Rule | Derivation | None = None,
 ) -> Compiled:
     chosen: dict[str, str] = {}
     if isinstance(spec, Rule):
@@ -392,7 +391,7 @@ def _compile(
         conjuncts = cond.normal_form(condition)
     except cond.ConditionError as exc:
         raise CatalogError(file, line, spec.id, str(exc)) from None
-    return Compiled(spec, file, line, condition, applies, conjuncts, paths, chosen)
+    return Compiled(spec, file, line, condition, applies, conjuncts, paths, chosen, written)
 
 
 # ---------------------------------------------------------------- the municipality's words
@@ -428,8 +427,7 @@ def _check_placeholders(
 ) -> None:
     """A {name} that is no placeholder of the municipality would be shown as written: refuse it."""
     for where, text in rule_texts(spec):
-        unknown = unknown_placeholders(text)
-        if unknown:
+        if "{" in text and (unknown := unknown_placeholders(text)):
             probe: tuple[Any, ...] = (*place, *where)
             while len(probe) > len(place) and probe not in lines:
                 probe = probe[:-1]
@@ -440,6 +438,8 @@ def _check_placeholders(
 
 
 def _filled(text: Localized, words: Words) -> Localized:
+    if "{" not in text.ja and "{" not in text.en:  # most texts: nothing to fill, keep them cheap
+        return text
     ja, en = fill(text.ja, "ja", words), fill(text.en, "en", words)
     return text if (ja, en) == (text.ja, text.en) else Localized(ja=ja, en=en)
 
@@ -457,9 +457,9 @@ def worded(spec: Rule | Derivation, words: Words) -> Rule | Derivation:
             update["unstated"] = unstated
         if spec.response is not None and (explain := _filled(spec.response.explain, words)) is not spec.response.explain:
             update["response"] = spec.response.model_copy(update={"explain": explain})
-        params = {n: p.model_copy(update={"about": _filled(p.about, words)}) for n, p in spec.parameters.items()}
-        if any(params[n].about is not p.about for n, p in spec.parameters.items()):
-            update["parameters"] = params
+        abouts = {n: _filled(p.about, words) for n, p in spec.parameters.items()}
+        if any(abouts[n] is not p.about for n, p in spec.parameters.items()):
+            update["parameters"] = {n: p.model_copy(update={"about": abouts[n]}) for n, p in spec.parameters.items()}
     elif (note := _filled(spec.note, words)) is not spec.note:
         update["note"] = note
     if (source := fill(spec.source, "ja", words)) != spec.source:
@@ -546,8 +546,7 @@ def assemble(
             raise CatalogError(item.file, item.line, spec.id, f"unknown topic '{spec.topic}'")
         out = rules if isinstance(spec, Rule) else derivations
         filled = worded(spec, words)
-        compiled = _compile(filled, item.file, item.line, settings, settings_file, scopes)
-        out.append(dataclasses.replace(compiled, written=spec) if filled is not spec else compiled)
+        out.append(_compile(filled, item.file, item.line, settings, settings_file, scopes, spec if filled is not spec else None))
     unknown_ids = set(settings) - set(seen)
     if unknown_ids:
         raise CatalogError(settings_file, None, None, f"settings for unknown rules {sorted(unknown_ids)}")

@@ -80,7 +80,8 @@ def _catalogue() -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, ...]],
                 reading[key] = tuple(str(w) for lang in LANGUAGES for w in entry.get(lang) or ())
             else:
                 texts[key] = entry
-    municipal = frozenset(k for k, entry in texts.items() if any(placeholders(str(v)) for v in entry.values()))
+    marks = tuple(f"{{{n}}}" for name in MUNICIPAL for n in (name, name.capitalize()))
+    municipal = frozenset(k for k, entry in texts.items() for v in entry.values() if "{" in v and any(m in v for m in marks))
     return texts, reading, municipal
 
 
