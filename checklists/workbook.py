@@ -18,6 +18,7 @@ split over several rows by the sheet that writes it (`split_text`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import unicodedata
@@ -181,6 +182,7 @@ def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
+@functools.cache  # a few thousand distinct characters, asked about hundreds of thousands of times
 def char_width(ch: str) -> int:
     """Half-width columns one character takes: two for East Asian wide and full-width characters
     (and ambiguous ones, which Japanese fonts draw full-width), none for combining marks."""
@@ -191,7 +193,9 @@ def char_width(ch: str) -> int:
 
 def display_width(text: str) -> int:
     """Width in half-width columns: CJK and full-width characters count two."""
-    return sum(char_width(ch) for ch in text)
+    if text.isascii():  # every ASCII character is one column (none is wide or combining)
+        return len(text)
+    return sum(map(char_width, text))
 
 
 _TOKENS = re.compile(r"[!-~]+|.", re.DOTALL)  # a run of printable ASCII (a word), or one character
@@ -313,12 +317,16 @@ def needed_height(ws: Worksheet, row: int) -> float:
     """The height row `row` needs for the text of its visible cells."""
     widths = column_widths(ws)
     span, tall = merged_spans(ws)
-    return _needed(ws, row, widths, span, tall)
+    return _needed(ws, row, widths, span, tall, ws.max_column)
 
 
-def _needed(ws: Worksheet, row: int, widths: dict[int, float], span: dict[tuple[int, int], float], tall: set[tuple[int, int]]) -> float:
+def _needed(
+    ws: Worksheet, row: int, widths: dict[int, float], span: dict[tuple[int, int], float], tall: set[tuple[int, int]], last: int
+) -> float:
+    # the cells ws[row] gives, up to column `last` (ws.max_column, which walks every cell of the
+    # sheet: the caller finds it once, not once a row)
     height = line_height()
-    for cell in ws[row]:
+    for cell in next(ws.iter_rows(min_row=row, max_row=row, max_col=last)):
         if cell.value is None or (cell.row, cell.column) in tall:
             continue
         if ws.column_dimensions[get_column_letter(cell.column)].hidden:
@@ -334,8 +342,9 @@ def fit_row_heights(ws: Worksheet, first_row: int, last_row: int, minimum: float
     all of them; a merge over several rows keeps the height it was given."""
     widths = column_widths(ws)
     span, tall = merged_spans(ws)
+    last = ws.max_column  # unchanged below: _needed only reaches cells up to it
     for row in range(first_row, last_row + 1):
-        height = max(_needed(ws, row, widths, span, tall), minimum or 0.0, ws.row_dimensions[row].height or 0.0)
+        height = max(_needed(ws, row, widths, span, tall, last), minimum or 0.0, ws.row_dimensions[row].height or 0.0)
         ws.row_dimensions[row].height = min(height, MAX_ROW_HEIGHT)
 
 
