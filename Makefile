@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 TEST_VENV ?= .venv-test
+# pytest workers for `make test` (pytest-xdist); tests that must not share a worker are grouped (xdist_group)
+TEST_JOBS ?= 2
 DIST ?= dist
 PACKAGE_FILES := $(shell find itaku engine rules reports checklists -type f -not -name '*.pyc' 2>/dev/null)
 ITAKU := $(VENV)/bin/itaku
@@ -53,7 +55,7 @@ test:
 	$(TEST_VENV)/bin/python -m pip install --quiet --upgrade "pip>=24,<26"
 	$(TEST_VENV)/bin/python -m pip wheel --quiet --no-deps --wheel-dir $(DIST) .
 	$(TEST_VENV)/bin/python -m pip install --quiet "$$(ls $(DIST)/itaku-*.whl)[dev]"
-	ITAKU_EXPECT_WHEEL=1 ITAKU_WHEEL="$$(ls $(CURDIR)/$(DIST)/itaku-*.whl)" $(TEST_VENV)/bin/pytest -q
+	ITAKU_EXPECT_WHEEL=1 ITAKU_WHEEL="$$(ls $(CURDIR)/$(DIST)/itaku-*.whl)" $(TEST_VENV)/bin/pytest -q -n $(TEST_JOBS) --dist loadgroup
 	$(TEST_VENV)/bin/itaku rules test
 	cd $(TEST_VENV) && bin/lint-imports --config ../setup.cfg
 	$(TEST_VENV)/bin/ruff check .

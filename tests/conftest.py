@@ -40,15 +40,15 @@ def reference(catalog: Catalog) -> Evaluator:
     return Evaluator(catalog, "reference")
 
 
+def invoke(*args: Any) -> Result:
+    """Run `itaku ARGS...` in-process; returns click's Result (exit_code, stdout, stderr)."""
+    return CliRunner(mix_stderr=False).invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
 @pytest.fixture
 def cli():
-    """Run `itaku ARGS...` in-process; returns click's Result (exit_code, stdout, stderr)."""
-    runner = CliRunner(mix_stderr=False)
-
-    def run(*args: str) -> Result:
-        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-    return run
+    """`invoke`, for the tests that take it as a fixture."""
+    return invoke
 
 
 # ------------------------------------------------------------------ the web page (tests/test_web_*.py)

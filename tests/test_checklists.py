@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from conftest import SEED
+from conftest import SEED, invoke
 from itaku.checklists.build import KINDS, PER_PROPOSAL
 from itaku.checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, VERSION_NAME
 from itaku.checklists.sheets import inspection
@@ -53,6 +54,26 @@ def make(cli: Any, tmp_path: Path, kind: str, *files: Path, lang: str = "ja", na
     result = cli("checklist", kind, *files, "-o", out, "--lang", lang)
     assert result.exit_code == 0, result.stderr
     return out
+
+
+def seed_files(kind: str) -> list[Path]:
+    """The seed proposals a checklist of `kind` is made of (the pre-send check: those that send mail in bulk)."""
+    return [p for p in SEED if kind != "pre-send" or "bulk_send: true" in p.read_text(encoding="utf-8")]
+
+
+@pytest.fixture(scope="module")
+def seed_book(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """`itaku checklist KIND` of the seed in a language, written once for the module's tests (which
+    only read the file): seed_book(kind, lang="ja") -> its path."""
+    folder = tmp_path_factory.mktemp("seed-books")
+    made: dict[tuple[str, str], Path] = {}
+
+    def book(kind: str, lang: str = "ja") -> Path:
+        if (kind, lang) not in made:
+            made[kind, lang] = make(invoke, folder, kind, *seed_files(kind), lang=lang)
+        return made[kind, lang]
+
+    return book
 
 
 def header_row_of(ws: Worksheet, first: str) -> int:
@@ -92,9 +113,10 @@ def list_values(wb: Any, formula: str) -> list[Any]:
     return [row[0].value for row in ws[ref.replace("$", "")]]
 
 
-def assert_house_style(path: Path) -> None:
+def assert_house_style(path: Path) -> Any:
     """Every sheet: the Japanese font on every written cell, wrapped text, A4 fitted to the width,
-    repeated title rows, a print area, title and page number in header and footer, frozen panes."""
+    repeated title rows, a print area, title and page number in header and footer, frozen panes.
+    Returns the workbook opened."""
     wb = load_workbook(path)
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
@@ -111,6 +133,7 @@ def assert_house_style(path: Path) -> None:
         assert ws.freeze_panes
         for letter, dim in ws.column_dimensions.items():
             assert dim.width is None or dim.width >= 5, (ws.title, letter)
+    return wb
 
 
 def no_formulas(path: Path) -> None:
@@ -141,26 +164,24 @@ def proposal(number: str = "99", **sections: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_every_kind_has_the_house_style(kind: str, lang: str, cli: Any, tmp_path: Path) -> None:
-    files = [p for p in SEED if kind != "pre-send" or "bulk_send: true" in p.read_text(encoding="utf-8")]
-    path = make(cli, tmp_path, kind, *files, lang=lang)
-    assert_house_style(path)
+def test_every_kind_has_the_house_style(kind: str, lang: str, seed_book: Callable[..., Path]) -> None:
+    path = seed_book(kind, lang)
+    wb = assert_house_style(path)
     no_formulas(path)
-    wb = load_workbook(path)
     if kind in PER_PROPOSAL:
-        assert len(wb.sheetnames) == len(files)
+        assert len(wb.sheetnames) == len(seed_files(kind))
     title = phrase(f"kind.{kind}", lang)
     assert title in wb.worksheets[0]["A1"].value
 
 
 def test_self_check_is_a_self_check_that_agrees_with_the_evaluation(
-    cli: Any, tmp_path: Path, seed_evaluations: list[Evaluation], catalog: Catalog
+    seed_book: Callable[..., Path], seed_evaluations: list[Evaluation], catalog: Catalog
 ) -> None:
     """One row per question (no question twice); the answer and remarks columns blank input with
     a ○／×／－ dropdown; 審査での指摘 names every finding of the row's rules (参考 included), 指摘なし
     where they apply and found nothing, 該当なし where none applies (those rows last, nothing to
     answer in them); the rule ids in a hidden column."""
-    wb = load_workbook(make(cli, tmp_path, "self-check", *SEED))
+    wb = load_workbook(seed_book("self-check"))
     assert len(wb.worksheets) == len(seed_evaluations)
     for ws, evaluation in zip(wb.worksheets, seed_evaluations, strict=True):
         header = header_row_of(ws, "No.")
@@ -206,8 +227,8 @@ def test_self_check_is_a_self_check_that_agrees_with_the_evaluation(
         assert "所属長確認" in [ws.cell(row=2, column=c).value for c in range(1, 8)]
 
 
-def test_self_check_in_english(cli: Any, tmp_path: Path, seed_evaluations: list[Evaluation], catalog: Catalog) -> None:
-    wb = load_workbook(make(cli, tmp_path, "self-check", *SEED, lang="en"))
+def test_self_check_in_english(seed_book: Callable[..., Path], seed_evaluations: list[Evaluation], catalog: Catalog) -> None:
+    wb = load_workbook(seed_book("self-check", "en"))
     ws = wb.worksheets[-1]
     evaluation = seed_evaluations[-1]
     header = header_row_of(ws, "No.")
@@ -237,8 +258,8 @@ def _expected_measures(evaluation: Evaluation) -> int:
     return count
 
 
-def test_inspection_rows_are_the_promised_measures(cli: Any, tmp_path: Path, seed_evaluations: list[Evaluation]) -> None:
-    wb = load_workbook(make(cli, tmp_path, "inspection", *SEED))
+def test_inspection_rows_are_the_promised_measures(seed_book: Callable[..., Path], seed_evaluations: list[Evaluation]) -> None:
+    wb = load_workbook(seed_book("inspection"))
     for ws, evaluation in zip(wb.worksheets, seed_evaluations, strict=True):
         header = header_row_of(ws, "No.")
         assert headers(ws, header)[:6] == ["No.", "区分", "現地で確認すること", "確認方法", "結果", "確認した内容・指摘事項"]
@@ -347,7 +368,9 @@ def test_pre_send_rows_follow_planned_sends(cli: Any, tmp_path: Path) -> None:
     assert none.exit_code == 2 and not (tmp_path / "none.xlsx").exists()
 
 
-def test_opinion_list_one_row_per_case_in_case_number_order(cli: Any, tmp_path: Path, seed_evaluations: list[Evaluation]) -> None:
+def test_opinion_list_one_row_per_case_in_case_number_order(
+    cli: Any, tmp_path: Path, seed_book: Callable[..., Path], seed_evaluations: list[Evaluation]
+) -> None:
     nine = write_proposal(tmp_path, "nine.yaml", proposal("9"))
     ten = write_proposal(tmp_path, "ten.yaml", proposal("10"))
     wb = load_workbook(make(cli, tmp_path, "opinion-list", ten, *SEED, nine))
@@ -376,7 +399,7 @@ def test_opinion_list_one_row_per_case_in_case_number_order(cli: Any, tmp_path: 
                 assert finding.message.ja not in opinion
         for text in evaluation.responses.values():
             assert text in answers
-    single = load_workbook(make(cli, tmp_path, "opinion-list", *SEED, name="seed.xlsx")).worksheets[0]
+    single = load_workbook(seed_book("opinion-list")).worksheets[0]
     assert "令和元年度第4回（令和元年9月9日）" in single["A1"].value
     assert headers(single, header)[0] == "資料番号"
     assert int(single.page_setup.paperSize) == int(single.PAPERSIZE_A3) and single.page_setup.orientation == "landscape"
@@ -384,8 +407,10 @@ def test_opinion_list_one_row_per_case_in_case_number_order(cli: Any, tmp_path: 
     assert "凡例" in single["A2"].value or "【助言】" in single["A2"].value
 
 
-def test_matrix_cells_follow_the_evaluations(cli: Any, tmp_path: Path, seed_evaluations: list[Evaluation], catalog: Catalog) -> None:
-    ws = load_workbook(make(cli, tmp_path, "matrix", *SEED)).worksheets[0]
+def test_matrix_cells_follow_the_evaluations(
+    seed_book: Callable[..., Path], seed_evaluations: list[Evaluation], catalog: Catalog
+) -> None:
+    ws = load_workbook(seed_book("matrix")).worksheets[0]
     header = header_row_of(ws, "論点")
     assert [ws.cell(row=header, column=i + 2).value for i in range(len(seed_evaluations))] == [
         f"資料{e.case.number}" for e in seed_evaluations
@@ -455,12 +480,10 @@ def test_form_of_a_hostile_proposal_keeps_text_as_text(cli: Any, tmp_path: Path)
     assert '"title": "=1+1"' in checked.stdout
 
 
-def test_same_input_same_bytes(cli: Any, tmp_path: Path) -> None:
-    for kind in KINDS:
-        files = [p for p in SEED if kind != "pre-send" or "bulk_send: true" in p.read_text(encoding="utf-8")]
-        a = make(cli, tmp_path, kind, *files, name=f"{kind}-a.xlsx")
-        b = make(cli, tmp_path, kind, *files, name=f"{kind}-b.xlsx")
-        assert a.read_bytes() == b.read_bytes(), kind
+def test_same_input_same_bytes(cli: Any, tmp_path: Path, seed_book: Callable[..., Path]) -> None:
+    for kind in KINDS:  # made again, later in the same process, as the module's copy
+        again = make(cli, tmp_path, kind, *seed_files(kind), name=f"{kind}-again.xlsx")
+        assert seed_book(kind).read_bytes() == again.read_bytes(), kind
     first, second = tmp_path / "f1.xlsx", tmp_path / "f2.xlsx"
     for out in (first, second):
         assert cli("template", "--from", SEED[-1], "-o", out).exit_code == 0

@@ -29,6 +29,7 @@ from itaku.web import fields as fd
 from itaku.web.formdata import values_of
 
 SEED27, SEED24 = SEED[-1], SEED[3]
+pytestmark = pytest.mark.xdist_group("browser")  # one browser and one server for the module, on one pytest worker
 
 
 def installed(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:

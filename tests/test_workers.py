@@ -16,6 +16,8 @@ import pytest
 from itaku.engine.errors import EngineError
 from itaku.screening import workers
 
+pytestmark = pytest.mark.xdist_group("processes")  # with tests/hostile/test_runs.py: one at a time
+
 
 # Module-level, so that spawned workers can import them by name.
 def _nothing() -> None:

@@ -29,7 +29,9 @@ from conftest import SEED
 from itaku.engine.safe_text import inert, inert_line, json_text
 from itaku.screening import batch as sc
 
-pytestmark = pytest.mark.usefixtures("guard")
+# the screens here run worker processes against a 20 s guard: one such test at a time (make test
+# runs two pytest workers; tests of a group stay on one of them)
+pytestmark = [pytest.mark.usefixtures("guard"), pytest.mark.xdist_group("processes")]
 
 ITAKU = Path(sys.executable).with_name("itaku")
 
