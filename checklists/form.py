@@ -214,7 +214,7 @@ class FormBuilder:
         if self.changes is not None:
             note += "\n" + _help("note_changes", lang, sheet=self.changes.title)
         wbk.put(ws, 2, 1, note, border=False)
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=MAIN_COLUMNS)
+        wbk.merge(ws, 2, 1, 2, MAIN_COLUMNS)
         wbk.header_row(ws, HEADER_ROW, [phrase(k, lang) for k in ("col.item", "col.field", "col.input", "col.help")])
         row = FIRST_ROW
         for key in SUBMITTER:
@@ -331,7 +331,7 @@ class FormBuilder:
         compared = f"{phrase('report.compared_with', lang)}{phrase('sep.label', lang)}{case}"
         for row, (text, size) in enumerate([(compared, wbk.FONT_SIZE), (phrase("report.changes_legend", lang), 9)], start=2):
             wbk.put(ws, row, 1, text, border=False, size=size)
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+            wbk.merge(ws, row, 1, row, columns)
         wbk.header_row(ws, CHANGES_HEADER_ROW, [phrase(k, lang) for k in (
             "col.no", "report.col.change_item", "report.col.before", "report.col.after", "report.col.declared",
         )])
@@ -349,18 +349,18 @@ class FormBuilder:
             row += 1
         if not comparison.changes:
             wbk.put(ws, row, 1, phrase("report.no_changes", lang), border=False)
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+            wbk.merge(ws, row, 1, row, columns)
             row += 1
         if comparison.declared:
             row += 1
             wbk.put(ws, row, 1, phrase("report.declared_changes", lang), bold=True, fill=wbk.GROUP_FILL)
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+            wbk.merge(ws, row, 1, row, columns)
             for declared in comparison.declared:
                 row += 1
                 found = phrase("report.declared_found" if declared.found else "report.declared_not_found", lang)
                 text = f"{declared_text(declared.text, declared.origin, lang)}{phrase('sep.label', lang)}{found}"
                 wbk.put(ws, row, 1, text)
-                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+                wbk.merge(ws, row, 1, row, columns)
         wbk.fit_row_heights(ws, 2, row)
         wbk.page_setup(ws, phrase("report.computed_changes", lang), CHANGES_HEADER_ROW, columns, freeze_column=1)
         _protect(ws)

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from conftest import SEED, invoke
+from itaku.checklists import workbook as wbk
 from itaku.checklists.build import KINDS, PER_PROPOSAL
 from itaku.checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, VERSION_NAME
 from itaku.checklists.sheets import inspection
@@ -490,6 +491,28 @@ def test_same_input_same_bytes(cli: Any, tmp_path: Path, seed_book: Callable[...
     assert first.read_bytes() == second.read_bytes()
     props = load_workbook(first).properties
     assert props.created == props.modified
+
+
+def test_merges_copied_within_a_workbook_are_openpyxls_own(cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """workbook.merge copies the styles of a merge openpyxl already made to the next one alike: the
+    bytes are those of openpyxl merging every range itself (every place that merges: title rows,
+    header blocks, the self-check's rows and boxes, the form's note)."""
+    runs = [("checklist", "self-check", *SEED[-2:]), ("checklist", "inspection", *SEED[-2:]), ("template", "--from", SEED[-1])]
+    ours = [make_output(cli, tmp_path / f"ours-{i}.xlsx", run) for i, run in enumerate(runs)]
+
+    def openpyxl_merge(ws: Worksheet, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+        ws.merge_cells(start_row=start_row, start_column=start_column, end_row=end_row, end_column=end_column)
+
+    monkeypatch.setattr(wbk, "merge", openpyxl_merge)
+    theirs = [make_output(cli, tmp_path / f"theirs-{i}.xlsx", run) for i, run in enumerate(runs)]
+    for run, a, b in zip(runs, ours, theirs, strict=True):
+        assert a == b, run[:2]
+
+
+def make_output(cli: Any, out: Path, args: tuple[Any, ...]) -> bytes:
+    result = cli(*args, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    return out.read_bytes()
 
 
 def test_same_bytes_across_processes(tmp_path: Path) -> None:

@@ -133,7 +133,7 @@ def header_block(ws: Worksheet, row: int, pairs: Sequence[tuple[str, Any]], colu
         for column in range(2, label_columns + 1):
             wbk.put(ws, row, column, None, fill=wbk.GROUP_FILL)
         if label_columns > 1:
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=label_columns)
+            wbk.merge(ws, row, 1, row, label_columns)
         if value is INPUT:
             for column in range(label_columns + 1, columns + 1):
                 wbk.put(ws, row, column, None, fill=wbk.INPUT_FILL)
@@ -144,7 +144,7 @@ def header_block(ws: Worksheet, row: int, pairs: Sequence[tuple[str, Any]], colu
             for column in range(label_columns + 2, columns + 1):
                 wbk.put(ws, row, column, None, **style)
         if columns > label_columns + 1:
-            ws.merge_cells(start_row=row, start_column=label_columns + 1, end_row=row, end_column=columns)
+            wbk.merge(ws, row, label_columns + 1, row, columns)
         row += 1
     return row
 
@@ -162,14 +162,14 @@ def changes_block(
     if comparison is None:
         return row
     wbk.put(ws, row, 1, phrase(heading, lang), bold=True, fill=wbk.GROUP_FILL)
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    wbk.merge(ws, row, 1, row, columns)
     row += 1
     shown = [c for c in comparison.changes if only is None or only(c)]
     for change in shown:
         declared = phrase("report.declared_yes" if change.declared else "report.declared_no", lang)
         text = phrase("change.with_declared", lang, text=change.text.get(lang), declared=declared)
         wbk.put(ws, row, 1, text, **BOLD_UNDERLINE)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        wbk.merge(ws, row, 1, row, columns)
         row += 1
     if not shown:
         row = note_row(ws, row, phrase(empty, lang), columns)
@@ -179,7 +179,7 @@ def changes_block(
 def note_row(ws: Worksheet, row: int, text: str, columns: int) -> int:
     """A one-line note across the sheet (smaller, no border); returns the next row."""
     wbk.put(ws, row, 1, text, size=9, border=False)
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    wbk.merge(ws, row, 1, row, columns)
     return row + 1
 
 

@@ -100,7 +100,7 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     wbk.put(ws, first, BOX, phrase("head.chief_check", lang), bold=True, fill=wbk.GROUP_FILL, horizontal="center")
     for r in range(first + 1, row):
         wbk.put(ws, r, BOX, None)
-    ws.merge_cells(start_row=first + 1, start_column=BOX, end_row=row - 1, end_column=BOX)
+    wbk.merge(ws, first + 1, BOX, row - 1, BOX)
     row = common.changes_block(ws, row, evaluation, columns, lang)
     row = common.note_row(ws, row, phrase("note.self_check", lang), columns)
     header = row
@@ -149,7 +149,7 @@ def _not_applicable(ws: Worksheet, row: int, found: list[Question], numbered: in
     wbk.put(ws, row, 1, phrase("selfcheck.not_applicable", lang), bold=True, fill=wbk.GROUP_FILL)
     for column in range(2, columns + 1):
         wbk.put(ws, row, column, None, fill=wbk.GROUP_FILL)
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    wbk.merge(ws, row, 1, row, columns)
     row += 1
     for number, question in enumerate(found, start=numbered + 1):
         ids[row] = ", ".join(question.rule_ids)
@@ -158,7 +158,7 @@ def _not_applicable(ws: Worksheet, row: int, found: list[Question], numbered: in
         wbk.put(ws, row, 3, question.text, size=9)
         for column in range(4, columns):
             wbk.put(ws, row, column, None)
-        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=columns - 1)
+        wbk.merge(ws, row, 3, row, columns - 1)
         wbk.put(ws, row, columns, phrase("judgement.na", lang), size=9)
         row += 1
     return row
