@@ -32,7 +32,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
-from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
@@ -454,8 +454,12 @@ def dropdown(
         dv.error = prompt[:255]
         dv.prompt = prompt[:255]
         dv.showInputMessage = True
-    for ref in [cells] if isinstance(cells, str) else cells:
-        dv.add(ref)
+    refs = [cells] if isinstance(cells, str) else list(cells)
+    if any(":" in ref for ref in refs):
+        for ref in refs:
+            dv.add(ref)
+    else:  # single cells, often hundreds: dv.add would test each against every one before it
+        dv.sqref = MultiCellRange({CellRange(ref) for ref in refs})
     ws.add_data_validation(dv)
     return dv
 
