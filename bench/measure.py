@@ -221,15 +221,20 @@ def cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+# pytest's options as `make test` gives them (TEST_JOBS in the Makefile): two workers, groups kept together
+SUITE_OPTIONS = ["-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadgroup"]
+
+
 def test_session() -> dict[str, float]:
-    """The test suite (pytest, in this checkout's .venv) once: wall seconds and the peak resident
-    memory of its largest process (pytest itself, or a command it started)."""
+    """The test suite (pytest, in this checkout's .venv, run as `make test` runs it) once: wall
+    seconds and the peak resident memory of its largest process (a pytest worker, or a command
+    one started)."""
     script = (
         "import resource, subprocess, sys, time; t = time.perf_counter(); "
-        "code = subprocess.run([sys.argv[1], '-q', '-p', 'no:cacheprovider'], capture_output=True).returncode; "
+        "code = subprocess.run(sys.argv[1:], capture_output=True).returncode; "
         "print(code, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     pytest = str(Path(sys.executable).parent / "pytest")
-    out = subprocess.run([sys.executable, "-c", script, pytest], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", script, pytest, *SUITE_OPTIONS], cwd=ROOT, capture_output=True, text=True, check=True)
     code, seconds, peak_kib = out.stdout.split()
     return {"exit_code": int(code), "seconds": round(float(seconds), 1), "peak_rss_mb": round(int(peak_kib) / 1024, 1)}
