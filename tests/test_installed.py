@@ -142,6 +142,7 @@ def test_report(fmt: str, work: Path) -> None:
     assert "資料" in target.read_text(encoding="utf-8") or "27" in target.read_text(encoding="utf-8")
 
 
+@pytest.mark.xdist_group("processes")  # several processes at full speed: one such test at a time
 def test_screen_writes_summary(work: Path) -> None:
     outdir = work / "screen"
     done = itaku("screen", EXAMPLES, "-o", outdir, "--jobs", "2", "--fail-on", "never", cwd=work)
@@ -157,6 +158,7 @@ def test_python_dash_m(work: Path) -> None:
     assert done.returncode == 0 and "itaku" in done.stdout
 
 
+@pytest.mark.xdist_group("processes")  # several processes at full speed: one such test at a time
 def test_profiles_and_approved_versions_from_the_wheel(work: Path) -> None:
     """The shipped profiles are package data; --approved and --profile reach spawned screen workers."""
     city = EXAMPLES / "profiles" / "example-city" / "01-counter-mynumber.yaml"

@@ -88,6 +88,7 @@ def test_summary_counts_match_the_results(cli, tree: Path, tmp_path: Path) -> No
     assert summary["engine"] == "durable"
 
 
+@pytest.mark.xdist_group("processes")  # several processes at full speed: one such test at a time
 def test_results_are_identical_whatever_the_number_of_jobs(cli, tree: Path, tmp_path: Path) -> None:
     outputs = []
     for jobs in ("1", "2"):
@@ -210,6 +211,7 @@ def test_names_never_collide() -> None:
     assert name("summary") != sc.SUMMARY_NAME
 
 
+@pytest.mark.xdist_group("processes")  # several processes at full speed: one such test at a time
 def test_outcomes_stream_in_order_with_a_small_window(tmp_path: Path) -> None:
     paths = [*SEED, *SEED[:2]]  # the same file twice is screened once
     tasks = list(sc.tasks(paths, tmp_path, ".json"))

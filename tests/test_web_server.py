@@ -91,6 +91,7 @@ def test_nothing_entered_is_stored_or_logged(tmp_path: Path, catalog: Catalog) -
     assert list(home.iterdir()) == [] and list(temp.iterdir()) == []
 
 
+@pytest.mark.xdist_group("processes")  # several processes at full speed: one such test at a time
 def test_concurrent_requests_answer_as_sequential_ones(tmp_path: Path) -> None:
     proposals = [load_proposal(p, lambda _: None) for p in EXAMPLE_FILES]
     with serve(cwd=tmp_path) as (address, _):
