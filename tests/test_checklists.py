@@ -328,6 +328,10 @@ def test_management_record_seeds_planned_rows_from_the_period(cli: Any, tmp_path
     assert block["委託期間"] == "令和6年4月1日 〜 令和7年3月31日"
     assert all(ws.cell(row=header + 1, column=c).fill.fgColor.rgb.endswith(INPUT_FILL.fgColor.rgb[-6:]) for c in range(2, 9))
     assert covers(ws, f"B{header + 1}")
+    english = load_workbook(make(cli, tmp_path, "management-record", path, lang="en")).worksheets[0]
+    rows = data_rows(english, header_row_of(english, "No."))
+    assert [r[2] for r in rows[: len(events)]] == [date_text(d, "en") for d in dates], "English dates in English"
+    assert rows[0][2] == "1 April 2024"
 
 
 def test_management_record_without_dates_still_lists_the_events(catalog: Catalog, tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from itaku.checklists.marks import marked_items, marked_text
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
+from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
 
 EVENTS = ("handover", "inspection", "phone", "report", "deletion")
@@ -99,7 +100,7 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         wbk.put(ws, r, 1, number, horizontal="center")
         # the whole log is the department's to keep: every cell is input, planned rows pre-filled
         wbk.put(ws, r, 2, phrase(f"event.{event}", lang) if event else None, fill=wbk.INPUT_FILL)
-        wbk.put(ws, r, 3, day, fill=wbk.INPUT_FILL)
+        wbk.put(ws, r, 3, date_text(day, lang) if day else None, fill=wbk.INPUT_FILL)
         for column in range(4, columns + 1):
             wbk.put(ws, r, column, None, fill=wbk.INPUT_FILL)
     wbk.dropdown(ws, f"B{header + 1}:B{header + total}", [phrase(f"event.{e}", lang) for e in EVENTS],
