@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from itaku.engine import conditions as cond
 from itaku.engine.errors import CatalogError
@@ -33,8 +33,19 @@ DIGEST_FILE = "digest.yaml"
 SCOPES_FILE = "scopes.yaml"
 NON_RULE_FILES = {TOPICS_FILE, DIGEST_FILE, SCOPES_FILE}
 
-Severity = Literal["blocker", "advice", "info"]
-SEVERITY_RANK = {"info": 0, "advice": 1, "blocker": 2}
+Severity = Literal["blocker", "advice", "question", "info"]
+# A question (事前確認) asks the department to state something before the meeting; only advice and
+# blockers make the advisor's opinion (see OPINION).
+SEVERITY_RANK = {"info": 0, "question": 1, "advice": 2, "blocker": 3}
+OPINION = frozenset({"advice", "blocker"})
+# Whether a finding comes from what the proposal states, or from what it leaves unstated (silence).
+Basis = Literal["stated", "unstated"]
+# How a rule declares it: `mixed` rules fire on a stated weakness and on silence alike (`{not: true}`);
+# each finding's basis is then read from the fields the rule judges (see Evaluator._basis).
+RuleBasis = Literal["stated", "unstated", "mixed"]
+# How much a point weighs when the opinion's points are ranked (high first).
+Impact = Literal["high", "medium", "low"]
+IMPACT_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
 class _Strict(BaseModel):
@@ -87,12 +98,25 @@ class ResponseCheck(_Strict):
     explain: Localized
 
 
+class Escalation(_Strict):
+    """Where silence matters more for this proposal's risk: when `when` holds, the finding is raised
+    to `to`, and the output says `because`."""
+
+    when: dict[str, Any] = Field(min_length=1)
+    to: Literal["advice", "blocker"]
+    because: Localized
+
+
 class Rule(_Strict):
     """One finding rule as written in YAML."""
 
     id: str = Field(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
     topic: str
     severity: Severity
+    basis: RuleBasis
+    silence: Severity | None = None  # a finding from silence (basis mixed): its severity, if not `severity`
+    impact: Impact = "medium"
+    escalate: list[Escalation] = Field(default_factory=list)  # where silence matters more (never a stated weakness)
     applies: dict[str, Any] | None = None
     when: dict[str, Any] | None = None
     title: Localized
@@ -114,6 +138,23 @@ class Rule(_Strict):
         if value is not None and not value:
             raise ValueError("'when' may be omitted but not empty")
         return value
+
+    @model_validator(mode="after")
+    def _silence_declared(self) -> Rule:
+        if self.basis != "mixed" and self.silence is not None:
+            raise ValueError("'silence' is the severity of a mixed rule's findings from silence: declare basis: mixed")
+        if self.basis == "stated" and self.escalate:
+            raise ValueError("'escalate' raises findings from silence: a rule of basis 'stated' has none")
+        base = self.silent_severity
+        for step in self.escalate:
+            if SEVERITY_RANK[step.to] <= SEVERITY_RANK[base]:
+                raise ValueError(f"escalate: 'to: {step.to}' is not above the severity of silence, {base}")
+        return self
+
+    @property
+    def silent_severity(self) -> Severity:
+        """The severity of this rule's findings from silence, before any escalation."""
+        return self.silence or self.severity
 
 
 class Derivation(_Strict):
@@ -212,6 +253,8 @@ class Compiled:
     paths: tuple[str, ...]  # every field the rule reads: the evidence a finding carries
     params: dict[str, str] = field(default_factory=dict)
     written: Rule | Derivation | None = None  # as written, when the profile's words changed its texts
+    escalations: tuple[tuple[list[cond.Conjunct], Escalation], ...] = ()  # `escalate`, parsed
+    silenceable: tuple[str, ...] = ()  # fields of `when` whose test holds on null: what silence can satisfy
 
     @property
     def id(self) -> str:
@@ -387,11 +430,37 @@ def _compile(
         if value not in allowed:
             raise CatalogError(file, line, spec.id, f"derive value '{value}' is not one of {', '.join(allowed)}")
     paths = tuple(dict.fromkeys(leaf.path for leaf in cond.leaves(condition)))
+    escalations = []
     try:
         conjuncts = cond.normal_form(condition)
+        for step in spec.escalate if isinstance(spec, Rule) else ():
+            escalations.append((cond.normal_form(cond.parse(_substitute(step.when, spec, chosen, scopes))), step))
     except cond.ConditionError as exc:
         raise CatalogError(file, line, spec.id, str(exc)) from None
-    return Compiled(spec, file, line, condition, applies, conjuncts, paths, chosen, written)
+    silenceable = tuple(dict.fromkeys(_silenceable(when))) if when else ()
+    return Compiled(spec, file, line, condition, applies, conjuncts, paths, chosen, written, tuple(escalations), silenceable)
+
+
+def _silenceable(node: cond.Node, negated: bool = False) -> Iterator[str]:
+    """The fields whose silence (null) can make `node` hold: tests that hold on null, and, under
+    `none`, tests that fail on null ("no backups: true" holds when backups are not stated)."""
+    if isinstance(node, cond.Leaf):
+        if _holds_on_null(node) != negated:
+            yield node.path
+    elif isinstance(node, (cond.And, cond.Or)):
+        for child in node.children:
+            yield from _silenceable(child, negated)
+    elif isinstance(node, cond.NoneOf):
+        yield from _silenceable(node.expr, not negated)
+
+
+def _holds_on_null(leaf: cond.Leaf) -> bool:
+    """Whether a test holds when its field is not stated (the documented null semantics)."""
+    if leaf.op == "eq":
+        return leaf.value is None
+    if leaf.op == "not":
+        return leaf.value is not None
+    return leaf.op == "not_in" and None not in leaf.value
 
 
 # ---------------------------------------------------------------- the municipality's words
@@ -416,6 +485,9 @@ def rule_texts(spec: Rule | Derivation) -> Iterator[tuple[tuple[str, ...], str]]
         for pname, param in spec.parameters.items():
             yield ("parameters", pname, "about", "ja"), param.about.ja
             yield ("parameters", pname, "about", "en"), param.about.en
+        for i, step in enumerate(spec.escalate):
+            yield ("escalate", str(i), "because", "ja"), step.because.ja
+            yield ("escalate", str(i), "because", "en"), step.because.en
     else:
         yield ("note", "ja"), spec.note.ja
         yield ("note", "en"), spec.note.en
@@ -460,6 +532,9 @@ def worded(spec: Rule | Derivation, words: Words) -> Rule | Derivation:
         abouts = {n: _filled(p.about, words) for n, p in spec.parameters.items()}
         if any(abouts[n] is not p.about for n, p in spec.parameters.items()):
             update["parameters"] = {n: p.model_copy(update={"about": abouts[n]}) for n, p in spec.parameters.items()}
+        becauses = [_filled(step.because, words) for step in spec.escalate]
+        if any(b is not step.because for b, step in zip(becauses, spec.escalate, strict=True)):
+            update["escalate"] = [step.model_copy(update={"because": b}) for b, step in zip(becauses, spec.escalate, strict=True)]
     elif (note := _filled(spec.note, words)) is not spec.note:
         update["note"] = note
     if (source := fill(spec.source, "ja", words)) != spec.source:

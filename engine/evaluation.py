@@ -13,7 +13,22 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from itaku.engine import conditions as cond
-from itaku.engine.catalog import SEVERITY_RANK, Catalog, Compiled, Derivation, Localized, ProfileInfo, Rule, SeverityNote, words_of
+from itaku.engine.catalog import (
+    IMPACT_RANK,
+    OPINION,
+    SEVERITY_RANK,
+    Basis,
+    Catalog,
+    Compiled,
+    Derivation,
+    Impact,
+    Localized,
+    ProfileInfo,
+    Rule,
+    Severity,
+    SeverityNote,
+    words_of,
+)
 from itaku.engine.changes import Comparison, compare
 from itaku.engine.errors import EngineError, InputError
 from itaku.engine.facts import build_facts
@@ -54,7 +69,10 @@ class ResponseStatus(_Model):
 class Finding(_Model):
     rule_id: str
     topic: str
-    severity: Literal["blocker", "advice", "info"]
+    severity: Severity  # after escalation: what this proposal's risk makes of the rule
+    basis: Basis  # from what the proposal states, or from what it leaves unstated
+    impact: Impact
+    escalated: Localized | None  # why silence matters more here (the rule's `escalate`), if it did
     title: Localized
     message: Localized
     source: str
@@ -73,6 +91,17 @@ class Finding(_Model):
     def counts(self) -> bool:
         """Whether this finding counts toward the verdict (an accepted exception sets it aside)."""
         return self.exception is None or self.exception.status != "accepted"
+
+    @property
+    def in_opinion(self) -> bool:
+        """Whether this finding is a point of the advisor's opinion (advice or a blocker that counts)."""
+        return self.counts and self.severity in OPINION
+
+    @property
+    def open_question(self) -> bool:
+        """A question before the meeting that the department's answer has not closed (an answer a
+        person must judge, with no criterion, is taken as given)."""
+        return self.counts and self.severity == "question" and (self.response is None or self.response.closes is False)
 
 
 class Classification(_Model):
@@ -103,7 +132,15 @@ class RuleStatus(_Model):
     """How one rule in force came out: the self-check sheet's row."""
 
     rule_id: str
-    judgement: Literal["fit", "action", "advice", "na"]
+    judgement: Literal["fit", "action", "advice", "question", "na"]
+
+
+class Completeness(_Model):
+    """Whether the proposal says enough to judge: the questions before the meeting still open.
+    While any is open, the opinion is provisional on what is stated."""
+
+    complete: bool
+    open_questions: int
 
 
 class Evaluation(_Model):
@@ -122,12 +159,34 @@ class Evaluation(_Model):
     proposal: dict[str, Any]  # the validated proposal, for outputs that list what it promises ({}: detail=False)
     profile: ProfileInfo | None = None  # whose practice judged it
     conditions: tuple[Localized, ...] = ()  # the council's standard conditions for this proposal
+    completeness: Completeness = Completeness(complete=True, open_questions=0)
+    applicable_topics: tuple[str, ...] = ()  # topics some rule in force applies to (see engine.status)
+    topic_names: tuple[tuple[str, Localized], ...] = ()  # the catalog's topics, in its order, with their labels
+
+    def topic_labels(self, lang: str) -> list[tuple[str, str]]:
+        """Every topic of the catalog that judged, as (id, label in `lang`)."""
+        return [(topic, name.get(lang)) for topic, name in self.topic_names]
 
 
 def verdict_of(findings: tuple[Finding, ...]) -> Verdict:
-    """insufficient if any counted blocker, advice if any counted advice, else sufficient."""
-    worst = max((SEVERITY_RANK[f.severity] for f in findings if f.counts), default=0)
-    return "insufficient" if worst == 2 else "advice" if worst == 1 else "sufficient"
+    """The opinion alone: insufficient if any counted blocker, advice if any counted advice, else
+    sufficient. Questions and reminders never change it."""
+    severities = {f.severity for f in findings if f.in_opinion}
+    return "insufficient" if "blocker" in severities else "advice" if "advice" in severities else "sufficient"
+
+
+def completeness_of(findings: tuple[Finding, ...]) -> Completeness:
+    """How many questions before the meeting are still open."""
+    open_questions = sum(1 for f in findings if f.open_question)
+    return Completeness(complete=open_questions == 0, open_questions=open_questions)
+
+
+def rank_key(finding: Finding, order: dict[str, int]) -> tuple[Any, ...]:
+    """The order every output lists findings in: the opinion's points first (blockers, then advice;
+    within each, high impact first, then stated weaknesses before silences, then catalog order),
+    then the questions, then the reminders."""
+    basis_rank = 0 if finding.basis == "stated" else 1
+    return (-SEVERITY_RANK[finding.severity], IMPACT_RANK[finding.impact], basis_rank, order[finding.rule_id], finding.item or "")
 
 
 # YAML folds a long message's lines with spaces; Japanese is written without them.
@@ -223,6 +282,9 @@ class Evaluator:
             as_of=day,
             engine=self.engine,
             verdict=verdict_of(findings_t),
+            completeness=completeness_of(findings_t),
+            applicable_topics=self._applicable_topics(facts, findings_t, day),
+            topic_names=self._topic_names,
             classification=Classification(
                 agenda=tuple(classification["agenda"]), redelegation=classification["redelegation"], notes=notes
             ),
@@ -310,10 +372,15 @@ class Evaluator:
             context = self._context(facts, binding)
             exception = waivers.for_rule(rule_id)
             answer = proposal.responses.get(spec.topic)
+            basis = self._basis(rule, facts, binding)
+            severity, because = self._escalated(rule, facts) if basis == "unstated" else (spec.severity, None)
             seen[key] = Finding(
                 rule_id=rule_id,
                 topic=spec.topic,
-                severity=spec.severity,
+                severity=severity,
+                basis=basis,
+                impact=spec.impact,
+                escalated=because,
                 title=spec.title,
                 message=Localized(
                     ja=self._render(source, rule, "ja", context), en=self._render(source, rule, "en", context)
@@ -329,12 +396,60 @@ class Evaluator:
                 response=self._judge(spec, answer) if answer is not None else None,
                 severity_note=self.catalog.severity_notes.get(rule_id),
             )
-        order = {c.id: i for i, c in enumerate(self.catalog.rules)}
-        findings = sorted(
-            seen.values(),
-            key=lambda f: (-SEVERITY_RANK[f.severity], f.topic, order[f.rule_id], f.item or ""),
-        )
-        return findings
+        order = self._order
+        return sorted(seen.values(), key=lambda f: rank_key(f, order))
+
+    @functools.cached_property
+    def _topic_names(self) -> tuple[tuple[str, Localized], ...]:
+        return tuple((t.id, Localized(ja=t.ja, en=t.en)) for t in self.catalog.topics.values())
+
+    @functools.cached_property
+    def _order(self) -> dict[str, int]:
+        return {c.id: i for i, c in enumerate(self.catalog.rules)}
+
+    @staticmethod
+    def _basis(rule: Compiled, facts: cond.Facts, binding: dict[str, dict[str, Any]]) -> Basis:
+        """A mixed rule's finding is from silence when none of the fields it judges that silence can
+        satisfy (`{not: true}`, `== null`) is stated; otherwise from a stated weakness."""
+        spec = rule.spec
+        assert isinstance(spec, Rule)
+        if spec.basis != "mixed":
+            return spec.basis
+        for path in rule.silenceable:
+            section, field, _ = cond.resolve(path)
+            fact = binding.get(section) or (facts.get(section) or [None])[0]
+            if fact is not None and cond.value_at(fact, field) is not None:
+                return "stated"
+        return "unstated"
+
+    def _escalated(self, rule: Compiled, facts: cond.Facts) -> tuple[Severity, Localized | None]:
+        """The severity of a finding from silence: the rule's severity of silence, raised by the
+        highest of its `escalate` steps whose condition holds, with the reason."""
+        spec = rule.spec
+        assert isinstance(spec, Rule)
+        severity: Severity = spec.silent_severity
+        because = None
+        for i, (_, step) in enumerate(rule.escalations):
+            if SEVERITY_RANK[step.to] > SEVERITY_RANK[severity] and self._escalations[rule.id][i](facts):
+                severity, because = step.to, step.because
+        return severity, because
+
+    @functools.cached_property
+    def _escalations(self) -> dict[str, list[Any]]:
+        return {c.id: [cond.compile_match(conjuncts) for conjuncts, _ in c.escalations] for c in self.catalog.rules}
+
+    def _applicable_topics(self, facts: cond.Facts, findings: tuple[Finding, ...], day: dt.date) -> tuple[str, ...]:
+        """Topics of the catalog's order that some rule in force applies to (a topic with a finding
+        applies): what separates 指摘なし from 該当なし."""
+        found = {f.topic for f in findings}
+        out: list[str] = []
+        for c in self.catalog.rules:
+            topic = c.spec.topic  # type: ignore[union-attr]
+            if topic in out or not self._in_force(c, day):
+                continue
+            if topic in found or (applies := self._applies[c.id]) is None or applies(facts):
+                out.append(topic)
+        return tuple(out)
 
     @staticmethod
     def _context(facts: cond.Facts, binding: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -403,7 +518,7 @@ class Evaluator:
             if not self._in_force(c, day):
                 continue
             if c.id in worst:
-                judgement = ("fit", "advice", "action")[worst[c.id]]
+                judgement = ("fit", "question", "advice", "action")[worst[c.id]]
             elif (applies := self._applies[c.id]) is None or applies(facts):
                 judgement = "fit"
             else:

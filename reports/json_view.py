@@ -17,13 +17,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from itaku.engine.catalog import Basis, Severity
 from itaku.engine.evaluation import Agenda, Evaluation, Finding, Redelegation, Verdict
 from itaku.engine.safe_text import json_text
+from itaku.engine.status import TopicStatus, completeness_lead, opinion_text, topic_status, verdict_label
 from itaku.engine.waivers import ExceptionStatus, Origin, State
 from itaku.engine.wording import phrase
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-Severity = Literal["blocker", "advice", "info"]
 
 
 def agenda_text(evaluation: Evaluation, lang: str) -> str:
@@ -119,8 +120,15 @@ class FindingView(_View):
 
     rule_id: str = Field(description="The rule that raised it.")
     topic: str = Field(description="Topic id (rules/topics.yaml).")
-    severity: Severity = Field(description="blocker, advice or info.")
+    severity: Severity = Field(
+        description="blocker, advice, question (事前確認: to state before the meeting) or info; "
+        "only blocker and advice are points of the opinion."
+    )
     severity_label: str = Field(description="The severity as people read it.")
+    basis: Basis = Field(description="stated: from what the proposal states; unstated: from what it leaves unstated.")
+    escalated: str | None = Field(
+        description="Why this silence is raised above the rule's usual level for this proposal's risk; null when not."
+    )
     title: str = Field(description="The rule's title.")
     message: str = Field(description="The advisor-style remark.")
     source: str = Field(description="The guideline it rests on.")
@@ -157,6 +165,8 @@ class FindingView(_View):
             topic=finding.topic,
             severity=finding.severity,
             severity_label=phrase(f"severity.{finding.severity}", lang),
+            basis=finding.basis,
+            escalated=finding.escalated.get(lang) if finding.escalated else None,
             title=finding.title.get(lang),
             message=finding.message.get(lang),
             source=finding.source,
@@ -240,6 +250,23 @@ class ChangesView(_View):
         )
 
 
+class CompletenessView(_View):
+    """Whether the proposal says enough to judge (the questions before the meeting still open)."""
+
+    complete: bool = Field(description="No question is open: the opinion is final on what is stated.")
+    open_questions: int = Field(description="Findings of severity question that no answer has closed.")
+    lead: str | None = Field(description="The line every output leads with while questions are open; null when complete.")
+
+
+class TopicView(_View):
+    """One topic's status, the same in every output."""
+
+    topic: str = Field(description="Topic id (rules/topics.yaml).")
+    label: str = Field(description="The topic as people read it.")
+    status: TopicStatus = Field(description="action, advice, question, info, no_finding or na.")
+    status_label: str = Field(description="The status as people read it (要対応, 助言, 事前確認, 参考, 指摘なし, 該当なし).")
+
+
 class ProfileView(_View):
     """Whose practice judged: the municipality's profile."""
 
@@ -260,12 +287,18 @@ class EvaluationView(_View):
     case: CaseView
     as_of: dt.date = Field(description="The date whose rules were applied.")
     engine: Literal["durable", "reference"] = Field(description="The evaluator used.")
-    verdict: Verdict = Field(description="sufficient, advice or insufficient.")
-    verdict_text: str = Field(description="The opinion in the council's phrase.")
+    verdict: Verdict = Field(description="sufficient, advice or insufficient: formed from the opinion's points alone (blocker, advice).")
+    verdict_label: str = Field(description="The verdict in a word, marked provisional while questions are open.")
+    verdict_text: str = Field(description="The opinion in the council's phrase; said to be provisional while questions are open.")
+    completeness: CompletenessView
     classification: ClassificationView
     profile: ProfileView | None = Field(description="The profile that judged (--profile, ITAKU_PROFILE, the configuration, or default).")
     conditions: list[str] = Field(description="The standard conditions the council attaches to approving this proposal.")
-    findings: list[FindingView] = Field(description="By severity, topic and catalog order.")
+    findings: list[FindingView] = Field(
+        description="Ranked: the opinion's points first (blockers, then advice; high impact, then stated weaknesses "
+        "before silences, then catalog order), then the questions, then the reminders."
+    )
+    topics: list[TopicView] = Field(description="Every topic of the catalog with its status, in the catalog's topic order.")
     changes: ChangesView
     exceptions: list[ExceptionView] = Field(description="Every exception, used or not, and what became of it.")
     responses: dict[str, str] = Field(description="The department's answers by topic id.")
@@ -283,7 +316,11 @@ class EvaluationView(_View):
             as_of=e.as_of,
             engine=e.engine,  # type: ignore[arg-type]
             verdict=e.verdict,
-            verdict_text=phrase(f"verdict.{e.verdict}", lang),
+            verdict_label=verdict_label(e, lang),
+            verdict_text=opinion_text(e, lang),
+            completeness=CompletenessView(
+                complete=e.completeness.complete, open_questions=e.completeness.open_questions, lead=completeness_lead(e, lang),
+            ),
             classification=ClassificationView(
                 agenda=list(c.agenda),
                 agenda_label=agenda_text(e, lang),
@@ -297,6 +334,10 @@ class EvaluationView(_View):
             ),
             conditions=[x.get(lang) for x in e.conditions],
             findings=[FindingView.of(f, lang) for f in e.findings],
+            topics=[
+                TopicView(topic=t, label=label, status=(s := topic_status(e, t)), status_label=phrase(f"status.{s}", lang))
+                for t, label in e.topic_labels(lang)
+            ],
             changes=ChangesView.of(e, lang),
             exceptions=[ExceptionView.of(x, lang) for x in e.exceptions],
             responses=dict(e.responses),

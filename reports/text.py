@@ -1,10 +1,12 @@
-"""Terminal output: findings grouped by topic, severity first, then the verdict line."""
+"""Terminal output: the open questions first, then findings grouped by topic in the opinion's rank
+order, then the verdict line."""
 
 from __future__ import annotations
 
 from itaku.engine.catalog import Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.safe_text import inert_line
+from itaku.engine.status import completeness_lead, opinion_text
 from itaku.engine.wording import phrase
 from itaku.reports.json_view import agenda_text
 from itaku.reports.view import grouped_by_topic, profile_label
@@ -32,6 +34,8 @@ def render_text(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
             lines.append(f"     {inert_line(phrase('change.with_declared', lang, text=c.text.get(lang), declared=declared))}")
         if not comparison.changes:
             lines.append(f"     {phrase('report.no_changes', lang)}")
+    if (lead := completeness_lead(evaluation, lang)) is not None:
+        lines.append(f"   {lead}")
     if not evaluation.findings:
         lines.append(f"   {phrase('no_findings', lang)}")
     for group in grouped_by_topic(evaluation, catalog, lang):
@@ -39,6 +43,8 @@ def render_text(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
         for f in group["findings"]:
             carried = phrase("text.carried_over", lang, note=phrase("report.carried_over", lang)) if f["carried_over"] else ""
             lines.append(f"   [{f['severity_label']}] {f['rule_id']}: {inert_line(f['message'])}{carried}")
+            if f["escalated"]:
+                lines.append(f"      {phrase('escalated', lang)}: {f['escalated']}")
             if f["severity_changed"]:
                 s = f["severity_changed"]
                 text = phrase("report.severity_changed_text", lang, before=s["from_label"], after=f["severity_label"], reason=s["reason"])
@@ -57,7 +63,7 @@ def render_text(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
     for e in evaluation.exceptions:
         if e.status == "unused":
             lines.append(f"   {phrase('text.exception', lang)} {e.rule_id}: {phrase('exception.unused', lang)}")
-    lines.append(f"=> {phrase('verdict.' + evaluation.verdict, lang)}")
+    lines.append(f"=> {opinion_text(evaluation, lang)}")
     for condition in evaluation.conditions:
         lines.append(f"   {phrase('report.conditions', lang)}: {inert_line(condition.get(lang))}")
     return "\n".join(lines)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from itertools import groupby
 from typing import Any
 
 from itaku.engine.catalog import Catalog, speaks_for_its_catalog
@@ -27,12 +26,11 @@ def case_sort_key(evaluation: Evaluation) -> tuple[Any, ...]:
 
 
 def grouped_by_topic(evaluation: Evaluation, catalog: Catalog, lang: str) -> list[dict[str, Any]]:
-    """Findings grouped by topic, the most severe group first; each group with its label."""
-    order = {"blocker": 0, "advice": 1, "info": 2}
-    findings = sorted(evaluation.findings, key=lambda f: (order[f.severity], f.topic))
+    """Findings grouped by topic, each group where its first finding stands in the opinion's rank
+    order (the Evaluation's order); each group with its label."""
     groups: dict[str, list[Finding]] = {}
-    for topic, items in groupby(findings, key=lambda f: f.topic):
-        groups.setdefault(topic, []).extend(items)
+    for finding in evaluation.findings:
+        groups.setdefault(finding.topic, []).append(finding)
     out = []
     for topic, items in groups.items():
         t = catalog.topics[topic]

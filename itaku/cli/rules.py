@@ -103,6 +103,12 @@ def explain(rule_id: str, lang: str, profile: str | None) -> None:
                 phrase("explain.severity_changed", lang, original=note.original, reason=note.reason.get(lang))
                 if (note := catalog.severity_notes.get(c.id)) else ""
             ),
+            f"{phrase('explain.basis', lang)}: {phrase('explain.basis_' + spec.basis, lang, silence=spec.silent_severity)}",
+            f"{phrase('explain.impact', lang)}: {spec.impact}",
+            *(
+                f"{phrase('explain.escalate', lang, to=step.to)}: {json.dumps(step.when, ensure_ascii=False)} — {step.because.get(lang)}"
+                for step in spec.escalate
+            ),
             f"{phrase('explain.message', lang)}: {spec.message.get(lang).strip()}",
             f"{phrase('explain.checklist', lang)}: {spec.checklist.get(lang)}",
             f"{phrase('explain.ask', lang)}: {spec.ask.get(lang)}",
