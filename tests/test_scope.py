@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from itaku.engine import conditions as cond
-from itaku.engine.catalog import RULES_DIR, Catalog, load_catalog
+from itaku.engine.catalog import RULES_DIR, SEVERITY_RANK, Catalog, load_catalog
 from itaku.engine.coverage import GENERAL_CASE, coverage
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.facts import build_facts
@@ -26,10 +26,9 @@ def _proposal(**sections: Any) -> dict[str, Any]:
 
 def _raised(evaluator: Evaluator, doc: dict[str, Any]) -> dict[str, str]:
     """Topic -> the highest severity raised on it (info included)."""
-    order = {"info": 0, "advice": 1, "blocker": 2}
     out: dict[str, str] = {}
     for f in evaluator.evaluate(validate(doc, "t", {}), "t").findings:
-        if f.topic not in out or order[f.severity] > order[out[f.topic]]:
+        if f.topic not in out or SEVERITY_RANK[f.severity] > SEVERITY_RANK[out[f.topic]]:
             out[f.topic] = f.severity
     return out
 
@@ -111,16 +110,21 @@ def test_off_premises_and_not_known_off_premises_partition_every_proposal(catalo
         assert off == expected, doc
 
 
-# ---- silence calibrated by risk, on both engines
+# ---- silence calibrated by risk, on both engines: a reminder on the premises, a question off them,
+# a point of the opinion off them when the data is of the kind whose leak harms most
 
 @pytest.mark.parametrize("engine", ["durable", "reference"])
 @pytest.mark.parametrize(
     ("where", "expected"),
     [
-        ({"work_location": "vendor_site"}, "advice"),
-        ({"work_location": "cloud"}, "advice"),
-        ({"system": {"data_takeout": True}}, "advice"),
-        ({"work_location": "ward_office"}, "info"),
+        ({"work_location": "vendor_site"}, "question"),
+        ({"work_location": "cloud"}, "question"),
+        ({"system": {"data_takeout": True}}, "question"),
+        ({"work_location": "vendor_site", "data": {"items": ["氏名"], "sensitive": True}}, "advice"),
+        ({"work_location": "cloud", "data": {"items": ["氏名"], "my_number": True}}, "advice"),
+        ({"work_location": "vendor_site", "business": {"subject_count": 10000}}, "advice"),
+        ({"work_location": "vendor_site", "business": {"subject_count": 9999}}, "question"),
+        ({"work_location": "ward_office", "data": {"items": ["氏名"], "sensitive": True}}, "info"),
         ({}, "info"),
     ],
 )
@@ -132,8 +136,8 @@ def test_silence_is_advice_off_premises_and_a_reminder_on_them(
     raised = _raised(evaluator, doc)
     for topic in ("removable-media", "deletion-verification", "on-site-inspection"):
         assert raised.get(topic) == expected, (topic, raised)
-    # hand-over: advice off the premises; on them nothing is handed over, so nothing is said
-    assert raised.get("transport-security") == ("advice" if expected == "advice" else None)
+    # hand-over: asked off the premises; on them nothing is handed over, so nothing is said
+    assert raised.get("transport-security") == (None if expected == "info" else expected)
     silent_deletion = _raised(evaluator, _proposal(**where))
     assert silent_deletion.get("data-return-and-deletion") == expected
 
@@ -181,5 +185,5 @@ def test_development_controls_apply_to_every_kind_of_work(
     doc = _proposal(case={"kinds": kinds}, system={**system, "development": development}, work_location="ward_office")
     raised = _raised(evaluator, doc)
     assert raised.get(topic) in ("advice", "blocker"), raised
-    fired = [f.rule_id for f in evaluator.evaluate(validate(doc, "t", {}), "t").findings if f.topic == topic and f.severity != "info"]
+    fired = [f.rule_id for f in evaluator.evaluate(validate(doc, "t", {}), "t").findings if f.topic == topic and f.in_opinion]
     assert len(fired) == 1  # the development rule or the general one, never both

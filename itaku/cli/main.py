@@ -75,7 +75,7 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @LANG
 @click.option(
-    "--fail-on", type=click.Choice(["blocker", "advice", "never"]), default="blocker", show_default=True,
+    "--fail-on", type=click.Choice(["blocker", "advice", "question", "never"]), default="blocker", show_default=True,
     help="Exit 1 when a finding reaches this severity.",
 )
 @ENGINE

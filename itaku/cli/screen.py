@@ -48,7 +48,7 @@ FORMAT_SUFFIX = {"json": ".json", "html": ".html", "md": ".md"}
 )
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMAT_SUFFIX)), default="json", show_default=True)
 @click.option(
-    "--fail-on", type=click.Choice(["blocker", "advice", "never"]), default="blocker", show_default=True,
+    "--fail-on", type=click.Choice(["blocker", "advice", "question", "never"]), default="blocker", show_default=True,
     help="Exit 1 when a finding reaches this severity.",
 )
 @click.option(

@@ -265,7 +265,7 @@ class Summary:
     by_verdict: dict[str, int] = field(default_factory=lambda: {"sufficient": 0, "advice": 0, "insufficient": 0})
     by_agenda: dict[str, int] = field(default_factory=lambda: {"consultation": 0, "report": 0, "none": 0})
     by_redelegation: dict[str, int] = field(default_factory=lambda: {"none": 0, "hosting_only": 0, "yes": 0})
-    by_severity: dict[str, int] = field(default_factory=lambda: {"blocker": 0, "advice": 0, "info": 0})
+    by_severity: dict[str, int] = field(default_factory=lambda: {"blocker": 0, "advice": 0, "question": 0, "info": 0})
     by_topic: dict[str, dict[str, int]] = field(default_factory=dict)
     set_aside: int = 0
     reached_fail_on: int = 0
