@@ -121,7 +121,7 @@ class FindingView(_View):
     rule_id: str = Field(description="The rule that raised it.")
     topic: str = Field(description="Topic id (rules/topics.yaml).")
     severity: Severity = Field(
-        description="blocker, advice, question (事前確認: to state before the meeting) or info; "
+        description="blocker, advice, question (to state before the meeting) or info; "
         "only blocker and advice are points of the opinion."
     )
     severity_label: str = Field(description="The severity as people read it.")
@@ -264,7 +264,7 @@ class TopicView(_View):
     topic: str = Field(description="Topic id (rules/topics.yaml).")
     label: str = Field(description="The topic as people read it.")
     status: TopicStatus = Field(description="action, advice, question, info, no_finding or na.")
-    status_label: str = Field(description="The status as people read it (要対応, 助言, 事前確認, 参考, 指摘なし, 該当なし).")
+    status_label: str = Field(description="The status as people read it.")
 
 
 class ProfileView(_View):

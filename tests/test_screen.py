@@ -80,7 +80,7 @@ def test_summary_counts_match_the_results(cli, tree: Path, tmp_path: Path) -> No
     agenda = Counter(a for r in results for a in (r["classification"]["agenda"] or ["none"]))
     assert summary["by_agenda"] == {k: agenda.get(k, 0) for k in ("consultation", "report", "none")}
     counted = [f for r in results for f in r["findings"] if f["counts"]]
-    assert summary["by_severity"] == {s: sum(f["severity"] == s for f in counted) for s in ("blocker", "advice", "info")}
+    assert summary["by_severity"] == {s: sum(f["severity"] == s for f in counted) for s in ("blocker", "advice", "question", "info")}
     topics = Counter(f["topic"] for f in counted)
     assert {t: v["findings"] for t, v in summary["by_topic"].items()} == dict(topics)
     per_proposal = Counter(t for r in results for t in {f["topic"] for f in r["findings"] if f["counts"]})
