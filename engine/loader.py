@@ -2,7 +2,7 @@
 
 Everything a user can get wrong becomes one InputError naming the file and the place (field path
 with its line, or sheet and cell), in the user's language. Limits keep a hostile file from
-exhausting memory or time; they are stated in the README and in the messages. YAML and JSON are
+exhausting memory or time; they are stated in docs/exit-codes-and-limits.md and in the messages. YAML and JSON are
 held to the same limits: list length, nesting depth, integer size.
 """
 

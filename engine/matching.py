@@ -63,7 +63,7 @@ _counter = itertools.count(1)
 _lock = threading.Lock()
 
 # One encoder for every fact: json.dumps(..., ensure_ascii=False) builds a new JSONEncoder on each
-# call, which cost as much as the C engine's own work per fact (README, Performance).
+# call, which cost as much as the C engine's own work per fact (docs/performance.md).
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 # In a firing, each bound fact reads '"alias":{"sid":"S","id":"I",...' (every fact we send starts

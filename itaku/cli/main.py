@@ -29,7 +29,7 @@ from itaku.cli.common import (
 from itaku.engine.catalog import SEVERITY_RANK
 
 # The other subcommands, imported only when one is run (or listed in --help): a YAML check must not
-# pay for the Excel, report, web or rule-tooling modules (README, Performance: cold start).
+# pay for the Excel, report, web or rule-tooling modules (docs/performance.md: cold start).
 LAZY = {
     "rules": ("itaku.cli.rules", "rules"),
     "template": ("itaku.cli.checklist", "template"),

@@ -3,10 +3,10 @@ proposal, the same evaluation as `itaku check`, the advisor's view prepared for 
 files the page offers, made by the functions the command line uses.
 
 Requests reach the engine like this: the app builds one `Reviewer` when it starts; each request
-reads its form and evaluates in Starlette's thread pool (`run_in_threadpool`), so the event loop
-never waits on the engine; the durable_rules ruleset and the Evaluator's session are shared and
-taken in turns (the lock per ruleset in engine/matching.py), everything else a request touches is
-its own. Nothing of a request outlives its response.
+reads its form and evaluates in the app's fixed pool of worker threads (`WORKERS` in app.py), so
+the event loop never waits on the engine; the durable_rules ruleset and the Evaluator's session are
+shared and taken in turns (the lock per ruleset in engine/matching.py), everything else a request
+touches is its own. Nothing of a request outlives its response.
 """
 
 from __future__ import annotations
