@@ -16,9 +16,9 @@ from typing import Any
 
 import corpus
 
-from itaku.engine.catalog import default_catalog
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.facts import build_facts
+from itaku.engine.profiles import default_catalog
 
 ROOT = corpus.ROOT
 ITAKU = str(Path(sys.executable).parent / "itaku")

@@ -22,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus
 
-from itaku.engine.catalog import RULES_DIR, default_catalog, load_catalog
+from itaku.engine.catalog import RULES_DIR, load_catalog
 from itaku.engine.evaluation import Evaluator
+from itaku.engine.profiles import default_catalog
 
 DISTINCT = 1000
 

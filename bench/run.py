@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 import measure
 
-from itaku.engine.catalog import default_catalog
 from itaku.engine.matching import DurableMatcher
+from itaku.engine.profiles import default_catalog
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 TARGETS = {

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus
 
-from itaku.engine.catalog import default_catalog
+from itaku.engine.profiles import default_catalog
 from itaku.web import fields as fd
 from itaku.web.formdata import values_of
 

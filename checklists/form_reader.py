@@ -37,12 +37,12 @@ from itaku.checklists.values import CellProblem, is_blank, key, read_cell, read_
 from itaku.checklists.workbook import unescape
 from itaku.checklists.xlsx_guard import inspect_workbook
 from itaku.engine import fields
-from itaku.engine.catalog import Catalog, default_catalog, words_of
+from itaku.engine.catalog import Catalog, words_of
 from itaku.engine.errors import InputError
 from itaku.engine.fields import Field
 from itaku.engine.loader import MAX_LIST_ITEMS, describe_validation
 from itaku.engine.models import Proposal
-from itaku.engine.profiles import DEFAULT_PROFILE
+from itaku.engine.profiles import DEFAULT_PROFILE, default_catalog
 from itaku.engine.wording import language, phrase, speaking_for
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

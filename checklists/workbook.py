@@ -346,13 +346,6 @@ def merged_spans(ws: Worksheet) -> tuple[dict[tuple[int, int], float], set[tuple
     return span, tall
 
 
-def needed_height(ws: Worksheet, row: int) -> float:
-    """The height row `row` needs for the text of its visible cells."""
-    widths = column_widths(ws)
-    span, tall = merged_spans(ws)
-    return _needed(ws, row, widths, span, tall, ws.max_column)
-
-
 def _needed(
     ws: Worksheet, row: int, widths: dict[int, float], span: dict[tuple[int, int], float], tall: set[tuple[int, int]], last: int
 ) -> float:

@@ -76,11 +76,30 @@ class Effective(_Strict):
         return (self.from_ is None or day >= self.from_) and (self.until is None or day < self.until)
 
 
+EXAMPLE_NAME = "name"  # an example's own key beside the proposal's: what it shows, named on failure
+
+
 class Examples(_Strict):
-    """Partial proposals merged onto a minimal base: the rule must fire on each of `fires`."""
+    """Partial proposals merged onto a minimal base: the rule must fire on each of `fires` and on none
+    of `passes`. An example may carry `name:`, a short description that `itaku rules test` and the
+    tests print when it fails, instead of its place in the list."""
 
     fires: list[dict[str, Any]] = Field(min_length=1)
     passes: list[dict[str, Any]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _names(self) -> Examples:
+        seen: set[str] = set()
+        for example in (*self.fires, *self.passes):
+            if EXAMPLE_NAME not in example:
+                continue
+            name = example[EXAMPLE_NAME]
+            if not isinstance(name, str) or not name.strip() or "\n" in name:
+                raise ValueError(f"an example's {EXAMPLE_NAME} must be one line of text, not {name!r}")
+            if name in seen:
+                raise ValueError(f"two examples are named {name!r}")
+            seen.add(name)
+        return self
 
 
 class Parameter(_Strict):
@@ -635,9 +654,3 @@ def load_catalog(directory: Path = RULES_DIR, settings: dict[str, Any] | None = 
     `settings` chooses); raise CatalogError on the first fault. No profile: see engine.profiles."""
     return assemble(load_topics(directory), read_rule_files(directory), directory, settings, scopes=load_scopes(directory))
 
-
-def default_catalog() -> Catalog:
-    """The bundled catalog as the default profile (the seed's ward) adapts it, once per process."""
-    from itaku.engine.profiles import DEFAULT_PROFILE, profile_catalog  # the profile module builds on this one
-
-    return profile_catalog(DEFAULT_PROFILE)

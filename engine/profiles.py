@@ -19,7 +19,6 @@ import functools
 import hashlib
 import itertools
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
@@ -385,6 +384,6 @@ def profile_catalog(profile: Profile | str) -> Catalog:
     return found
 
 
-def profile_path(text: str) -> Path | None:
-    """The folder or file a --profile value names, or None when it names a shipped profile."""
-    return None if text in bundled_profiles() and not Path(text).exists() else Path(text)
+def default_catalog() -> Catalog:
+    """The bundled catalog as the default profile (the seed's ward) adapts it, once per process."""
+    return profile_catalog(DEFAULT_PROFILE)

@@ -3,7 +3,8 @@
 An example is merged onto a minimal base proposal (case number "EX", kinds [outsourcing], a meeting
 date inside the rule's dates in force) and evaluated with the whole catalog, as a real proposal is.
 An example may hold `approved:`, a partial proposal merged onto the same base: the version approved
-earlier, which the example is then compared with (as `itaku check --approved`).
+earlier, which the example is then compared with (as `itaku check --approved`), and `name:`, a short
+description shown instead of its place in the list (`examples.fires[0]`) when it fails.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from itaku.engine import conditions as cond
-from itaku.engine.catalog import Compiled, Derivation
+from itaku.engine.catalog import EXAMPLE_NAME, Compiled, Derivation
 from itaku.engine.changes import compare
 from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluator
@@ -33,11 +34,14 @@ class ExampleResult:
     index: int
     ok: bool
     detail: str
+    name: str | None = None  # the example's own `name:`, when it has one
 
     def describe(self) -> str:
-        """One line: the rule, the example, and expected against actual with the fields read."""
+        """One line: the rule, the example (by its name, else its place), and expected against actual
+        with the fields read."""
         verdict = phrase("rules.test.ok" if self.ok else "rules.test.fail")
-        return f"{verdict} {self.rule_id} examples.{self.expectation}[{self.index}]: {self.detail}"
+        example = phrase("rules.test.named", name=self.name) if self.name else f"examples.{self.expectation}[{self.index}]"
+        return f"{verdict} {self.rule_id} {example}: {self.detail}"
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +76,7 @@ def example_document(rule: Compiled, example: dict[str, Any]) -> dict[str, Any]:
             "kinds": ["outsourcing"],
         },
     }
-    return _merge(base, {k: v for k, v in example.items() if k != APPROVED})
+    return _merge(base, {k: v for k, v in example.items() if k not in (APPROVED, EXAMPLE_NAME)})
 
 
 def run_examples(evaluator: Evaluator, rules: list[Compiled] | None = None) -> list[ExampleResult]:
@@ -105,7 +109,7 @@ def _run_one(evaluator: Evaluator, rule: Compiled, expectation: str, index: int,
             earlier = validate(example_document(rule, example[APPROVED]), f"{name}.{APPROVED}", {})
             approved = (f"{name}.{APPROVED}", earlier)
     except InputError as exc:
-        return ExampleResult(rule.id, expectation, index, False, phrase("rules.test.invalid", error=exc))
+        return ExampleResult(rule.id, expectation, index, False, phrase("rules.test.invalid", error=exc), example.get(EXAMPLE_NAME))
     facts = build_facts(proposal, compare(approved[1], proposal, approved[0]) if approved else None)
     day = proposal.case.meeting or DEFAULT_DAY
     if isinstance(rule.spec, Derivation):
@@ -119,4 +123,4 @@ def _run_one(evaluator: Evaluator, rule: Compiled, expectation: str, index: int,
         "rules.test.detail", expected=phrase("rules.test.expect_fire" if expected else "rules.test.expect_pass"),
         actual=phrase("rules.test.fired" if fired else "rules.test.not_fired"), fields=_fields(rule, facts),
     )
-    return ExampleResult(rule.id, expectation, index, fired == expected, detail)
+    return ExampleResult(rule.id, expectation, index, fired == expected, detail, example.get(EXAMPLE_NAME))

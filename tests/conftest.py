@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from itaku.cli.main import main
-from itaku.engine.catalog import Catalog, default_catalog
+from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluator
+from itaku.engine.profiles import default_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -662,7 +662,7 @@ def test_every_exception_appears_in_the_workbook(cli, tmp_path: Path, kind: str)
         c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
         if isinstance(c.value, str) and not ws.column_dimensions[c.column_letter].hidden
     ]
-    from itaku.engine.catalog import default_catalog
+    from itaku.engine.profiles import default_catalog
 
     title = default_catalog().rule("SYS-PERIMETER-ONLY").spec.title.ja
     assert any(title in t and "例外承認済み" in t and "年1回点検" in t for t in texts)

@@ -18,8 +18,9 @@ from click.testing import CliRunner
 
 from conftest import SEED
 from itaku.cli.main import main
-from itaku.engine.catalog import Catalog, default_catalog
+from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation, Evaluator
+from itaku.engine.profiles import default_catalog
 from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
 from itaku.reports.evidence import source_text

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from itaku.engine.catalog import default_catalog
 from itaku.engine.models import Proposal
+from itaku.engine.profiles import default_catalog
 from itaku.web import fields as fd
 from itaku.web.formdata import values_of
 

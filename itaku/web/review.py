@@ -19,11 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from itaku.engine.catalog import Catalog, default_catalog, words_of
+from itaku.engine.catalog import Catalog, words_of
 from itaku.engine.dump import proposal_yaml
 from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluation, Evaluator
 from itaku.engine.models import Proposal
+from itaku.engine.profiles import default_catalog
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import language, phrase, speaking_for
 from itaku.files.reading import load_proposal_bytes

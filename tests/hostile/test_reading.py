@@ -15,8 +15,8 @@ import yaml
 from test_hostile import guard, run  # noqa: F401 - guard: the fixture every test here uses
 
 from conftest import SEED
-from itaku.engine.catalog import default_catalog
 from itaku.engine.errors import InputError
+from itaku.engine.profiles import default_catalog
 from itaku.files import reading
 
 pytestmark = pytest.mark.usefixtures("guard")
