@@ -19,6 +19,8 @@ from itaku.cli.common import (
     ENGINE,
     LANG,
     PROFILE,
+    REGISTER,
+    REGISTER_DB,
     WAIVERS,
     approved_inputs,
     approved_version,
@@ -102,11 +104,14 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
 @WAIVERS
 @PROFILE
 @APPROVED
+@REGISTER
+@REGISTER_DB
 @click.option("-v", "--verbose", is_flag=True, help="Say what was written and how long it took.")
 @handles_errors
 def checklist(
     kind: str, files: tuple[Path, ...], output: Path, lang: str, engine_name: str,
-    as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None, verbose: bool,
+    as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None,
+    use_register: bool | None, register_db: str | None, verbose: bool,
 ) -> None:
     """Write checklist KIND for the proposals FILES as an Excel workbook.
 
@@ -127,7 +132,9 @@ def checklist(
     catalog = catalog_for(profile)
     inputs = [*files, *([waivers] if waivers else []), *approved_inputs(approved)]
     check_target(output, inputs)  # refuse a bad target before the (slower) evaluation
-    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog, approved)
+    evaluations = evaluate_files(
+        files, engine_name, as_date(as_of), waivers, catalog, approved, use_register=use_register, register_db=register_db
+    )
     if kind == "pre-send":
         for evaluation in evaluations:
             if not sends_bulk_mail(evaluation):

@@ -26,12 +26,16 @@ from itaku.engine.wording import language, municipality, phrase
 from itaku.files.reading import (
     CONFIG_ENV,
     Approved,
+    configured_compare,
     configured_profile,
+    configured_register,
     load_approved,
     load_profile,
     load_proposal,
+    load_proposal_bytes,
     load_register,
     proposal_files,
+    warn_on_stderr,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,6 +67,16 @@ APPROVED = click.option(
     "--approved", type=click.Path(path_type=Path), default=None,
     help="The version approved earlier: a file (one proposal), or a folder matched by case number. "
     "Changes are computed and findings already present then are marked as carried over.",
+)
+
+REGISTER = click.option(
+    "--register/--no-register", "use_register", default=None,
+    help="Compare each proposal with the version of its case the council last approved, from the register "
+    "(default: `compare_with_register:` in the configuration). --approved overrides it.",
+)
+REGISTER_DB = click.option(
+    "--db", "register_db", default=None, metavar="PATH|URL",
+    help="The register, with --register (default: `register:` in the configuration, else the user's data directory).",
 )
 
 
@@ -163,20 +177,58 @@ def evaluate_files(
     catalog: Catalog | None = None,
     approved: Path | None = None,
     detail: bool = True,
+    use_register: bool | None = None,
+    register_db: str | None = None,
 ) -> list[Evaluation]:
     """Load every file first (a bad one stops everything before any output), then evaluate; with
     `approved`, compare each proposal with its approved version (one file for one proposal, else
-    matched by case number). `detail`: see Evaluator.evaluate."""
+    matched by case number); else, with the register (`use_register`, or the configuration), with
+    the version of its case the council last approved. `detail`: see Evaluator.evaluate."""
     catalog = catalog or catalog_for(None)
     register: Register = load_register(waivers) if waivers else {}
     proposals = [(path, load_proposal(path, catalog=catalog)) for path in files]
     earlier = load_approved(approved, catalog) if approved else {}
+    if approved is None and with_register(use_register):
+        earlier = approved_from_register(register_db, [p for _, p in proposals], catalog)
     evaluator = Evaluator(catalog, engine_name)
     out = []
     for path, p in proposals:
         pair = approved_version(earlier, approved, p, len(proposals))
         out.append(evaluator.evaluate(p, inert_line(path), as_of, register.get(p.case.number, ()), approved=pair, detail=detail))
     return out
+
+
+def with_register(option: bool | None) -> bool:
+    """Whether proposals are compared with the register: --register/--no-register, else the
+    configuration."""
+    return configured_compare() if option is None else option
+
+
+def approved_from_register(db: str | None, proposals: list[Proposal], catalog: Catalog) -> Approved:
+    """The approved versions of the proposals' cases in the register, by case number (the register
+    number is the proposal's case number; a case not in the register, or never approved, has none)."""
+    from itaku.register.service import Register as CaseRegister  # SQLAlchemy only when the register is used
+    from itaku.register.store import open_store
+
+    reg = CaseRegister(open_store(db or configured_register()))
+    out: Approved = {}
+    for number in sorted({p.case.number for p in proposals}):
+        pair = register_approved(reg, number, catalog)
+        if pair is not None:
+            out[number] = pair
+    reg.store.close()
+    return out
+
+
+def register_approved(reg: Any, number: str, catalog: Catalog) -> tuple[str, Proposal] | None:
+    """The version of case `number` the council last approved, read from its stored file (checked
+    against its hash), as (how outputs name it, the proposal); None when there is none."""
+    found = reg.approved_version(number)
+    if found is None:
+        return None
+    seq, name, content = found
+    shown = phrase("register.source", number=number, seq=seq, file=name)
+    return shown, load_proposal_bytes(name, content, warn_on_stderr, catalog)
 
 
 def approved_version(earlier: Approved, approved: Path | None, proposal: Proposal, proposals: int) -> tuple[str, Proposal] | None:

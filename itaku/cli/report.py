@@ -14,6 +14,8 @@ from itaku.cli.common import (
     ENGINE,
     LANG,
     PROFILE,
+    REGISTER,
+    REGISTER_DB,
     WAIVERS,
     approved_inputs,
     as_date,
@@ -42,6 +44,8 @@ _SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md
 @WAIVERS
 @PROFILE
 @APPROVED
+@REGISTER
+@REGISTER_DB
 @click.option(
     "-o", "--output", "output", required=True, metavar="OUT",
     help="File to write, atomically; never one of the inputs. '-' writes to standard output.",
@@ -49,7 +53,8 @@ _SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md
 @handles_errors
 def report(
     files: tuple[Path, ...], fmt: str | None, lang: str, engine_name: str,
-    as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None, output: str,
+    as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None,
+    use_register: bool | None, register_db: str | None, output: str,
 ) -> None:
     """Write one proposal's review, or a meeting report for several (agenda, then each case in
     case-number order), as one self-contained HTML file or as Markdown; with --format docx, the
@@ -70,7 +75,10 @@ def report(
     if target is not None:
         check_target(target, inputs)  # refuse before any work: an input is never overwritten
     catalog = catalog_for(profile)
-    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog, approved, detail=False)
+    evaluations = evaluate_files(
+        files, engine_name, as_date(as_of), waivers, catalog, approved, detail=False,
+        use_register=use_register, register_db=register_db,
+    )
     if fmt == "docx":
         from itaku.reports.opinion_docx import render_opinion_docx
 

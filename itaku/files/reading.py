@@ -15,6 +15,7 @@ import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -217,26 +218,66 @@ def config_file() -> Path:
     return Path(base) / "itaku" / "config.yaml"
 
 
-def configured_profile() -> str | None:
-    """The profile the user's configuration names (`profile: NAME-or-PATH`), a relative path taken
-    from the configuration's folder; None when there is no configuration file."""
+CONFIG_KEYS = ("profile", "register", "compare_with_register")
+
+
+def configuration() -> tuple[Path, dict[str, Any], dict[tuple[Any, ...], int]]:
+    """The user's configuration file, its settings and their lines ({} when there is no file); a
+    key it does not know is an error naming the file."""
     path = config_file()
     if not path.is_file():
-        return None
+        return path, {}, {}
     try:
         data, lines = load_yaml(read_text(path))
     except YamlProblem as exc:
         raise InputError(str(path), f"{phrase('error.line')} {exc.line}" if exc.line else None, str(exc)) from None
-    if not isinstance(data, dict) or set(data) - {"profile"}:
+    if data is None:
+        return path, {}, {}
+    if not isinstance(data, dict) or set(data) - set(CONFIG_KEYS):
         raise InputError(str(path), None, phrase("error.config_keys"))
-    value = data.get("profile")
+    return path, data, lines
+
+
+def _configured_text(key: str) -> tuple[Path, str | None]:
+    path, data, lines = configuration()
+    value = data.get(key)
+    if value is None:
+        return path, None
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(str(path), f"{key} ({phrase('error.line')} {lines.get((key,))})", phrase("error.config_keys"))
+    return path, value
+
+
+def configured_profile() -> str | None:
+    """The profile the user's configuration names (`profile: NAME-or-PATH`), a relative path taken
+    from the configuration's folder; None when there is no configuration file."""
+    path, value = _configured_text("profile")
     if value is None:
         return None
-    if not isinstance(value, str) or not value.strip():
-        raise InputError(str(path), f"profile ({phrase('error.line')} {lines.get(('profile',))})", phrase("error.config_keys"))
     if value in bundled_profiles() or Path(value).is_absolute():
         return value
     return str(path.parent / value)
+
+
+def configured_register() -> str | None:
+    """The register the user's configuration names (`register: PATH-or-URL`, a relative path taken
+    from the configuration's folder); None: the default place."""
+    path, value = _configured_text("register")
+    if value is None or "://" in value:
+        return value
+    place = Path(value).expanduser()
+    return str(place if place.is_absolute() else path.parent / place)
+
+
+def configured_compare() -> bool:
+    """Whether the configuration says to compare every proposal with its case's approved version
+    in the register (`compare_with_register: true`)."""
+    path, data, lines = configuration()
+    value = data.get("compare_with_register", False)
+    if not isinstance(value, bool):
+        raise InputError(str(path), f"compare_with_register ({phrase('error.line')} {lines.get(('compare_with_register',))})",
+                         phrase("error.config_keys"))
+    return value
 
 
 def load_profile(value: str) -> Profile:
