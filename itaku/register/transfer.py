@@ -65,11 +65,11 @@ def export_files(register: Register) -> dict[str, bytes]:
                     "obligations": json.loads(v["obligations"]),
                 })
             record["decisions"] = [
-                {**{key: d[key] for key in d if key not in ("case_id", "conditions")}, "conditions": json.loads(d["conditions"])}
+                {**{str(key): d[key] for key in d if key not in ("case_id", "conditions")}, "conditions": json.loads(d["conditions"])}
                 for d in conn.execute(select(decisions).where(decisions.c.case_id == case["id"]).order_by(decisions.c.id)).mappings()
             ]
             record["events"] = [
-                {key: e[key] for key in e if key != "case_id"}
+                {str(key): e[key] for key in e if key != "case_id"}
                 for e in conn.execute(select(events).where(events.c.case_id == case["id"]).order_by(events.c.id)).mappings()
             ]
             out[f"{folder}/case.yaml"] = _yaml(record)
