@@ -26,6 +26,7 @@ from pg_support import Cluster, cluster
 
 from itaku.register.models import TABLES
 from itaku.register.store import PG_LOCK, Store, locate
+from itaku.register.transfer import advance_sequences
 
 REVISION = EXAMPLES / "revisions" / "23.yaml"
 SEED23 = EXAMPLES / "seed" / "23.yaml"
@@ -253,6 +254,7 @@ def test_an_older_schema_with_data_is_upgraded(db: str) -> None:
                              "VALUES (1, 1, 1, 'acknowledged', :d, '', :c, :t)"), {**at, "d": dt.date(2019, 9, 9), "c": '["手順書"]'})
         conn.execute(sa.text("INSERT INTO events (id, case_id, kind, happened_on, staff, counterpart, result, certificate, note, "
                              "recorded_at) VALUES (1, 1, 'handover', :d, '山田', '', '', '', '', :t)"), {**at, "d": dt.date(2019, 9, 10)})
+        advance_sequences(store, conn)  # the ids were given: PostgreSQL's sequences move on as after inserts
     store.close()
     assert Store(locate(db)).revision() == "0001"
     text = ok("history", "23", "--db", db).stdout  # opening upgrades it

@@ -25,6 +25,7 @@ from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
 from itaku.register.models import TABLES, cases, decisions, events, versions
 from itaku.register.service import Register, canonical_json
+from itaku.register.store import Store
 
 FORMAT = "itaku/register-v1"
 INDEX = "register.yaml"
@@ -144,13 +145,13 @@ def import_files(register: Register, files: dict[str, bytes]) -> int:
         for table in TABLES:
             if rows[table.name]:
                 conn.execute(insert(table), sorted(rows[table.name], key=lambda r: r["id"]))
-        _advance_sequences(register, conn)
+        advance_sequences(register.store, conn)
     return len(rows["cases"])
 
 
-def _advance_sequences(register: Register, conn: Connection) -> None:
+def advance_sequences(store: Store, conn: Connection) -> None:
     """On PostgreSQL, the ids given explicitly leave the tables' sequences behind: move them on."""
-    if register.store.location.is_sqlite:
+    if store.location.is_sqlite:
         return
     for table in TABLES:
         conn.execute(text(
