@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import EXAMPLES, SEED, invoke
 from pg_support import Cluster, cluster
 
+from conftest import EXAMPLES, SEED, invoke
 from itaku.register.models import TABLES
 from itaku.register.store import PG_LOCK, Store, locate
 from itaku.register.transfer import advance_sequences
@@ -346,7 +346,9 @@ def test_two_processes_adding_at_once_lose_nothing(db: str, tmp_path: Path) -> N
     seeded(db)
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
-    writers = [subprocess.Popen([sys.executable, str(script), db, who, "15"], stderr=subprocess.PIPE, text=True, cwd=tmp_path) for who in "ab"]
+    writers = [
+        subprocess.Popen([sys.executable, str(script), db, who, "15"], stderr=subprocess.PIPE, text=True, cwd=tmp_path) for who in "ab"
+    ]
     adder = subprocess.Popen([sys.executable, "-m", "itaku", "register", "add", REVISION, "--db", db, "--wait", "60"],
                              stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     for process in (*writers, adder):
@@ -400,3 +402,32 @@ def test_a_process_killed_mid_write_leaves_it_consistent(db: str, tmp_path: Path
     assert all(hashlib.sha256(bytes(r[5])).hexdigest() == r[6] for r in content["versions"])
     assert reg("verify", "--db", db).exit_code == 0
     ok("event", "23", "phone", "--on", "2020-01-02", "--db", db)  # and it goes on working
+
+
+def test_the_management_record_from_the_register(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    db = str(tmp_path / "r.sqlite3")
+    seeded(db)
+    ok("add", EXAMPLES / "seed" / "24.yaml", "--new", "--db", db)  # never decided: no record
+    ok("event", "23", "handover", "--on", "2019-09-20", "--staff", "推進課 山田", "--counterpart", "株式会社エンパブリック", "--db", db)
+    ok("event", "23", "inspection", "--on", "2019-12-05", "--staff", "推進課 山田", "--result", "適", "--db", db)
+    out = tmp_path / "record.xlsx"
+    result = invoke("checklist", "management-record", "--from-register", "--db", db, "--today", "2020-04-15", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["資料23"]
+    cells = [[c.value for c in row] for row in wb["資料23"].iter_rows()]
+    text = "\n".join(str(v) for row in cells for v in row if v is not None)
+    assert "了承　令和元年度第4回（令和元年9月9日）（第1版）" in text and "1. 業務開始前に手順書" in text
+    done = {row[1]: row for row in cells if row[3]}
+    assert done["データ引渡し"][3:6] == ["令和元年9月20日", "推進課 山田", "株式会社エンパブリック"]
+    assert done["立入り調査"][3] == "令和元年12月5日" and done["立入り調査"][6] == "適"
+    late = [row for row in cells if row[6] and "【期限超過】" in str(row[6])]
+    assert {row[1] for row in late} == {"条件の確認", "報告受理", "データ消去確認"}
+    assert all(row[2] and not row[3] for row in late)  # a due day, nothing done
+    again = tmp_path / "again.xlsx"
+    assert invoke("checklist", "management-record", "--from-register", "--db", db, "--today", "2020-04-15", "-o", again).exit_code == 0
+    assert again.read_bytes() == out.read_bytes()  # the same register gives the same bytes
+    assert invoke("checklist", "management-record", SEED23, "--from-register", "--db", db, "-o", out).exit_code == 2
+    assert invoke("checklist", "self-check", "--from-register", "--db", db, "-o", out).exit_code == 2

@@ -29,10 +29,11 @@ from itaku.cli.common import (
     evaluate_files,
     handles_errors,
 )
+from itaku.cli.dates import DATE
 from itaku.engine.errors import InputError
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
-from itaku.files.reading import load_approved, load_proposal
+from itaku.files.reading import configured_register, load_approved, load_proposal
 from itaku.files.writing import check_target, write_bytes_atomic
 
 OUTPUT = click.option(
@@ -96,7 +97,7 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
 
 @click.command()
 @click.argument("kind", type=click.Choice(KINDS))
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @OUTPUT
 @LANG
 @ENGINE
@@ -106,12 +107,20 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
 @APPROVED
 @REGISTER
 @REGISTER_DB
+@click.option(
+    "--from-register", is_flag=True,
+    help="management-record only, instead of FILES: the record of each case the council approved, from the register "
+    "(--db), with the dates recorded and what is overdue.",
+)
+@click.option("--case", "cases", multiple=True, help="With --from-register: only this case (repeat for more).")
+@click.option("--today", type=DATE, default=None, help="With --from-register: the day overdue is counted from (default: today).")
 @click.option("-v", "--verbose", is_flag=True, help="Say what was written and how long it took.")
 @handles_errors
 def checklist(
     kind: str, files: tuple[Path, ...], output: Path, lang: str, engine_name: str,
     as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None,
-    use_register: bool | None, register_db: str | None, verbose: bool,
+    use_register: bool | None, register_db: str | None, from_register: bool, cases: tuple[str, ...], today: dt.date | None,
+    verbose: bool,
 ) -> None:
     """Write checklist KIND for the proposals FILES as an Excel workbook.
 
@@ -129,6 +138,12 @@ def checklist(
 
     started = time.perf_counter()
     _check_suffix(output)
+    if from_register or not files:
+        if not from_register or files or kind != "management-record":
+            raise click.UsageError(phrase("register.record.files_or_register"))
+        _record_from_register(output, register_db, list(cases) or None, today or dt.date.today(), lang)
+        _done(output, started, verbose)
+        return
     catalog = catalog_for(profile)
     inputs = [*files, *([waivers] if waivers else []), *approved_inputs(approved)]
     check_target(output, inputs)  # refuse a bad target before the (slower) evaluation
@@ -145,3 +160,18 @@ def checklist(
     wb = build_checklist(kind, evaluations, catalog, lang)
     write_bytes_atomic(output, wbk.workbook_bytes(wb), inputs)
     _done(output, started, verbose)
+
+
+def _record_from_register(output: Path, db: str | None, cases: list[str] | None, today: dt.date, lang: str) -> None:
+    """The management record workbook from the register."""
+    from itaku.checklists import workbook as wbk
+    from itaku.checklists.sheets.management_record import build_from_register
+    from itaku.register.due import management_records
+    from itaku.register.service import Register
+    from itaku.register.store import open_store
+
+    check_target(output, [])
+    records = management_records(Register(open_store(db or configured_register())), cases, today)
+    if not records:
+        raise InputError(str(output), None, phrase("register.record.none"))
+    write_bytes_atomic(output, wbk.workbook_bytes(build_from_register(records, today, lang)), [])

@@ -26,10 +26,11 @@ from itaku.cli.common import (
     handles_errors,
     register_approved,
 )
+from itaku.cli.dates import DATE
 from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.safe_text import inert_line
-from itaku.engine.wareki import date_text, meeting_text, parse_date
+from itaku.engine.wareki import date_text, meeting_text
 from itaku.engine.wording import phrase
 from itaku.files.reading import (
     FORM_SUFFIXES,
@@ -48,22 +49,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 MAX_EXPORT_FILE = 64 * 1024 * 1024
 
 
-class DateType(click.ParamType):
-    """A date written as 西暦 (2020-01-06, 2020/1/6) or 和暦 (令和2年1月6日, R2.1.6)."""
-
-    name = "DATE"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
-        """The date, or a usage error naming the option."""
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return parse_date(str(value))
-        except ValueError:
-            self.fail(phrase("register.bad_date", value=inert_line(value)), param, ctx)
-
-
-DATE = DateType()
 
 
 Callback = Callable[[click.Context, click.Parameter, str | None], str | None]
@@ -268,27 +253,16 @@ def history(number: str, db: str | None, wait: float, lang: str) -> None:
 def due(by: dt.date, today: dt.date | None, number: str | None, db: str | None, wait: float, lang: str) -> None:
     """List what is due by a date and not yet recorded: inspections, annual reports, deletion
     confirmations, exceptions ending, conditions not yet confirmed."""
-    from itaku.register.due import due_items
+    from itaku.register.due import due_items, item_text
 
     items = due_items(_register(db, wait), by, today or dt.date.today(), number)
     click.echo(phrase("register.due.head", lang, date=date_text(by, lang), count=len(items)))
     for item in items:
         click.echo(inert_line(phrase(
             "register.due.line", lang, date=date_text(item.due_on, lang), number=item.number, title=item.title,
-            what=due_what(item.what, item.detail, lang),
+            what=item_text(item, lang),
             overdue=phrase("register.due.overdue", lang) if item.overdue else "",
         )))
-
-
-def due_what(what: str, detail: Any, lang: str) -> str:
-    """What is due, in words: 立入り調査（2年目）, 例外の期限（…）, 条件の確認（…）."""
-    if what in ("inspection", "report"):
-        return phrase(f"register.due.{what}", lang, year=detail)
-    if what == "exception":
-        return phrase("register.due.exception", lang, rule=detail.get(lang) or detail.get("ja"))
-    if what == "condition":
-        return phrase("register.due.condition", lang, text=detail)
-    return phrase("register.due.deletion", lang)
 
 
 @register.command()

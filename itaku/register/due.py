@@ -1,7 +1,8 @@
 """What is due by a date, case by case, from the version the council last approved:
 
 - inspections: `inspections_per_year` in each year of the contract from its start (a year's due day
-  is the day before its anniversary, or the contract's end when sooner);
+  is the day before its anniversary, or the contract's end when sooner; a contract whose dates are
+  not stated, from the day the council decided, year after year);
 - annual reports: one in each such year;
 - the deletion confirmed (with its certificate) at the contract's end;
 - an exception accepted until a day: that day (renew it or let it end);
@@ -22,8 +23,17 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from itaku.engine.wording import phrase
 from itaku.register.models import cases, decisions, events, versions
-from itaku.register.service import APPROVING, DecisionRecord, Register, effective_decisions, superseded
+from itaku.register.service import (
+    APPROVING,
+    DecisionRecord,
+    EventRecord,
+    History,
+    Register,
+    effective_decisions,
+    superseded,
+)
 
 MAX_YEARS = 50  # a contract longer than this is counted for its first fifty years
 
@@ -41,6 +51,17 @@ class DueItem:
     overdue: bool
 
 
+def item_text(item: DueItem, lang: str) -> str:
+    """What is due, in words: 立入り調査（2年目）, 例外の期限（…）, 条件の確認：…"""
+    if item.what in ("inspection", "report"):
+        return phrase(f"register.due.{item.what}", lang, year=item.detail)
+    if item.what == "exception":
+        return phrase("register.due.exception", lang, rule=item.detail.get(lang) or item.detail.get("ja"))
+    if item.what == "condition":
+        return phrase("register.due.condition", lang, text=item.detail)
+    return phrase("register.due.deletion", lang)
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     """The same day `years` later (28 February for 29 February in a common year)."""
     try:
@@ -49,13 +70,17 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def yearly(start: dt.date, end: dt.date) -> list[dt.date]:
-    """The due day of each year of a contract from `start` to `end`."""
-    out = []
+def yearly(start: dt.date, end: dt.date | None, by: dt.date) -> list[dt.date]:
+    """The due day of each year of a contract from `start` to `end` (no end: the years due by `by`)."""
+    out: list[dt.date] = []
     for k in range(1, MAX_YEARS + 1):
-        due = min(add_years(start, k) - dt.timedelta(days=1), end)
+        due = add_years(start, k) - dt.timedelta(days=1)
+        if end is not None:
+            due = min(due, end)
+        elif due > by:
+            break
         out.append(due)
-        if due >= end:
+        if end is not None and due >= end:
             break
     return out
 
@@ -83,18 +108,23 @@ def case_items(state: CaseState, by: dt.date, today: dt.date) -> list[DueItem]:
             out.append(DueItem(day, state.number, state.title, what, detail, day < today))
 
     o = state.obligations
-    if state.start and state.end and state.end >= state.start:
-        years = yearly(state.start, state.end)
+    # the years run from the contract's start; a contract without stated dates is supervised
+    # yearly from the day the council decided, for as long as it runs
+    start = state.start or (state.decision.decided_on if state.decision else None)
+    end = state.end if state.start else None
+    if start is not None and (end is None or end >= start):
+        years = yearly(start, end, by)
         per_year = int(o.get("inspections_per_year") or 0)
         inspections = len(state.done.get("inspection", ()))
         needed = [(day, year) for year, day in enumerate(years, start=1) for _ in range(per_year)]
         for day, year in needed[inspections:]:
             due(day, "inspection", year)
         if o.get("annual_report"):
-            for year, day in enumerate(years[len(state.done.get("report", ())):], start=len(state.done.get("report", ())) + 1):
+            reports = len(state.done.get("report", ()))
+            for year, day in enumerate(years[reports:], start=reports + 1):
                 due(day, "report", year)
-        if o.get("deletion") and not state.done.get("deletion"):
-            due(state.end, "deletion", None)
+        if o.get("deletion") and end is not None and not state.done.get("deletion"):
+            due(end, "deletion", None)
     for exception in o.get("exceptions", ()):
         due(dt.date.fromisoformat(exception["until"]), "exception", exception["title"])
     if state.decision is not None:
@@ -165,3 +195,50 @@ def due_items(register: Register, by: dt.date, today: dt.date, number: str | Non
     items = [item for state in states for item in case_items(state, by, today)]
     order = ("inspection", "report", "deletion", "exception", "condition")
     return sorted(items, key=lambda i: (i.due_on, i.number, order.index(i.what)))
+
+
+@dataclass(frozen=True)
+class ManagementRecord:
+    """What the management record (委託管理記録) of one case shows from the register: the version
+    the council last approved (its proposal as read, the decision), the events recorded (corrections
+    applied) and what is still to be done over the whole contract, overdue when due before `today`."""
+
+    history: History
+    proposal: dict[str, Any]
+    version_seq: int | None
+    decision: DecisionRecord | None
+    events: tuple[EventRecord, ...]
+    outstanding: tuple[DueItem, ...]
+
+
+def management_records(register: Register, numbers: list[str] | None, today: dt.date) -> list[ManagementRecord]:
+    """The management records of cases `numbers` (default: every case the council approved)."""
+    with register.store.reading() as conn:
+        chosen = numbers if numbers is not None else [
+            n for n in conn.execute(select(cases.c.number).order_by(cases.c.id)).scalars()
+        ]
+        ids = {number: register.case_in(conn, number).id for number in chosen}
+        states = {s.number: s for s in case_states(conn, list(ids.values()))}
+    out = []
+    for number in chosen:
+        state = states.get(number)
+        if numbers is None and state is None:
+            continue  # never approved: nothing to supervise yet
+        history = register.history(number)
+        effective = effective_decisions(history.decisions)
+        seq = max((s for s, d in effective.items() if d.outcome in APPROVING), default=None)
+        proposal: dict[str, Any] = {}
+        if seq is not None:
+            with register.store.reading() as conn:
+                text = conn.execute(select(versions.c.proposal).where(
+                    versions.c.case_id == history.case.id, versions.c.seq == seq)).scalar()
+            proposal = json.loads(text or "{}")
+        gone = superseded([e.corrects for e in history.events])
+        done = tuple(sorted((e for e in history.events if e.id not in gone), key=lambda e: (e.happened_on, e.id)))
+        pending: tuple[DueItem, ...] = ()
+        if state is not None:  # the whole contract; one without an end, the coming year
+            horizon = state.end if state.start and state.end else add_years(today, 1)
+            pending = tuple(case_items(state, max(horizon, today), today))
+        out.append(ManagementRecord(history, proposal, seq, effective.get(seq) if seq else None, done,
+                                    tuple(sorted(pending, key=lambda i: i.due_on))))
+    return out
