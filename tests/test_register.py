@@ -96,7 +96,7 @@ def test_records_are_read_back(db: str) -> None:
         assert expected in text, expected
     assert text.index("令和元年9月10日") < text.index("令和元年11月20日") < text.index("令和2年4月10日")
     # the stored file is the file, byte for byte
-    name, content = rows(db)["versions"][0][4], rows(db)["versions"][0][5]
+    name, content = rows(db)["versions"][0][4], rows(db)["versions"][0][11]
     assert (name, bytes(content)) == ("23.yaml", SEED23.read_bytes())
 
 
@@ -399,7 +399,7 @@ def test_a_process_killed_mid_write_leaves_it_consistent(db: str, tmp_path: Path
     content = rows(db)
     seqs = [r[2] for r in content["versions"]]
     assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) > 2  # whole versions only, numbered without a gap
-    assert all(hashlib.sha256(bytes(r[5])).hexdigest() == r[6] for r in content["versions"])
+    assert all(hashlib.sha256(bytes(r[11])).hexdigest() == r[5] for r in content["versions"])
     assert reg("verify", "--db", db).exit_code == 0
     ok("event", "23", "phone", "--on", "2020-01-02", "--db", db)  # and it goes on working
 
@@ -431,3 +431,13 @@ def test_the_management_record_from_the_register(tmp_path: Path) -> None:
     assert again.read_bytes() == out.read_bytes()  # the same register gives the same bytes
     assert invoke("checklist", "management-record", SEED23, "--from-register", "--db", db, "-o", out).exit_code == 2
     assert invoke("checklist", "self-check", "--from-register", "--db", db, "-o", out).exit_code == 2
+
+
+def test_the_known_revisions_are_the_shipped_migrations() -> None:
+    from alembic.script import ScriptDirectory
+
+    from itaku.register.store import REVISIONS, alembic_config
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert tuple(reversed([r.revision for r in scripts.walk_revisions()])) == REVISIONS
+    assert scripts.get_current_head() == REVISIONS[-1]

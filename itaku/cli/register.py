@@ -63,7 +63,7 @@ def _choice(labels: Callable[[str, str | None], str], codes: tuple[str, ...]) ->
         for code in codes:
             if value.strip() in (code, labels(code, "ja"), labels(code, "en")):
                 return code
-        shown = "、".join(labels(c, None) for c in codes)
+        shown = phrase("sep.list").join(labels(c, None) for c in codes)
         raise click.BadParameter(phrase("register.bad_choice", value=inert_line(value), choices=shown), ctx, param)
 
     return read
@@ -140,7 +140,8 @@ def add(
 @click.argument("number", metavar="CASE")
 @click.option("--version", "seq", type=click.IntRange(1), default=None, help="The version decided on (default: the latest).")
 @click.option("--outcome", required=True, callback=_choice(outcome_label, OUTCOMES),
-              help="承認, 意見を付して承認, 了承, 継続審議 or 不承認.")
+              help="The outcome, as the council's words say it (Japanese or English): approved, approved with an opinion, "
+              "acknowledged (for a report), continued or not approved.")
 @click.option("--meeting", type=DATE, required=True, help="The day of the council meeting.")
 @click.option("--session", type=click.IntRange(1, 99), default=None, help="The meeting's number in its fiscal year.")
 @click.option("--opinion", default="", help="The opinion as adopted.")
@@ -169,7 +170,7 @@ def decide(
 @click.option("--on", "day", type=DATE, required=True, help="The day it happened.")
 @click.option("--staff", default="", help="Who did it for the ward (the inspector of an inspection).")
 @click.option("--counterpart", default="", help="Who answered for the vendor.")
-@click.option("--result", default="", help="The result (an inspection's: 適, 指摘あり, ...).")
+@click.option("--result", default="", help="The result (an inspection's, in the inspector's words).")
 @click.option("--certificate", default="", help="The deletion certificate (its number or title).")
 @click.option("--note", default="", help="Anything else worth keeping.")
 @click.option("--condition", type=click.IntRange(1), default=None, help="Which condition is confirmed (1 = the first).")

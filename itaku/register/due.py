@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from itaku.engine.wording import phrase
 from itaku.register.models import cases, decisions, events, versions
@@ -95,7 +95,7 @@ class CaseState:
     start: dt.date | None
     end: dt.date | None
     decision: DecisionRecord | None  # the decision in force on the approved version
-    done: dict[str, list[dt.date]]  # event kind -> days (corrections applied)
+    done: dict[str, int]  # event kind -> how many (corrections applied)
     confirmed: set[tuple[int, int]]  # (decision, condition) confirmed
 
 
@@ -115,12 +115,11 @@ def case_items(state: CaseState, by: dt.date, today: dt.date) -> list[DueItem]:
     if start is not None and (end is None or end >= start):
         years = yearly(start, end, by)
         per_year = int(o.get("inspections_per_year") or 0)
-        inspections = len(state.done.get("inspection", ()))
         needed = [(day, year) for year, day in enumerate(years, start=1) for _ in range(per_year)]
-        for day, year in needed[inspections:]:
+        for day, year in needed[state.done.get("inspection", 0):]:
             due(day, "inspection", year)
         if o.get("annual_report"):
-            reports = len(state.done.get("report", ()))
+            reports = state.done.get("report", 0)
             for year, day in enumerate(years[reports:], start=reports + 1):
                 due(day, "report", year)
         if o.get("deletion") and end is not None and not state.done.get("deletion"):
@@ -135,52 +134,61 @@ def case_items(state: CaseState, by: dt.date, today: dt.date) -> list[DueItem]:
 
 
 def case_states(conn: Connection, case_ids: list[int] | None = None) -> list[CaseState]:
-    """Every case (or those of `case_ids`) with its last approved version, as `due` reads it."""
+    """Every case (or those of `case_ids`) with its last approved version, as `due` reads it.
+
+    Few columns and few rows: the decisions (to find each case's approved version), then only those
+    versions; the events are counted by the database, not read (a correction's target not counted)."""
 
     def only(query: Any, column: Any) -> Any:
         return query if case_ids is None else query.where(column.in_(case_ids))
 
-    case_rows = conn.execute(only(select(cases.c.id, cases.c.number), cases.c.id).order_by(cases.c.id)).all()
-    version_rows = conn.execute(only(
-        select(versions.c.id, versions.c.case_id, versions.c.seq, versions.c.title, versions.c.obligations,
-               versions.c.period_start, versions.c.period_end), versions.c.case_id)).all()
-    decision_rows = conn.execute(only(
+    numbers = dict(conn.execute(only(select(cases.c.id, cases.c.number), cases.c.id)).all())
+    seq_of = dict(conn.execute(only(select(versions.c.id, versions.c.seq), versions.c.case_id)).all())
+    by_case: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in conn.execute(only(
         select(decisions.c.id, decisions.c.case_id, decisions.c.version_id, decisions.c.outcome, decisions.c.decided_on,
-               decisions.c.session, decisions.c.opinion, decisions.c.conditions, decisions.c.corrects_id),
-        decisions.c.case_id)).all()
-    event_rows = conn.execute(only(
-        select(events.c.id, events.c.case_id, events.c.kind, events.c.happened_on, events.c.corrects_id,
-               events.c.decision_id, events.c.condition), events.c.case_id)).all()
-    seq_of = {v.id: v.seq for v in version_rows}
-    by_case: dict[int, dict[int, Any]] = defaultdict(dict)
-    for v in version_rows:
-        by_case[v.case_id][v.seq] = v
-    case_decisions: dict[int, list[DecisionRecord]] = defaultdict(list)
-    for d in decision_rows:
-        case_decisions[d.case_id].append(DecisionRecord(
-            d.id, seq_of[d.version_id], d.outcome, d.decided_on, d.session, d.opinion, tuple(json.loads(d.conditions)), d.corrects_id,
-        ))
-    gone = superseded([e.corrects_id for e in event_rows])
-    done: dict[int, dict[str, list[dt.date]]] = defaultdict(lambda: defaultdict(list))
+               decisions.c.corrects_id), decisions.c.case_id)).all():
+        by_case[row[1]].append(tuple(row))
+    corrected = {row[5] for rows in by_case.values() for row in rows if row[5] is not None}
+    chosen: dict[int, tuple[Any, ...]] = {}  # case -> the decision in force on its last approved version
+    for case_id, rows in by_case.items():
+        in_force: dict[int, tuple[Any, ...]] = {}
+        for row in sorted(rows, key=lambda r: (r[4], r[0])):
+            if row[0] not in corrected:
+                in_force[seq_of[row[2]]] = row
+        approved = [seq for seq, row in in_force.items() if row[3] in APPROVING]
+        if approved:
+            chosen[case_id] = in_force[max(approved)]
+    if not chosen:
+        return []
+    details = {row[0]: row for row in conn.execute(
+        select(versions.c.id, versions.c.title, versions.c.obligations, versions.c.period_start, versions.c.period_end)
+        .where(versions.c.id.in_([row[2] for row in chosen.values()]))).all()}
+    extra = {row[0]: row for row in conn.execute(
+        select(decisions.c.id, decisions.c.session, decisions.c.opinion, decisions.c.conditions)
+        .where(decisions.c.id.in_([row[0] for row in chosen.values()]))).all()}
+    # every event counted per case and kind (from an index), less the few a later record corrected
+    corrected_events = {row[0]: (row[1], row[2]) for row in conn.execute(only(
+        select(events.c.id, events.c.case_id, events.c.kind)
+        .where(events.c.id.in_(select(events.c.corrects_id).where(events.c.corrects_id.is_not(None)))), events.c.case_id)).all()}
+    done: dict[int, dict[str, int]] = defaultdict(dict)
+    for case_id, kind, count in conn.execute(only(
+        select(events.c.case_id, events.c.kind, func.count()).group_by(events.c.case_id, events.c.kind), events.c.case_id)).all():
+        done[case_id][kind] = count
+    for case_id, kind in corrected_events.values():
+        done[case_id][kind] -= 1
     confirmed: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    for e in event_rows:
-        if e.id in gone:
-            continue
-        done[e.case_id][e.kind].append(e.happened_on)
-        if e.decision_id is not None and e.condition is not None:
-            confirmed[e.case_id].add((e.decision_id, e.condition))
+    for event_id, case_id, decision, condition in conn.execute(only(
+        select(events.c.id, events.c.case_id, events.c.decision_id, events.c.condition).where(events.c.kind == "condition"),
+        events.c.case_id)).all():
+        if event_id not in corrected_events:
+            confirmed[case_id].add((decision, condition))
     out = []
-    for case in case_rows:
-        effective = effective_decisions(case_decisions[case.id])
-        approved = [seq for seq, d in effective.items() if d.outcome in APPROVING]
-        if not approved:
-            continue
-        seq = max(approved)
-        version = by_case[case.id][seq]
-        out.append(CaseState(
-            case.number, version.title, json.loads(version.obligations), version.period_start, version.period_end,
-            effective[seq], dict(done[case.id]), confirmed[case.id],
-        ))
+    for case_id in sorted(chosen):
+        d = chosen[case_id]
+        v, x = details[d[2]], extra[d[0]]
+        decision = DecisionRecord(d[0], seq_of[d[2]], d[3], d[4], x[1], x[2], tuple(json.loads(x[3])), d[5])
+        out.append(CaseState(numbers[case_id], v[1], json.loads(v[2]), v[3], v[4], decision, done[case_id], confirmed[case_id]))
     return out
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -39,15 +40,15 @@ versions = Table(
     Column("seq", Integer, nullable=False),  # 第N版 within the case
     Column("received_on", Date, nullable=False),
     Column("file_name", Text, nullable=False),
-    Column("content", LargeBinary, nullable=False),  # the file's bytes, verbatim
     Column("sha256", String(64), nullable=False),
-    Column("proposal", Text, nullable=False),  # the proposal as read (JSON)
-    Column("evaluation", Text, nullable=False),  # its evaluation then, as `check --format json` gives it
     Column("obligations", Text, nullable=False),  # what the rules in force asked of it (JSON, see obligations.py)
     Column("title", Text, nullable=False),
     Column("period_start", Date),
     Column("period_end", Date),
     Column("recorded_at", DateTime, nullable=False),
+    Column("content", LargeBinary, nullable=False),  # the file's bytes, verbatim
+    Column("proposal", Text, nullable=False),  # the proposal as read (JSON)
+    Column("evaluation", Text, nullable=False),  # its evaluation then, as `check --format json` gives it
     UniqueConstraint("case_id", "seq", name="uq_versions_case_seq"),
 )
 
@@ -81,6 +82,9 @@ events = Table(
     # added by the second migration: a condition of a decision confirmed
     Column("decision_id", Integer, ForeignKey("decisions.id")),
     Column("condition", Integer),
+    Index("ix_events_case_kind", "case_id", "kind"),
+    Index("ix_events_corrects", "corrects_id"),
+    Index("ix_events_kind_confirms", "kind", "case_id", "decision_id", "condition"),
 )
 
 TABLES = (cases, versions, decisions, events)  # in the order rows may be inserted

@@ -17,12 +17,9 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, create_engine, event, inspect
+from sqlalchemy import Connection, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
@@ -33,6 +30,9 @@ MIGRATIONS = "itaku.register:migrations"
 FILE_NAME = "register.sqlite3"
 WAIT_SECONDS = 10.0
 PG_LOCK = 0x69746B75  # the advisory lock every write transaction of a PostgreSQL register takes
+# The revisions of migrations/versions/, oldest first (a test holds this to the scripts): a register
+# at the newest is opened without importing Alembic, which a command would otherwise pay for each time.
+REVISIONS = ("0001", "0002")
 
 
 @dataclass(frozen=True)
@@ -82,17 +82,26 @@ def _file(path: Path) -> Location:
     return Location(f"sqlite:///{path}", str(path), path)
 
 
-def _alembic_config() -> Config:
+def alembic_config() -> Any:
+    """Alembic's configuration for the shipped migrations (Alembic imported only when it is used)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", MIGRATIONS)
     return config
 
 
+def _upgrade(conn: Connection, revision: str) -> None:
+    from alembic import command
+
+    config = alembic_config()
+    config.attributes["connection"] = conn
+    command.upgrade(config, revision)
+
+
 def head_revision() -> str:
     """The newest schema revision this itaku ships."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    return REVISIONS[-1]
 
 
 class Store:
@@ -194,9 +203,7 @@ class Store:
                 return self
             if current is None and not create and inspect(conn).get_table_names() == []:
                 raise InputError(self.location.shown, None, phrase("register.missing"))
-            config = _alembic_config()
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            _upgrade(conn, "head")
         return self
 
     def _revision(self, conn: Connection) -> str | None:
@@ -206,9 +213,8 @@ class Store:
             return None
         if "alembic_version" not in tables:
             raise InputError(self.location.shown, None, phrase("register.not_register"))
-        current = MigrationContext.configure(conn).get_current_revision()
-        known = {r.revision for r in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
-        if current not in known:
+        current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if current not in REVISIONS:
             raise InputError(self.location.shown, None, phrase("register.newer"))
         return current
 
@@ -222,9 +228,7 @@ class Store:
         if self.location.path is not None:
             self.location.path.parent.mkdir(parents=True, exist_ok=True)
         with self.writing() as conn:
-            config = _alembic_config()
-            config.attributes["connection"] = conn
-            command.upgrade(config, revision)
+            _upgrade(conn, revision)
 
     def close(self) -> None:
         """Let the database connections go."""

@@ -33,15 +33,15 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer, nullable=False),
         sa.Column("received_on", sa.Date, nullable=False),
         sa.Column("file_name", sa.Text, nullable=False),
-        sa.Column("content", sa.LargeBinary, nullable=False),
         sa.Column("sha256", sa.String(64), nullable=False),
-        sa.Column("proposal", sa.Text, nullable=False),
-        sa.Column("evaluation", sa.Text, nullable=False),
         sa.Column("obligations", sa.Text, nullable=False),
         sa.Column("title", sa.Text, nullable=False),
         sa.Column("period_start", sa.Date),
         sa.Column("period_end", sa.Date),
         sa.Column("recorded_at", sa.DateTime, nullable=False),
+        sa.Column("content", sa.LargeBinary, nullable=False),
+        sa.Column("proposal", sa.Text, nullable=False),
+        sa.Column("evaluation", sa.Text, nullable=False),
         sa.UniqueConstraint("case_id", "seq", name="uq_versions_case_seq"),
     )
     op.create_index("ix_versions_case_id", "versions", ["case_id"])
