@@ -438,3 +438,15 @@ def test_the_known_revisions_are_the_shipped_migrations() -> None:
     scripts = ScriptDirectory.from_config(alembic_config())
     assert tuple(reversed([r.revision for r in scripts.walk_revisions()])) == REVISIONS
     assert scripts.get_current_head() == REVISIONS[-1]
+
+
+def test_screen_compares_with_the_register(db: str, tmp_path: Path) -> None:
+    seeded(db)
+    out = tmp_path / "screen"
+    result = invoke("screen", EXAMPLES / "revisions", EXAMPLES / "seed" / "24.yaml", "-o", out, "--register", "--db", db,
+                    "--fail-on", "never", "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    revision = json.loads((out / "23.yaml.json").read_text())
+    assert revision["changes"]["compared_with"]["source"] == "登録簿 案件23 第1版（23.yaml）"
+    other = json.loads((out / "24.yaml.json").read_text())
+    assert other["changes"]["compared_with"] is None  # 24 is not in this register

@@ -26,16 +26,15 @@ from itaku.engine.wording import language, municipality, phrase
 from itaku.files.reading import (
     CONFIG_ENV,
     Approved,
+    approved_from_register,
     configured_compare,
     configured_profile,
     configured_register,
     load_approved,
     load_profile,
     load_proposal,
-    load_proposal_bytes,
     load_register,
     proposal_files,
-    warn_on_stderr,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -189,7 +188,7 @@ def evaluate_files(
     proposals = [(path, load_proposal(path, catalog=catalog)) for path in files]
     earlier = load_approved(approved, catalog) if approved else {}
     if approved is None and with_register(use_register):
-        earlier = approved_from_register(register_db, [p for _, p in proposals], catalog)
+        earlier = approved_from_register(register_db or configured_register(), {p.case.number for _, p in proposals}, catalog)
     evaluator = Evaluator(catalog, engine_name)
     out = []
     for path, p in proposals:
@@ -202,33 +201,6 @@ def with_register(option: bool | None) -> bool:
     """Whether proposals are compared with the register: --register/--no-register, else the
     configuration."""
     return configured_compare() if option is None else option
-
-
-def approved_from_register(db: str | None, proposals: list[Proposal], catalog: Catalog) -> Approved:
-    """The approved versions of the proposals' cases in the register, by case number (the register
-    number is the proposal's case number; a case not in the register, or never approved, has none)."""
-    from itaku.register.service import Register as CaseRegister  # SQLAlchemy only when the register is used
-    from itaku.register.store import open_store
-
-    reg = CaseRegister(open_store(db or configured_register()))
-    out: Approved = {}
-    for number in sorted({p.case.number for p in proposals}):
-        pair = register_approved(reg, number, catalog)
-        if pair is not None:
-            out[number] = pair
-    reg.store.close()
-    return out
-
-
-def register_approved(reg: Any, number: str, catalog: Catalog) -> tuple[str, Proposal] | None:
-    """The version of case `number` the council last approved, read from its stored file (checked
-    against its hash), as (how outputs name it, the proposal); None when there is none."""
-    found = reg.approved_version(number)
-    if found is None:
-        return None
-    seq, name, content = found
-    shown = phrase("register.source", number=number, seq=seq, file=name)
-    return shown, load_proposal_bytes(name, content, warn_on_stderr, catalog)
 
 
 def approved_version(earlier: Approved, approved: Path | None, proposal: Proposal, proposals: int) -> tuple[str, Proposal] | None:

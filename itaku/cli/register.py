@@ -24,7 +24,6 @@ from itaku.cli.common import (
     WAIVERS,
     catalog_for,
     handles_errors,
-    register_approved,
 )
 from itaku.cli.dates import DATE
 from itaku.engine.errors import InputError
@@ -39,6 +38,7 @@ from itaku.files.reading import (
     load_proposal_bytes,
     load_register,
     read_bytes,
+    register_approved,
     warn_on_stderr,
 )
 from itaku.files.writing import check_target, sync_folder, write_bytes_atomic

@@ -207,6 +207,36 @@ def load_approved(path: Path, catalog: Catalog | None = None) -> Approved:
     return out
 
 
+def register_approved(register: Any, number: str, catalog: Catalog | None = None) -> tuple[str, Proposal] | None:
+    """The version of case `number` the council last approved, read from the register's stored file
+    (checked against its hash first: a changed file is an error, never used), as (how outputs name
+    it, the proposal); None when the case is not in the register or was never approved."""
+    found = register.approved_version(number)
+    if found is None:
+        return None
+    seq, name, content = found
+    return phrase("register.source", number=number, seq=seq, file=name), load_proposal_bytes(name, content, warn_on_stderr, catalog)
+
+
+def approved_from_register(db: str | None, numbers: set[str] | None, catalog: Catalog | None = None) -> Approved:
+    """The approved versions in the register at `db`, by case number: of cases `numbers` (those of
+    the proposals reviewed; None: every case in the register). The register number is the case
+    number a proposal states; a case not in the register, or never approved, has none."""
+    from itaku.register.service import Register as CaseRegister  # SQLAlchemy only when the register is used
+    from itaku.register.store import open_store
+
+    register = CaseRegister(open_store(db))
+    try:
+        out: Approved = {}
+        for number in sorted(numbers if numbers is not None else register.numbers()):
+            pair = register_approved(register, number, catalog)
+            if pair is not None:
+                out[number] = pair
+        return out
+    finally:
+        register.store.close()
+
+
 # ---------------------------------------------------------------- profiles and configuration
 
 CONFIG_ENV = "ITAKU_PROFILE"
