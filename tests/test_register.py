@@ -450,3 +450,15 @@ def test_screen_compares_with_the_register(db: str, tmp_path: Path) -> None:
     assert revision["changes"]["compared_with"]["source"] == "登録簿 案件23 第1版（23.yaml）"
     other = json.loads((out / "24.yaml.json").read_text())
     assert other["changes"]["compared_with"] is None  # 24 is not in this register
+
+
+def test_a_bad_register_setting_names_the_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config" / "itaku"
+    config.mkdir(parents=True)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    for text in ("compare_with_register: maybe\n", "registry: x.sqlite3\n"):
+        (config / "config.yaml").write_text(text)
+        one_line_error(invoke("check", REVISION, "--fail-on", "never"), "config.yaml")
+    (config / "config.yaml").write_text("register: 3\n")
+    one_line_error(reg("due", "--by", "2020-01-01"), "config.yaml", "register")
+    one_line_error(reg("due", "--by", "2020-01-01", "--db", "mysql://u@h/db"), "postgresql://")
