@@ -587,7 +587,9 @@ class Staffing(Strict):
     )
     outside_access: YesNo = Field(
         None,
-        json_schema_extra=label("契約外の者（データセンター職員等）が個人情報に触れうる", "Others (e.g. data-centre staff) can reach the data"),
+        json_schema_extra=label(
+            "契約外の者（データセンター職員等）が個人情報に触れうる", "Others (e.g. data-centre staff) can reach the data"
+        ),
     )
     outside_access_controlled: YesNo = Field(
         None, json_schema_extra=label("契約外の者のアクセスの制限と記録", "Their access limited and logged")
