@@ -387,3 +387,10 @@ def profile_catalog(profile: Profile | str) -> Catalog:
 def default_catalog() -> Catalog:
     """The bundled catalog as the default profile (the seed's ward) adapts it, once per process."""
     return profile_catalog(DEFAULT_PROFILE)
+
+
+def profile_path(text: str) -> Path | None:
+    """The folder or file a --profile value names, or None when it names a shipped profile. A shipped
+    profile's name always means the shipped profile, whatever the working folder holds (a folder or
+    file called `default` there is `./default`); any other value is a path."""
+    return None if text in bundled_profiles() else Path(text)
