@@ -34,7 +34,7 @@ from itaku.engine.errors import EngineError, InputError
 from itaku.engine.facts import build_facts
 from itaku.engine.matching import Match, make_matcher
 from itaku.engine.models import ExceptionEntry, Proposal
-from itaku.engine.responses import committed_text, promise_only
+from itaku.engine.responses import read_answer
 from itaku.engine.safe_text import shorten
 from itaku.engine.waivers import ExceptionStatus, Waivers
 from itaku.engine.wording import phrase, speaking_for
@@ -201,6 +201,12 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def _read_answer(answer: str) -> tuple[bool, str]:
+    """(whether the answer only promises, its committed sentences normalised for matching)."""
+    promise_only, committed = read_answer(answer)
+    return promise_only, _normalise(committed)
+
+
 QUOTE_LIMIT = 100  # characters of a proposal's value quoted inside a message
 SHOWN_LIMIT = 200  # characters of an item's name or an evidence value kept in a finding
 
@@ -356,6 +362,7 @@ class Evaluator:
     ) -> list[Finding]:
         seen: dict[tuple[str, str | None], Finding] = {}
         names: dict[tuple[str, str], int] = {}  # (rule, item name) -> findings so far, for fingerprints
+        read = functools.cache(_read_answer)  # each topic's answer read once, however many findings it answers
         for rule_id, binding in matches:
             rule = self.catalog.rule(rule_id)
             if rule is None or not self._in_force(rule, day):
@@ -393,7 +400,7 @@ class Evaluator:
                 evidence=self._evidence(rule, facts, binding),
                 fingerprint=_fingerprint(rule_id, proposal.case.number, item, occurrence),
                 exception=exception,
-                response=self._judge(spec, answer) if answer is not None else None,
+                response=self._judge(spec, answer, read(answer)) if answer is not None else None,
                 severity_note=self.catalog.severity_notes.get(rule_id),
             )
         order = self._order
@@ -497,14 +504,15 @@ class Evaluator:
         return tuple(out)
 
     @staticmethod
-    def _judge(spec: Rule, answer: str) -> ResponseStatus:
-        if promise_only(answer):
+    def _judge(spec: Rule, answer: str, reading: tuple[bool, str]) -> ResponseStatus:
+        promise_only, text = reading
+        if promise_only:
             # 「確認し、検討する」 commits to nothing yet, whatever it names
             explain = Localized(ja=phrase("response.promise_only", "ja"), en=phrase("response.promise_only", "en"))
             return ResponseStatus(text=answer, closes=False, explain=explain, promise_only=True)
         if spec.response is None:
             return ResponseStatus(text=answer, closes=None, explain=None)
-        text = _normalise(committed_text(answer))  # what is only promised does not count
+        # `text`: what is committed to, normalised; what is only promised does not count
         closes = any(_normalise(term) in text for term in spec.response.must_mention)
         return ResponseStatus(text=answer, closes=closes, explain=None if closes else spec.response.explain)
 
