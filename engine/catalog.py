@@ -449,6 +449,12 @@ def _compile(
         if value not in allowed:
             raise CatalogError(file, line, spec.id, f"derive value '{value}' is not one of {', '.join(allowed)}")
     paths = tuple(dict.fromkeys(leaf.path for leaf in cond.leaves(condition)))
+    if cond.alternatives_bound(condition) > cond.MAX_ALTERNATIVES:
+        raise CatalogError(
+            file, line, spec.id,
+            f"the condition has too many alternatives (more than {cond.MAX_ALTERNATIVES} once its 'any' lists are "
+            "multiplied out); split the rule or list the values with 'in'",
+        )
     escalations = []
     try:
         conjuncts = cond.normal_form(condition)
