@@ -30,12 +30,13 @@ from itaku.engine.catalog import (
     words_of,
 )
 from itaku.engine.changes import Comparison, compare
-from itaku.engine.errors import EngineError, InputError
+from itaku.engine.errors import InputError
 from itaku.engine.facts import build_facts
 from itaku.engine.matching import Match, make_matcher
 from itaku.engine.models import ExceptionEntry, Proposal
 from itaku.engine.responses import read_answer
 from itaku.engine.safe_text import shorten
+from itaku.engine.templating import TemplateLimit, bounded_environment, render_bounded
 from itaku.engine.waivers import ExceptionStatus, Waivers
 from itaku.engine.wording import phrase, speaking_for
 
@@ -215,14 +216,11 @@ def _quoted(value: Any) -> Any:
     return shorten(value, QUOTE_LIMIT) if isinstance(value, str) else value
 
 
-@functools.lru_cache(maxsize=1)
 def message_templates() -> Any:
-    """The sandboxed jinja2 environment of rule messages; jinja2 is imported only when a message
-    with a placeholder is first needed (most are plain text, and a cold `check` should not wait)."""
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, finalize=_quoted)
+    """The sandboxed jinja2 environment of rule messages, bounded in steps, time and size (see
+    engine/templating.py); jinja2 is imported only when a message with a placeholder is first needed
+    (most are plain text, and a cold `check` should not wait)."""
+    return bounded_environment(_quoted)
 
 
 class Evaluator:
@@ -478,12 +476,16 @@ class Evaluator:
                 self._compiled_messages[key] = template
             if isinstance(template, str):
                 return template
-            return template.render(**context, params=rule.params).strip()
+            return render_bounded(template, {**context, "params": rule.params}).strip()
         except Exception as exc:
             from jinja2 import TemplateError  # already imported: only a template gets this far
 
+            # the rule's file is at fault (a profile's rule, or its message): exit 2 naming it
+            where = f"{phrase('error.line')} {rule.line} [{rule.id}]"
+            if isinstance(exc, TemplateLimit):
+                raise InputError(rule.file, where, phrase("error.message_limit", error=exc)) from None
             if isinstance(exc, (TemplateError, TypeError, ValueError, KeyError)):
-                raise EngineError(source, rule.id, f"message template failed: {exc}") from None
+                raise InputError(rule.file, where, phrase("error.message_failed", error=exc)) from None
             raise
 
     @staticmethod
