@@ -30,7 +30,7 @@ from itaku.engine.catalog import (
     words_of,
 )
 from itaku.engine.changes import Comparison, compare
-from itaku.engine.errors import InputError
+from itaku.engine.errors import EngineError, InputError
 from itaku.engine.facts import build_facts
 from itaku.engine.matching import Match, make_matcher
 from itaku.engine.models import ExceptionEntry, Proposal
@@ -478,14 +478,18 @@ class Evaluator:
                 return template
             return render_bounded(template, {**context, "params": rule.params}).strip()
         except Exception as exc:
-            from jinja2 import TemplateError  # already imported: only a template gets this far
+            from jinja2 import TemplateError, TemplateSyntaxError  # already imported: only a template gets this far
+            from jinja2.sandbox import SecurityError
 
-            # the rule's file is at fault (a profile's rule, or its message): exit 2 naming it
+            # a message written past the limits, or using what a message may not (a filter, a method),
+            # is the fault of the rule's file (a profile's): exit 2 naming it
             where = f"{phrase('error.line')} {rule.line} [{rule.id}]"
             if isinstance(exc, TemplateLimit):
                 raise InputError(rule.file, where, phrase("error.message_limit", error=exc)) from None
-            if isinstance(exc, (TemplateError, TypeError, ValueError, KeyError)):
+            if isinstance(exc, (TemplateSyntaxError, SecurityError)):
                 raise InputError(rule.file, where, phrase("error.message_failed", error=exc)) from None
+            if isinstance(exc, (TemplateError, TypeError, ValueError, KeyError)):
+                raise EngineError(source, rule.id, f"message template failed: {exc}") from None
             raise
 
     @staticmethod
