@@ -11,7 +11,6 @@ import yaml
 
 from itaku.engine.models import Proposal
 
-
 # Characters YAML reads as line breaks besides LF and CR: PyYAML writes them raw inside a quoted
 # value, where reading folds them into a space (U+0085 came back as ' '). A text holding one is
 # written double-quoted, where they are the escapes \N, \L and \P.

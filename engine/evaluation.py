@@ -37,6 +37,7 @@ from itaku.engine.models import ExceptionEntry, Proposal
 from itaku.engine.responses import read_answer
 from itaku.engine.safe_text import shorten
 from itaku.engine.templating import TemplateLimit, bounded_environment, render_bounded
+from itaku.engine.templating import budget as message_budget
 from itaku.engine.waivers import ExceptionStatus, Waivers
 from itaku.engine.wording import phrase, speaking_for
 
@@ -266,7 +267,8 @@ class Evaluator:
             if d.id in derived_ids and self._in_force(d, day) and isinstance(d.spec, Derivation)
         )
         waivers = Waivers(self.catalog, list(proposal.exceptions), [e for _, _, e in register], day)
-        findings = self._findings(proposal, source, facts, matches, day, waivers)
+        with message_budget():  # the messages of one proposal share one budget of steps and time
+            findings = self._findings(proposal, source, facts, matches, day, waivers)
         if approved is not None:
             earlier = self.evaluate(approved[1], approved[0], day)
             kept = {(f.rule_id, f.item) for f in earlier.findings}

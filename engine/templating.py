@@ -5,7 +5,9 @@ with nested loops ran for ever, one with a huge repetition took ~820 MB. jinja2'
 template from reaching Python's internals, not from spending time or memory, so every message runs
 here under three limits:
 - steps and time: the template's own code is traced while it renders (sys.settrace, this thread
-  only), and stops after MAX_STEPS lines or MAX_SECONDS, whatever loops it runs;
+  only), and stops after MAX_STEPS lines, whatever loops it runs; all the messages of one proposal
+  share a budget of BUDGET_STEPS lines and MAX_SECONDS (`budget`), so that many findings of a slow
+  message cannot add up to a hang either;
 - size: repetition (`*`), concatenation (`+`, `~`) and powers are checked before they compute, every
   number given to a filter, method or `range` is at most MAX_NUMBER, the filters and text methods
   that can build large text from small arguments are the bounded ones listed below, lists and
@@ -22,12 +24,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-MAX_STEPS = 200_000  # traced lines one message may run (the bundled messages need a few hundred)
-MAX_SECONDS = 2.0
+MAX_STEPS = 200_000  # traced lines one message may run (a bundled one runs about 200)
+BUDGET_STEPS = 3_000_000  # traced lines all the messages of one proposal may run (500 findings: ~200,000)
+MAX_SECONDS = 3.0  # the time all the messages of one proposal may take
 MAX_TEXT = 100_000  # characters (or items) of any text or list a message builds beyond what it was given
 MAX_NUMBER = 10_000  # the largest number a filter, a method or `range` may be given
 MAX_POWER = 128  # the largest exponent of `**`
@@ -180,18 +184,45 @@ def bounded_environment(finalize: Callable[[Any], Any]) -> Any:
     return env
 
 
+class _Budget:
+    """Steps and seconds left to the messages rendered in this thread."""
+
+    def __init__(self) -> None:
+        self.steps = BUDGET_STEPS
+        self.seconds = MAX_SECONDS
+
+
+_current = threading.local()
+
+
+@contextlib.contextmanager
+def budget() -> Iterator[None]:
+    """Let every message rendered inside (in this thread) share one budget of steps and time: the
+    evaluator opens one per proposal."""
+    previous = getattr(_current, "budget", None)
+    _current.budget = _Budget()
+    try:
+        yield
+    finally:
+        _current.budget = previous
+
+
 @contextlib.contextmanager
 def _steps_and_time() -> Iterator[None]:
-    """Trace the code run inside (in this thread) and stop it past MAX_STEPS lines or MAX_SECONDS."""
+    """Trace the code run inside (in this thread) and stop it when the budget's steps or seconds
+    are spent (a message rendered outside `budget` has one of its own)."""
+    spending = getattr(_current, "budget", None) or _Budget()
     previous = sys.gettrace()
+    started = time.monotonic()
+    deadline = started + spending.seconds
     steps = 0
-    deadline = time.monotonic() + MAX_SECONDS
+    allowed = min(MAX_STEPS, spending.steps)
 
     def trace(frame: Any, event: str, arg: Any) -> Any:
         nonlocal steps
         steps += 1
-        if steps > MAX_STEPS:
-            raise TemplateLimit(f"more than {MAX_STEPS:,} steps")
+        if steps > allowed:
+            raise TemplateLimit(f"more than {allowed:,} steps")
         if steps % 1024 == 0 and time.monotonic() > deadline:
             raise TemplateLimit(f"more than {MAX_SECONDS:g} seconds")
         return trace
@@ -201,6 +232,8 @@ def _steps_and_time() -> Iterator[None]:
         yield
     finally:
         sys.settrace(previous)
+        spending.steps -= steps
+        spending.seconds -= time.monotonic() - started
 
 
 def render_bounded(template: Any, context: dict[str, Any]) -> str:
