@@ -459,7 +459,10 @@ def _compile(
     try:
         conjuncts = cond.normal_form(condition)
         for step in spec.escalate if isinstance(spec, Rule) else ():
-            escalations.append((cond.normal_form(cond.parse(_substitute(step.when, spec, chosen, scopes))), step))
+            stepped = cond.parse(_substitute(step.when, spec, chosen, scopes))
+            if cond.alternatives_bound(stepped) > cond.MAX_ALTERNATIVES:
+                raise cond.ConditionError(f"an 'escalate' condition has more than {cond.MAX_ALTERNATIVES} alternatives")
+            escalations.append((cond.normal_form(stepped), step))
     except cond.ConditionError as exc:
         raise CatalogError(file, line, spec.id, str(exc)) from None
     silenceable = tuple(dict.fromkeys(_silenceable(when))) if when else ()
