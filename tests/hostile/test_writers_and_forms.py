@@ -30,7 +30,7 @@ WRITERS = {
     "md": lambda out: ("report", UNSAFE, "--format", "md", "-o", out),
     "form": lambda out: ("template", "--from", UNSAFE, "-o", out),
     **{kind: (lambda kind: lambda out: ("checklist", kind, UNSAFE, "-o", out))(kind)
-       for kind in ("self-check", "inspection", "management-record", "opinion-list", "matrix")},
+       for kind in ("self-check", "inspection", "management-record", "opinion-list")},
 }
 
 
@@ -238,7 +238,7 @@ def test_a_shared_string_that_is_not_there_is_a_broken_workbook(index: bytes, ok
 
 def test_a_long_answer_is_read_once_per_topic_however_many_findings(monkeypatch: pytest.MonkeyPatch) -> None:
     from itaku.engine import responses
-    from itaku.engine.catalog import default_catalog
+    from itaku.engine.profiles import default_catalog
     from itaku.engine.evaluation import Evaluator
     from itaku.engine.loader import parse_proposal
 
