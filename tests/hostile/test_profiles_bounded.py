@@ -1,7 +1,7 @@
 """Third round, items 3 and 4: a profile cannot make a command hang or grow without bound, and what it
 supplies reaches the terminal escaped like a proposal's values.
 
-Each hostile rule lives in inputs/profiles/ and joins a copy of the shipped example profile.
+Each hostile rule lives in profiles/ beside this file and joins a copy of the shipped example profile.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from itaku.engine.models import Proposal
 
 pytestmark = [pytest.mark.usefixtures("guard"), pytest.mark.xdist_group("processes")]
 
-PROFILES = Path(__file__).parent / "inputs" / "profiles"
+PROFILES = Path(__file__).parent / "profiles"  # hostile rule files, each joined to a copy of the example profile
 CASE = EXAMPLES / "profiles" / "example-city" / "02-existing-contract-site.yaml"  # fires the city's own rule
 
 

@@ -238,9 +238,9 @@ def test_a_shared_string_that_is_not_there_is_a_broken_workbook(index: bytes, ok
 
 def test_a_long_answer_is_read_once_per_topic_however_many_findings(monkeypatch: pytest.MonkeyPatch) -> None:
     from itaku.engine import responses
-    from itaku.engine.profiles import default_catalog
     from itaku.engine.evaluation import Evaluator
     from itaku.engine.loader import parse_proposal
+    from itaku.engine.profiles import default_catalog
 
     data = yaml.safe_load((EXAMPLES / "extra" / "01-unapproved-redelegate.yaml").read_text(encoding="utf-8"))
     first = data["subcontractors"][0]
