@@ -174,6 +174,14 @@ def bounded_environment(finalize: Callable[[Any], Any]) -> Any:
                 raise TemplateLimit(f"a text of more than {MAX_TEXT:,} characters")
             return _check_grown(super().call(__context, __obj, *args, **kwargs), given)
 
+        def from_string(self, source: Any, *args: Any, **kwargs: Any) -> Any:
+            """The template, marked `straight` when it has no loop and no macro: its run is then as
+            long as its text, and it is rendered without tracing (most messages are `{{ item.name }}`)."""
+            template = super().from_string(source, *args, **kwargs)
+            tree = self.parse(source) if isinstance(source, str) else source
+            template.straight = tree.find(nodes.For) is None and tree.find(nodes.Macro) is None
+            return template
+
         def bounded_concat(self, parts: tuple[Any, ...]) -> str:
             texts = [str(p) for p in parts]
             return _check_grown("".join(texts), max(map(len, texts), default=0))
@@ -212,6 +220,8 @@ def _steps_and_time() -> Iterator[None]:
     """Trace the code run inside (in this thread) and stop it when the budget's steps or seconds
     are spent (a message rendered outside `budget` has one of its own)."""
     spending = getattr(_current, "budget", None) or _Budget()
+    if spending.seconds <= 0:
+        raise TemplateLimit(f"more than {MAX_SECONDS:g} seconds")
     previous = sys.gettrace()
     started = time.monotonic()
     deadline = started + spending.seconds
@@ -240,8 +250,9 @@ def render_bounded(template: Any, context: dict[str, Any]) -> str:
     """Render a template of `bounded_environment` under the limits; TemplateLimit past one."""
     out: list[str] = []
     total = 0
+    traced = contextlib.nullcontext() if getattr(template, "straight", False) else _steps_and_time()
     try:
-        with _steps_and_time():
+        with traced:
             for chunk in template.generate(**context):
                 total += len(chunk)
                 if total > MAX_TEXT:
