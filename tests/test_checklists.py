@@ -27,7 +27,7 @@ from itaku.checklists.build import KINDS, PER_PROPOSAL
 from itaku.checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, VERSION_NAME
 from itaku.checklists.sheets import inspection
 from itaku.checklists.sheets.management_record import add_months, planned_events
-from itaku.checklists.sheets.matrix import cell_state
+from itaku.checklists.sheets.matrix import FILLS
 from itaku.checklists.values import read_choice, read_choice_list
 from itaku.checklists.workbook import FONT_NAME, INPUT_FILL
 from itaku.cli.common import evaluate_files
@@ -35,6 +35,7 @@ from itaku.engine import fields
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.models import Proposal
+from itaku.engine.status import topic_status
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
 from itaku.reports.view import case_sort_key
@@ -428,11 +429,9 @@ def test_matrix_cells_follow_the_evaluations(
             continue
         seen += 1
         for cell, evaluation in zip(row[1 : 1 + len(seed_evaluations)], seed_evaluations, strict=True):
-            state = cell_state(evaluation, topic, catalog)
+            state = topic_status(evaluation, topic)
             assert cell.value == phrase(f"matrix.{state}", "ja")
-            assert cell.fill.fgColor.rgb.endswith(
-                {"blocker": "FFC7CE", "advice": "FFEB9C", "info": "DDEBF7", "fit": "C6EFCE", "na": "F2F2F2"}[state]
-            )
+            assert cell.fill.fgColor.rgb == FILLS[state].fgColor.rgb
             worst = [f for f in evaluation.findings if f.topic == topic and f.counts]
             if any(f.severity == "blocker" for f in worst):
                 assert cell.value.startswith("×")

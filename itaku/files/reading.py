@@ -1,5 +1,6 @@
 """Reading input files: proposals (YAML, JSON or a filled Excel form), waiver registers, the
-approved versions proposals are compared with, profiles and the user's configuration.
+department's answers to the questions before the meeting, the approved versions proposals are
+compared with, profiles and the user's configuration.
 
 This is the one place that opens input files. Every file is read once, as bytes, and bounded: only
 a regular file is opened (a FIFO, a device or a socket is refused before it is opened, and again
@@ -176,6 +177,32 @@ def load_proposal_bytes(name: str, data: bytes, warn: Callable[[str], None], cat
 def load_register(path: Path) -> Register:
     """Read the waiver register kept apart from proposals (`--waivers FILE`)."""
     return parse_register(read_text(path), str(path), path.suffix.lower())
+
+
+# ---------------------------------------------------------------- answers to the questions
+
+Answers = dict[str, dict[str, str]]  # case number -> topic -> the department's answer
+
+
+def load_answers(path: Path, catalog: Catalog, warn: Callable[[str], None] = warn_on_stderr) -> Answers:
+    """The department's answers in a filled 事前確認事項 workbook (`--answers FILE.xlsx`), by case
+    number and topic."""
+    if path.suffix.lower() not in FORM_SUFFIXES:
+        regular_file(path)
+        raise InputError(str(path), None, phrase("error.bad_suffix", suffixes=", ".join(sorted(FORM_SUFFIXES))))
+    data = read_bytes(path, MAX_FORM_BYTES)
+    from itaku.checklists.answers import read_answers  # openpyxl only when answers are read
+
+    return read_answers(data, str(path), catalog, warn)
+
+
+def with_answers(proposal: Proposal, answers: Answers) -> Proposal:
+    """`proposal` with the department's answers for its case taken as its responses (an answer
+    replaces the earlier response on its topic: the sheet carried that one to be edited)."""
+    given = answers.get(proposal.case.number)
+    if not given:
+        return proposal
+    return proposal.model_copy(update={"responses": {**proposal.responses, **given}})
 
 
 # ---------------------------------------------------------------- approved versions
