@@ -96,6 +96,7 @@ def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, 
     for group in groups:
         for finding in group["findings"]:
             finding["heading"] = finding["title"] if finding["title"] != group["label"] else ""
+            finding["basis_label"] = phrase(f"basis.{finding['basis']}", lang)
             finding["source_text"] = source_text(finding["source"], lang)
             for evidence in finding["evidence"]:
                 evidence["text"] = evidence_text(evidence["path"], evidence["value"], lang)

@@ -35,7 +35,7 @@ from itaku.engine import fields
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.models import Proposal
-from itaku.engine.status import topic_status
+from itaku.engine.status import completeness_lead, opinion_text, topic_status
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
 from itaku.reports.view import case_sort_key
@@ -383,7 +383,7 @@ def test_opinion_list_one_row_per_case_in_case_number_order(
     ws = wb.worksheets[0]
     header = 3
     # two meetings: the meeting is a column, not the title
-    assert headers(ws, header)[:7] == ["審議会", "資料番号", "件名", "担当課", "区分", "意見", "担当課の対応"]
+    assert headers(ws, header)[:8] == ["審議会", "資料番号", "件名", "担当課", "区分", "意見", "事前確認事項", "担当課の対応"]
     assert "令和" not in ws["A1"].value
     starts = [r for r in range(header + 1, ws.max_row + 1) if ws.cell(row=r, column=3).value]
     numbers = [ws.cell(row=r, column=2).value for r in starts]
@@ -396,12 +396,14 @@ def test_opinion_list_one_row_per_case_in_case_number_order(
         continued = [ws.cell(row=r, column=2).value for r in range(first + 1, last)]
         assert continued == [f"{evaluation.case.number}（続き）"] * (last - first - 1)
         opinion = "".join(str(ws.cell(row=r, column=6).value or "") for r in range(first, last))
-        answers = "".join(str(ws.cell(row=r, column=7).value or "") for r in range(first, last))
-        assert opinion.startswith(phrase(f"verdict.{evaluation.verdict}", "ja"))
+        answers = "".join(str(ws.cell(row=r, column=8).value or "") for r in range(first, last))
+        lead = completeness_lead(evaluation, "ja")
+        assert opinion.startswith((lead or "") + opinion_text(evaluation, "ja").split("。")[0])
+        points = [f for f in evaluation.findings if f.in_opinion]
+        # the opinion's points, numbered in the opinion's rank order
+        assert [opinion.index(f.message.ja) for f in points] == sorted(opinion.index(f.message.ja) for f in points)
         for finding in evaluation.findings:
-            if finding.counts and finding.severity in ("blocker", "advice"):
-                assert finding.message.ja in opinion
-            elif finding.severity == "info":
+            if finding.severity in ("info", "question"):
                 assert finding.message.ja not in opinion
         for text in evaluation.responses.values():
             assert text in answers
