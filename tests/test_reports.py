@@ -21,12 +21,12 @@ from itaku.cli.main import main
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation, Evaluator
 from itaku.engine.profiles import default_catalog
+from itaku.engine.status import STATUSES, opinion_text, topic_status, verdict_label
 from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
 from itaku.reports.evidence import source_text
 from itaku.reports.json_view import agenda_text
 from itaku.reports.markdown import md_code, md_escape
-from itaku.engine.status import STATUSES, opinion_text, topic_status, verdict_label
 from itaku.reports.view import case_sort_key, grouped_by_topic
 
 # ------------------------------------------------------------------ a small DOM over html.parser
