@@ -398,7 +398,7 @@ def test_opinion_list_one_row_per_case_in_case_number_order(
         opinion = "".join(str(ws.cell(row=r, column=6).value or "") for r in range(first, last))
         answers = "".join(str(ws.cell(row=r, column=8).value or "") for r in range(first, last))
         lead = completeness_lead(evaluation, "ja")
-        assert opinion.startswith((lead or "") + opinion_text(evaluation, "ja").split("。")[0])
+        assert opinion.startswith((lead + "\n" if lead else "") + opinion_text(evaluation, "ja"))
         points = [f for f in evaluation.findings if f.in_opinion]
         # the opinion's points, numbered in the opinion's rank order
         assert [opinion.index(f.message.ja) for f in points] == sorted(opinion.index(f.message.ja) for f in points)
