@@ -119,7 +119,7 @@ def header_row(ws: Worksheet, text: str, column: int = 1) -> int:
 
 
 def from_self_check(ws: Worksheet, by_label: dict[str, str]) -> Read:
-    """The 区分 cell of every answered row: `label（status）`; every row of a topic says the same.
+    """The 区分 cell of every answered row: the label, then `（status）`; every row of a topic says the same.
     The questions that do not apply follow their heading and are all 該当なし."""
     shown: dict[str, str] = {}
     first = header_row(ws, phrase("col.no")) + 1
@@ -129,7 +129,7 @@ def from_self_check(ws: Worksheet, by_label: dict[str, str]) -> Read:
         cell = ws.cell(row=row, column=2).value
         if not cell:
             continue  # a long row's continuation
-        label, status = re.fullmatch(r"(.+)（(.+?)）", cell, flags=re.S).groups()  # type: ignore[union-attr]
+        label, status = re.fullmatch(r"(.+)\n（(.+?)）", cell).groups()  # type: ignore[union-attr]
         topic = by_label[label]
         assert shown.setdefault(topic, STATUS_OF_LABEL[status]) == STATUS_OF_LABEL[status], f"two statuses for {topic}"
     return shown, {"na"}

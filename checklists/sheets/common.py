@@ -196,14 +196,21 @@ RAISED = ("action", "advice", "question", "info")  # topic statuses with a findi
 
 def topics_block(ws: Worksheet, row: int, evaluation: Evaluation, columns: int, lang: str) -> int:
     """The topics the review raised, under a heading: each topic's status (engine.status, the same
-    as every output shows it) and its label, in the catalog's topic order; returns the next row."""
-    raised = [(s, label) for topic, label in evaluation.topic_labels(lang) if (s := topic_status(evaluation, topic)) in RAISED]
+    as every output shows it) and its label, by status and then in the opinion's rank order (where
+    the topic's first finding stands); returns the next row."""
+    first: dict[str, int] = {}
+    for index, finding in enumerate(evaluation.findings):
+        first.setdefault(finding.topic, index)
+    raised = [
+        (s, label, first.get(topic, len(first)))
+        for topic, label in evaluation.topic_labels(lang) if (s := topic_status(evaluation, topic)) in RAISED
+    ]
     if not raised:
         return row
     wbk.put(ws, row, 1, phrase("checklist.raised_topics", lang), bold=True, fill=wbk.GROUP_FILL)
     wbk.merge(ws, row, 1, row, columns)
     row += 1
-    for status, label in sorted(raised, key=lambda pair: RAISED.index(pair[0])):
+    for status, label, _ in sorted(raised, key=lambda t: (RAISED.index(t[0]), t[2])):
         wbk.put(ws, row, 1, phrase(f"status.{status}", lang), bold=status != "info")
         wbk.put(ws, row, 2, None)
         wbk.merge(ws, row, 1, row, 2)

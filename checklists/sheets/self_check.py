@@ -91,7 +91,7 @@ def topic_cell(evaluation: Evaluation, question: Question, lang: str) -> str:
     """The row's topic with the topic's status, the same as every output shows it (a topic's other
     questions may be what raised it)."""
     status = phrase(f"status.{topic_status(evaluation, question.topic_id)}", lang)
-    return question.topic + phrase("report.topic_status", lang, status=status)
+    return phrase("selfcheck.topic", lang, topic=question.topic, status=status)
 
 
 def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
