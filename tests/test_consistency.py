@@ -3,7 +3,8 @@ revision, the profile's examples under their profile), every output is built and
 one wrote for each topic is read back from what it wrote (cells, HTML and Markdown text, the Word
 document's points); no two outputs may disagree on any topic of any case. An output that lists
 only some topics (the report lists the topics with findings) must leave out only topics whose
-status is one it does not list. Every finding shows under its own topic.
+status is one it does not list. Every finding shows under its own topic, and no rule folds the
+silences of other topics into one finding.
 """
 
 from __future__ import annotations
@@ -13,19 +14,22 @@ import io
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from test_catalog import RULE, _catalog_with
 
 from conftest import EXAMPLES
 from itaku.checklists.build import build_checklist
 from itaku.checklists.sheets.matrix import FILLS
 from itaku.checklists.workbook import workbook_bytes
 from itaku.cli.common import evaluate_files
-from itaku.engine.catalog import Catalog
+from itaku.engine import conditions as cond
+from itaku.engine.catalog import Catalog, Compiled, load_catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.profiles import DEFAULT_PROFILE, profile_catalog
 from itaku.engine.status import STATUSES
@@ -280,6 +284,67 @@ def test_every_finding_shows_under_its_own_topic(written: tuple[Catalog, list[tu
             if finding["counts"]:
                 worst = STATUSES.index(statuses[finding["topic"]])
                 assert worst <= STATUSES.index(rank[finding["severity"]]), f"{evaluation.source}: {finding['rule_id']}"
+
+
+def _silences(node: cond.Node) -> set[str]:
+    """The fields `node` tests for silence (`field: null`), wherever they stand in it."""
+    if isinstance(node, cond.Leaf):
+        return {node.path} if node.op == "eq" and node.value is None else set()
+    if isinstance(node, (cond.And, cond.Or)):
+        return set().union(*(_silences(c) for c in node.children))
+    if isinstance(node, cond.NoneOf):
+        return _silences(node.expr)
+    return set()
+
+
+def _alternatives(node: cond.Node) -> list[tuple[cond.Node, ...]]:
+    """Every `any:` of `node`, as its alternatives."""
+    if isinstance(node, cond.Or):
+        return [node.children, *(a for c in node.children for a in _alternatives(c))]
+    if isinstance(node, cond.And):
+        return [a for c in node.children for a in _alternatives(c)]
+    if isinstance(node, cond.NoneOf):
+        return _alternatives(node.expr)
+    return []
+
+
+def folded_topics(rule: Compiled, readers: dict[str, set[str]]) -> set[str]:
+    """The other topics a rule folds into its one finding: an `any:` whose alternatives are silences
+    on fields that rules of two or more other topics judge (the old 記載の不足 finding for an exposed
+    system: WAF, patches, log monitoring, MFA unstated, any of them)."""
+    own = rule.spec.topic  # type: ignore[union-attr]
+    for alternatives in _alternatives(rule.condition):
+        topics = [{t for p in _silences(a) for t in readers.get(p, set())} - {own} for a in alternatives]
+        covered = {t for ts in topics for t in ts}
+        if sum(1 for ts in topics if ts) >= 2 and len(covered) >= 2:
+            return covered
+    return set()
+
+
+def _readers(catalog: Catalog) -> dict[str, set[str]]:
+    """Field -> the topics of the rules that read it."""
+    out: dict[str, set[str]] = {}
+    for rule in catalog.rules:
+        for path in rule.paths:
+            out.setdefault(path, set()).add(rule.spec.topic)  # type: ignore[union-attr]
+    return out
+
+
+def test_no_finding_folds_other_topics_in(written: tuple[Catalog, list[tuple[Evaluation, dict[str, Any]]]]) -> None:
+    """No rule of the catalog that judged raises one finding for silences other topics judge: each
+    silence is raised under its own topic, so no output can read 指摘なし on a topic while a finding
+    elsewhere says it is not stated."""
+    catalog, _ = written
+    readers = _readers(catalog)
+    assert {rule.id: topics for rule in catalog.rules if (topics := folded_topics(rule, readers))} == {}
+
+
+def test_a_folding_rule_would_be_found(tmp_path: Path) -> None:
+    """The check above finds the kind of rule it forbids."""
+    when = "{any: [{system.patches: null}, {system.access_log_monitoring: null}, {system.waf: null}]}"
+    catalog = load_catalog(_catalog_with(tmp_path, RULE.format(topic="missing-information", when=when)))
+    rule = next(r for r in catalog.rules if r.id == "TEST-RULE")
+    assert {"patching", "access-logging", "waf"} <= folded_topics(rule, _readers(catalog))
 
 
 def test_the_matrix_fills_are_one_per_status() -> None:
