@@ -113,7 +113,7 @@ def _case(document: DocumentType, evaluation: Evaluation, catalog: Catalog, lang
     _labelled(document, phrase("report.classification", lang), classification, lang)
     if (lead := completeness_lead(evaluation, lang)) is not None:
         document.add_paragraph().add_run(lead).bold = True
-    document.add_heading(phrase("report.opinion", lang), level=2)
+    document.add_heading(phrase("opinion.heading", lang), level=2)
     document.add_paragraph(opinion_text(evaluation, lang))
     points = [f for f in evaluation.findings if f.in_opinion]  # in the opinion's rank order
     for i, finding in enumerate(points, start=1):
