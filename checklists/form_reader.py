@@ -62,6 +62,15 @@ def read_form(data: bytes, file: str, warn: Warn, catalog: Catalog | None = None
         return FormReader(data, file, warn, catalog).read()
 
 
+def open_workbook(data: bytes, file: str, warn: Warn) -> Workbook:
+    """A workbook a person filled in, after the guard's checks (xlsx_guard), as the form is read:
+    macros are ignored (and `warn` says so), a file that is no workbook is refused (exit 2)."""
+    found = inspect_workbook(data, file)
+    if found.has_macros:
+        warn(f"{file}: {phrase('excel.macros_ignored')}")
+    return _load(data, file)
+
+
 def _load(data: bytes, file: str) -> Workbook:
     try:
         with warnings.catch_warnings():
@@ -135,10 +144,7 @@ class FormReader:
     # ------------------------------------------------------------ entry
 
     def read(self) -> Proposal:
-        found = inspect_workbook(self.data, self.file)
-        if found.has_macros:
-            self.warn(f"{self.file}: {phrase('excel.macros_ignored')}")
-        self.wb = _load(self.data, self.file)
+        self.wb = open_workbook(self.data, self.file, self.warn)
         self._check_version()
         self._find_sheets()
         main, key_row = self.sheets[MAIN_ROLE]

@@ -26,14 +26,19 @@ from itaku.engine.wording import language, municipality, phrase
 from itaku.files.reading import (
     CONFIG_ENV,
     Approved,
+    approved_from_register,
     configuration_in_use,
+    configured_compare,
     configured_profile,
+    configured_register,
+    load_answers,
     load_approved,
     load_profile,
     load_proposal,
     load_register,
     profile_files,
     proposal_files,
+    with_answers,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -61,10 +66,25 @@ PROFILE = click.option(
     help=f"The municipality's profile: a shipped one (default, example-city), a folder or a file. "
     f"Default: ${CONFIG_ENV}, else `profile:` in ~/.config/itaku/config.yaml, else {DEFAULT_PROFILE}.",
 )
+ANSWERS = click.option(
+    "--answers", type=click.Path(path_type=Path), default=None,
+    help="The questions before the meeting as the department answered them (the workbook of "
+    "`itaku checklist questions`, filled in): each answer is taken as the response on its topic.",
+)
 APPROVED = click.option(
     "--approved", type=click.Path(path_type=Path), default=None,
     help="The version approved earlier: a file (one proposal), or a folder matched by case number. "
     "Changes are computed and findings already present then are marked as carried over.",
+)
+
+REGISTER = click.option(
+    "--register/--no-register", "use_register", default=None,
+    help="Compare each proposal with the version of its case the council last approved, from the register "
+    "(default: `compare_with_register:` in the configuration). --approved overrides it.",
+)
+REGISTER_DB = click.option(
+    "--db", "register_db", default=None, metavar="PATH|URL",
+    help="The register, with --register (default: `register:` in the configuration, else the user's data directory).",
 )
 
 
@@ -165,20 +185,47 @@ def evaluate_files(
     catalog: Catalog | None = None,
     approved: Path | None = None,
     detail: bool = True,
+    use_register: bool | None = None,
+    register_db: str | None = None,
+    answers: Path | None = None,
 ) -> list[Evaluation]:
     """Load every file first (a bad one stops everything before any output), then evaluate; with
     `approved`, compare each proposal with its approved version (one file for one proposal, else
-    matched by case number). `detail`: see Evaluator.evaluate."""
+    matched by case number); else, with the register (`use_register`, or the configuration), with
+    the version of its case the council last approved; with `answers`, take the department's answers
+    to the questions as the responses of the proposals they are for. `detail`: see Evaluator.evaluate."""
     catalog = catalog or catalog_for(None)
     register: Register = load_register(waivers) if waivers else {}
     proposals = [(path, load_proposal(path, catalog=catalog)) for path in files]
+    if answers is not None:
+        proposals = merged_answers(proposals, answers, catalog)
     earlier = load_approved(approved, catalog) if approved else {}
+    if approved is None and with_register(use_register):
+        earlier = approved_from_register(register_db or configured_register(), {p.case.number for _, p in proposals}, catalog)
     evaluator = Evaluator(catalog, engine_name)
     out = []
     for path, p in proposals:
         pair = approved_version(earlier, approved, p, len(proposals))
         out.append(evaluator.evaluate(p, inert_line(path), as_of, register.get(p.case.number, ()), approved=pair, detail=detail))
     return out
+
+
+def with_register(option: bool | None) -> bool:
+    """Whether proposals are compared with the register: --register/--no-register, else the
+    configuration."""
+    return configured_compare() if option is None else option
+
+
+def merged_answers(proposals: list[tuple[Path, Proposal]], answers: Path, catalog: Catalog) -> list[tuple[Path, Proposal]]:
+    """The proposals with the answers of the workbook `answers` taken as their responses; a workbook
+    answering none of them is refused (exit 2), naming the cases it is for."""
+    given = load_answers(answers, catalog)
+    if not any(p.case.number in given for _, p in proposals):
+        sep = phrase("sep.list")
+        cases = sep.join(phrase("case.number", number=p.case.number) for _, p in proposals)
+        found = sep.join(phrase("case.number", number=n) for n in given)
+        raise InputError(str(answers), None, phrase("answers.no_case", cases=cases, found=found))
+    return [(path, with_answers(p, given)) for path, p in proposals]
 
 
 def approved_version(earlier: Approved, approved: Path | None, proposal: Proposal, proposals: int) -> tuple[str, Proposal] | None:
@@ -210,13 +257,13 @@ def approved_inputs(approved: Path | None, exclude: Path | None = None) -> list[
 
 def run_inputs(
     files: tuple[Path, ...] | list[Path] = (), waivers: Path | None = None, approved: Path | None = None,
-    profile: str | None = None, outdir: Path | None = None,
+    profile: str | None = None, outdir: Path | None = None, answers: Path | None = None,
 ) -> list[Path]:
     """Every file a command reads, which no output of it may replace: the proposals, the waivers,
-    the approved versions (never what lies in screen's `outdir`), the chosen profile's files and
-    the user's configuration."""
+    the answers to the questions, the approved versions (never what lies in screen's `outdir`), the
+    chosen profile's files and the user's configuration."""
     configuration = configuration_in_use()
     return [
-        *files, *([waivers] if waivers else []), *approved_inputs(approved, outdir),
+        *files, *([waivers] if waivers else []), *([answers] if answers else []), *approved_inputs(approved, outdir),
         *profile_files(chosen_profile(profile)), *([configuration] if configuration else []),
     ]

@@ -22,6 +22,8 @@ from itaku.cli.common import (
     ENGINE,
     LANG,
     PROFILE,
+    REGISTER,
+    REGISTER_DB,
     WAIVERS,
     Terminated,
     as_date,
@@ -29,6 +31,7 @@ from itaku.cli.common import (
     chosen_profile,
     handles_errors,
     run_inputs,
+    with_register,
 )
 from itaku.engine.errors import InputError, ItakuError
 from itaku.engine.safe_text import inert_line
@@ -63,18 +66,22 @@ FORMAT_SUFFIX = {"json": ".json", "html": ".html", "md": ".md"}
 @WAIVERS
 @PROFILE
 @APPROVED
+@REGISTER
+@REGISTER_DB
 @handles_errors
 def screen(
     paths: tuple[Path, ...], outdir: Path, jobs: int | None, fmt: str, fail_on: str, opinion_list: bool, lang: str,
     engine_name: str, as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None,
+    use_register: bool | None, register_db: str | None,
 ) -> None:
     """Screen many proposals (files or folders, recursively: *.yaml, *.yml, *.json, *.xlsx).
 
     Writes one result per proposal into OUTDIR, named after its path (`a/b.yaml` -> `a__b.yaml.json`),
     and summary.json. A file that cannot be read is reported and the others are still screened.
-    With --approved FOLDER, each proposal is compared with the approved version of its case number.
+    With --approved FOLDER, each proposal is compared with the approved version of its case number;
+    with --register, with its case's last approved version in the register.
     """
-    from itaku.files.reading import load_approved, load_register
+    from itaku.files.reading import approved_from_register, configured_register, load_approved, load_register
     from itaku.screening import batch as sc
     from itaku.screening.progress import Progress
 
@@ -82,8 +89,12 @@ def screen(
     catalog = catalog_for(chosen)  # a broken profile or catalog stops here, before any worker starts
     if waivers:
         load_register(waivers)  # a broken register too
+    register = None
     if approved:
         load_approved(approved, catalog, outdir)  # and the approved versions (never this run's results)
+    elif with_register(use_register):
+        register = register_db or configured_register() or ""
+        approved_from_register(register or None, None, catalog)  # a register that cannot be read stops here
     try:
         sc.renderer(fmt, lang, chosen)
     except ImportError as exc:
@@ -94,7 +105,7 @@ def screen(
     inputs = run_inputs([p for p in paths if not p.is_dir()], waivers, approved, chosen, outdir)
     folder = sc.OutputFolder(outdir, inputs)
     staying = folder.start()
-    settings = sc.Settings(engine_name, as_date(as_of), waivers, fmt, lang, fail_on, opinion_list, chosen, approved, outdir)
+    settings = sc.Settings(engine_name, as_date(as_of), waivers, fmt, lang, fail_on, opinion_list, chosen, approved, register, outdir)
     reserved = (sc.SUMMARY_NAME, sc.OPINION_LIST_NAME, sc.MANIFEST_NAME, *staying)
     # Every result's name is on disk before the first result (see OutputFolder); the same walk counts them.
     total = folder.plan(task.name for task in sc.tasks(paths, outdir, FORMAT_SUFFIX[fmt], reserved=reserved))

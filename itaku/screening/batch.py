@@ -50,6 +50,7 @@ class Settings:
     opinion_list: bool = True  # send back a slimmed Evaluation for the advisor opinion list
     profile: str = "default"  # a shipped profile's name, or the path of a profile folder or file
     approved: Path | None = None  # approved versions, matched by case number
+    register: str | None = None  # else the register's approved versions (its place; "" the default)
     outdir: Path | None = None  # never read as approved versions, should it lie in the --approved folder
 
 
@@ -200,18 +201,19 @@ def init_worker(settings: Settings) -> None:
     from itaku.engine.catalog import words_of
     from itaku.engine.evaluation import Evaluator
     from itaku.engine.wording import language, municipality
-    from itaku.files.reading import load_approved, load_register
+    from itaku.files.reading import approved_from_register, load_approved, load_register
 
     language.set(settings.lang)
     catalog = catalog_of(settings.profile)
     municipality.set(words_of(catalog.profile))  # forms read (their choices) as the profile names itself
     register = load_register(settings.waivers) if settings.waivers else {}
-    approved = {
-        number: (inert_line(source), proposal)
-        for number, (source, proposal) in (
-            load_approved(settings.approved, catalog, settings.outdir) if settings.approved else {}
-        ).items()
-    }
+    if settings.approved:
+        earlier = load_approved(settings.approved, catalog, settings.outdir)
+    elif settings.register is not None:
+        earlier = approved_from_register(settings.register or None, None, catalog)
+    else:
+        earlier = {}
+    approved = {number: (inert_line(source), proposal) for number, (source, proposal) in earlier.items()}
     _worker = _Worker(
         settings, Evaluator(catalog, settings.engine), register, renderer(settings.fmt, settings.lang, settings.profile), approved
     )
