@@ -43,6 +43,7 @@ demo: install
 	$(ITAKU) checklist pre-send examples/seed/23.yaml examples/seed/27.yaml -o $(OUT)/pre-send.xlsx
 	$(ITAKU) checklist opinion-list $(SEED) -o $(OUT)/opinion-list.xlsx
 	$(ITAKU) checklist matrix $(SEED) -o $(OUT)/matrix.xlsx
+	$(ITAKU) checklist questions $(SEED) -o $(OUT)/questions.xlsx
 	$(ITAKU) screen examples -o $(OUT)/screen --fail-on never
 	$(ITAKU) check examples/revisions/23.yaml --approved examples/seed/23.yaml --fail-on never
 	$(ITAKU) report examples/revisions/23.yaml --approved examples/seed/23.yaml -o $(OUT)/revision-23.html

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from itaku.checklists import workbook as wbk
 from itaku.checklists.kinds import OVERVIEW_KINDS, PER_PROPOSAL_KINDS
-from itaku.checklists.sheets import inspection, management_record, matrix, opinion_list, pre_send, self_check
+from itaku.checklists.sheets import inspection, management_record, matrix, opinion_list, pre_send, questions, self_check
 from itaku.engine.catalog import Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.wording import phrase
@@ -22,6 +22,7 @@ PER_PROPOSAL: dict[str, SheetAdder] = {
     "inspection": inspection.add_sheet,
     "management-record": management_record.add_sheet,
     "pre-send": pre_send.add_sheet,
+    "questions": questions.add_sheet,
 }
 OVERVIEW: dict[str, Callable[[Workbook, list[Evaluation], Catalog, str], None]] = {
     "opinion-list": opinion_list.build,

@@ -3,6 +3,6 @@ CLI can name them without importing openpyxl on every `itaku` run)."""
 
 from __future__ import annotations
 
-PER_PROPOSAL_KINDS = ("self-check", "inspection", "management-record", "pre-send")
+PER_PROPOSAL_KINDS = ("self-check", "inspection", "management-record", "pre-send", "questions")
 OVERVIEW_KINDS = ("opinion-list", "matrix")
 KINDS = (*PER_PROPOSAL_KINDS, *OVERVIEW_KINDS)

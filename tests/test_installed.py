@@ -19,7 +19,7 @@ import pytest
 from conftest import EXAMPLES, ROOT, SEED
 
 ITAKU = Path(sys.executable).with_name("itaku")
-KINDS = ["self-check", "inspection", "management-record", "pre-send", "opinion-list", "matrix"]
+KINDS = ["self-check", "inspection", "management-record", "pre-send", "questions", "opinion-list", "matrix"]
 
 
 def itaku(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:

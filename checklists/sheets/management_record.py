@@ -83,8 +83,10 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     items_change = marks.field("data.items", bool(evaluation.data_items))
     if items_change is not None and not item_changes:  # the whole section added or removed
         items = marked_text(items, items_change, lang)
+    lead = common.lead_pairs(evaluation, lang)
     row = common.header_block(ws, 2, [
         (phrase("head.case", lang), common.case_line(evaluation, lang)),
+        *lead,
         (phrase("col.department", lang), evaluation.case.department),
         (phrase("head.vendor", lang), common.header_value(evaluation, marks, ["vendor.name"], lang)),
         (phrase("head.period", lang), common.header_value(evaluation, marks, common.PERIOD, lang, common.period_text(evaluation, lang))),
@@ -113,7 +115,8 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
                  title=phrase("col.event", lang))
     ids = {header + number: event for number, (event, _) in enumerate(events, start=1)}
     block = ("case.number", "case.department", "vendor.name", "period", "data.items")
-    ids.update(dict(zip(range(2, 2 + len(block)), block, strict=True)))
+    rows_of = [2, *range(3 + len(lead), 2 + len(lead) + len(block))]  # the lead lines come from no field
+    ids.update(dict(zip(rows_of, block, strict=True)))
     wbk.id_column(ws, columns + 1, header, ids, header=phrase("col.ids", lang))
     common.finish(ws, title, header, columns, minimum=wbk.line_height() * 2)
 

@@ -14,6 +14,7 @@ import click
 
 from itaku.checklists.kinds import KINDS
 from itaku.cli.common import (
+    ANSWERS,
     APPROVED,
     AS_OF,
     ENGINE,
@@ -22,12 +23,12 @@ from itaku.cli.common import (
     REGISTER,
     REGISTER_DB,
     WAIVERS,
-    approved_inputs,
     approved_version,
     as_date,
     catalog_for,
     evaluate_files,
     handles_errors,
+    run_inputs,
 )
 from itaku.cli.dates import DATE
 from itaku.engine.errors import InputError
@@ -82,7 +83,7 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
     _check_suffix(output)
     if approved is not None and source is None:
         raise InputError(str(approved), None, phrase("excel.approved_without_from"))
-    inputs = [*([source] if source is not None else []), *approved_inputs(approved)]
+    inputs = run_inputs([source] if source is not None else [], None, approved, profile)
     check_target(output, inputs)  # refuse a bad target before any work
     catalog = catalog_for(profile)
     proposal = load_proposal(source, catalog=catalog) if source is not None else None
@@ -114,13 +115,14 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
 )
 @click.option("--case", "cases", multiple=True, help="With --from-register: only this case (repeat for more).")
 @click.option("--today", type=DATE, default=None, help="With --from-register: the day overdue is counted from (default: today).")
+@ANSWERS
 @click.option("-v", "--verbose", is_flag=True, help="Say what was written and how long it took.")
 @handles_errors
 def checklist(
     kind: str, files: tuple[Path, ...], output: Path, lang: str, engine_name: str,
     as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None,
     use_register: bool | None, register_db: str | None, from_register: bool, cases: tuple[str, ...], today: dt.date | None,
-    verbose: bool,
+    answers: Path | None, verbose: bool,
 ) -> None:
     """Write checklist KIND for the proposals FILES as an Excel workbook.
 
@@ -129,8 +131,10 @@ def checklist(
     inspection         立入り調査チェックシート: one row per measure the proposal promises
     management-record  委託管理記録: header and a dated log seeded from the contract period
     pre-send           メール送信前チェックリスト: one row per planned bulk send
+    questions          事前確認事項: the questions before the meeting, with room to answer
+                       (read the answers back with `itaku check FILE --answers THIS.xlsx`)
     opinion-list       セキュリティアドバイザー意見一覧: one row per proposal
-    matrix             topics down, proposals across, worst severity in each cell
+    matrix             topics down, proposals across, each topic's status in each cell
     """
     from itaku.checklists import workbook as wbk
     from itaku.checklists.build import build_checklist
@@ -145,10 +149,11 @@ def checklist(
         _done(output, started, verbose)
         return
     catalog = catalog_for(profile)
-    inputs = [*files, *([waivers] if waivers else []), *approved_inputs(approved)]
+    inputs = run_inputs(files, waivers, approved, profile, answers=answers)
     check_target(output, inputs)  # refuse a bad target before the (slower) evaluation
     evaluations = evaluate_files(
-        files, engine_name, as_date(as_of), waivers, catalog, approved, use_register=use_register, register_db=register_db
+        files, engine_name, as_date(as_of), waivers, catalog, approved,
+        use_register=use_register, register_db=register_db, answers=answers,
     )
     if kind == "pre-send":
         for evaluation in evaluations:

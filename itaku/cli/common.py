@@ -27,14 +27,18 @@ from itaku.files.reading import (
     CONFIG_ENV,
     Approved,
     approved_from_register,
+    configuration_in_use,
     configured_compare,
     configured_profile,
     configured_register,
+    load_answers,
     load_approved,
     load_profile,
     load_proposal,
     load_register,
+    profile_files,
     proposal_files,
+    with_answers,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -61,6 +65,11 @@ PROFILE = click.option(
     "--profile", "profile", default=None, metavar="NAME|PATH",
     help=f"The municipality's profile: a shipped one (default, example-city), a folder or a file. "
     f"Default: ${CONFIG_ENV}, else `profile:` in ~/.config/itaku/config.yaml, else {DEFAULT_PROFILE}.",
+)
+ANSWERS = click.option(
+    "--answers", type=click.Path(path_type=Path), default=None,
+    help="The questions before the meeting as the department answered them (the workbook of "
+    "`itaku checklist questions`, filled in): each answer is taken as the response on its topic.",
 )
 APPROVED = click.option(
     "--approved", type=click.Path(path_type=Path), default=None,
@@ -178,14 +187,18 @@ def evaluate_files(
     detail: bool = True,
     use_register: bool | None = None,
     register_db: str | None = None,
+    answers: Path | None = None,
 ) -> list[Evaluation]:
     """Load every file first (a bad one stops everything before any output), then evaluate; with
     `approved`, compare each proposal with its approved version (one file for one proposal, else
     matched by case number); else, with the register (`use_register`, or the configuration), with
-    the version of its case the council last approved. `detail`: see Evaluator.evaluate."""
+    the version of its case the council last approved; with `answers`, take the department's answers
+    to the questions as the responses of the proposals they are for. `detail`: see Evaluator.evaluate."""
     catalog = catalog or catalog_for(None)
     register: Register = load_register(waivers) if waivers else {}
     proposals = [(path, load_proposal(path, catalog=catalog)) for path in files]
+    if answers is not None:
+        proposals = merged_answers(proposals, answers, catalog)
     earlier = load_approved(approved, catalog) if approved else {}
     if approved is None and with_register(use_register):
         earlier = approved_from_register(register_db or configured_register(), {p.case.number for _, p in proposals}, catalog)
@@ -203,20 +216,54 @@ def with_register(option: bool | None) -> bool:
     return configured_compare() if option is None else option
 
 
+def merged_answers(proposals: list[tuple[Path, Proposal]], answers: Path, catalog: Catalog) -> list[tuple[Path, Proposal]]:
+    """The proposals with the answers of the workbook `answers` taken as their responses; a workbook
+    answering none of them is refused (exit 2), naming the cases it is for."""
+    given = load_answers(answers, catalog)
+    if not any(p.case.number in given for _, p in proposals):
+        sep = phrase("sep.list")
+        cases = sep.join(phrase("case.number", number=p.case.number) for _, p in proposals)
+        found = sep.join(phrase("case.number", number=n) for n in given)
+        raise InputError(str(answers), None, phrase("answers.no_case", cases=cases, found=found))
+    return [(path, with_answers(p, given)) for path, p in proposals]
+
+
 def approved_version(earlier: Approved, approved: Path | None, proposal: Proposal, proposals: int) -> tuple[str, Proposal] | None:
     """The version `proposal` is compared with, (its file as shown, the proposal): the one file given
-    for a single proposal, else the approved version of its case number (None: no such version)."""
+    for a single proposal, else the approved version of its case number (None: no such version). A
+    single file of another case number is an InputError naming both numbers: comparing two cases
+    would report every difference between them as a change."""
     single = approved is not None and not approved.is_dir() and proposals == 1
     pair = next(iter(earlier.values()), None) if single else earlier.get(proposal.case.number)
-    return None if pair is None else (inert_line(pair[0]), pair[1])
+    if pair is None:
+        return None
+    if pair[1].case.number != proposal.case.number:
+        raise InputError(pair[0], "case.number", phrase(
+            "error.approved_other_case", approved=pair[1].case.number, number=proposal.case.number,
+        ))
+    return inert_line(pair[0]), pair[1]
 
 
-def approved_inputs(approved: Path | None) -> list[Path]:
-    """The approved files, which an output must never overwrite."""
+def approved_inputs(approved: Path | None, exclude: Path | None = None) -> list[Path]:
+    """The approved files, which an output must never overwrite (`exclude`: see proposal_files)."""
     if approved is None:
         return []
     if approved.is_dir():
-        return proposal_files(approved)
-    if not approved.exists():
+        return proposal_files(approved, exclude)
+    if not os.path.lexists(approved):
         raise InputError(str(approved), None, phrase("error.not_found"))
     return [approved]
+
+
+def run_inputs(
+    files: tuple[Path, ...] | list[Path] = (), waivers: Path | None = None, approved: Path | None = None,
+    profile: str | None = None, outdir: Path | None = None, answers: Path | None = None,
+) -> list[Path]:
+    """Every file a command reads, which no output of it may replace: the proposals, the waivers,
+    the answers to the questions, the approved versions (never what lies in screen's `outdir`), the
+    chosen profile's files and the user's configuration."""
+    configuration = configuration_in_use()
+    return [
+        *files, *([waivers] if waivers else []), *([answers] if answers else []), *approved_inputs(approved, outdir),
+        *profile_files(chosen_profile(profile)), *([configuration] if configuration else []),
+    ]

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from itaku.cli.common import (
+    ANSWERS,
     APPROVED,
     AS_OF,
     ENGINE,
@@ -88,11 +89,12 @@ def main() -> None:
 @APPROVED
 @REGISTER
 @REGISTER_DB
+@ANSWERS
 @handles_errors
 def check(
     files: tuple[Path, ...], fmt: str, lang: str, fail_on: str, engine_name: str,
     as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None,
-    use_register: bool | None, register_db: str | None,
+    use_register: bool | None, register_db: str | None, answers: Path | None,
 ) -> None:
     """Review proposals (YAML, JSON or a filled Excel form) and print findings and verdicts."""
     from itaku.reports.json_view import evaluations_json
@@ -101,7 +103,7 @@ def check(
     catalog = catalog_for(profile)
     evaluations = evaluate_files(
         files, engine_name, as_date(as_of), waivers, catalog, approved, detail=False,
-        use_register=use_register, register_db=register_db,
+        use_register=use_register, register_db=register_db, answers=answers,
     )
     if fmt == "json":
         click.echo(evaluations_json(evaluations, lang))
