@@ -22,6 +22,7 @@ from typing import Any, Literal, ParamSpec, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from itaku.engine import conditions as cond
+from itaku.engine.citations import SOURCES_FILE, Citation, CitedDocument, citations, load_documents
 from itaku.engine.errors import CatalogError
 from itaku.engine.wording import LANGUAGES, MUNICIPAL, Words, default_words, fill, speaking_for, unknown_placeholders
 from itaku.engine.yamlio import YamlProblem, load_yaml
@@ -31,7 +32,7 @@ RULES_DIR = Path(str(resources.files("itaku.rules")))
 TOPICS_FILE = "topics.yaml"
 DIGEST_FILE = "digest.yaml"
 SCOPES_FILE = "scopes.yaml"
-NON_RULE_FILES = {TOPICS_FILE, DIGEST_FILE, SCOPES_FILE}
+NON_RULE_FILES = {TOPICS_FILE, DIGEST_FILE, SCOPES_FILE, SOURCES_FILE}
 
 Severity = Literal["blocker", "advice", "question", "info"]
 # A question (事前確認) asks the department to state something before the meeting; only advice and
@@ -274,10 +275,16 @@ class Compiled:
     written: Rule | Derivation | None = None  # as written, when the profile's words changed its texts
     escalations: tuple[tuple[list[cond.Conjunct], Escalation], ...] = ()  # `escalate`, parsed
     silenceable: tuple[str, ...] = ()  # fields of `when` whose test holds on null: what silence can satisfy
+    citations: tuple[Citation, ...] = ()  # its source, part by part, each with the dated document it names
 
     @property
     def id(self) -> str:
         return self.spec.id
+
+    def in_force(self, day: dt.date) -> bool:
+        """Whether the rule applies on `day`: inside its dates in force, and at least one of the
+        documents it rests on existed then (a rule cannot stand on a document not yet issued)."""
+        return self.spec.effective.covers(day) and any(c.exists_on(day) for c in self.citations)
 
     @property
     def as_written(self) -> Rule | Derivation:
@@ -418,7 +425,11 @@ def _substitute(raw: Any, rule: Rule | Derivation, chosen: dict[str, str], scope
 def _compile(
     spec: Rule | Derivation, file: str, line: int | None, settings: dict[str, Any], settings_file: str,
     scopes: dict[str, SharedCondition], written: Rule | Derivation | None = None,
+    documents: tuple[CitedDocument, ...] = (),
 ) -> Compiled:
+    found, unknown = citations(spec.source, documents)
+    if unknown is not None:
+        raise CatalogError(file, line, spec.id, f"source: '{unknown}' names no document of {SOURCES_FILE} (list it there with its date)")
     chosen: dict[str, str] = {}
     if isinstance(spec, Rule):
         own = settings.get(spec.id, {}) or {}
@@ -466,7 +477,7 @@ def _compile(
     except cond.ConditionError as exc:
         raise CatalogError(file, line, spec.id, str(exc)) from None
     silenceable = tuple(dict.fromkeys(_silenceable(when))) if when else ()
-    return Compiled(spec, file, line, condition, applies, conjuncts, paths, chosen, written, tuple(escalations), silenceable)
+    return Compiled(spec, file, line, condition, applies, conjuncts, paths, chosen, written, tuple(escalations), silenceable, found)
 
 
 def _silenceable(node: cond.Node, negated: bool = False) -> Iterator[str]:
@@ -629,10 +640,12 @@ def assemble(
     profile: ProfileInfo | None = None,
     disabled: dict[str, Localized] | None = None,
     severity_notes: dict[str, SeverityNote] | None = None,
+    documents: tuple[CitedDocument, ...] = (),
 ) -> Catalog:
     """Check and compile rules into a Catalog: unique ids, known topics, parameter settings (by rule
     id, from `settings_file`) that name existing rules and parameters and allowed values, and the
-    shared conditions (`scopes`) the rules name. Texts name the municipality as `profile` does."""
+    shared conditions (`scopes`) the rules name, and every part of every source against the dated
+    `documents` (engine.citations). Texts name the municipality as `profile` does."""
     settings = settings or {}
     scopes = scopes or {}
     words = words_of(profile)
@@ -649,7 +662,9 @@ def assemble(
             raise CatalogError(item.file, item.line, spec.id, f"unknown topic '{spec.topic}'")
         out = rules if isinstance(spec, Rule) else derivations
         filled = worded(spec, words)
-        out.append(_compile(filled, item.file, item.line, settings, settings_file, scopes, spec if filled is not spec else None))
+        out.append(_compile(
+            filled, item.file, item.line, settings, settings_file, scopes, spec if filled is not spec else None, documents
+        ))
     unknown_ids = set(settings) - set(seen)
     if unknown_ids:
         raise CatalogError(settings_file, None, None, f"settings for unknown rules {sorted(unknown_ids)}")
@@ -661,5 +676,8 @@ def assemble(
 def load_catalog(directory: Path = RULES_DIR, settings: dict[str, Any] | None = None) -> Catalog:
     """Load, check and compile every rule file in `directory` (parameters at their defaults unless
     `settings` chooses); raise CatalogError on the first fault. No profile: see engine.profiles."""
-    return assemble(load_topics(directory), read_rule_files(directory), directory, settings, scopes=load_scopes(directory))
+    return assemble(
+        load_topics(directory), read_rule_files(directory), directory, settings, scopes=load_scopes(directory),
+        documents=load_documents(directory),
+    )
 

@@ -30,6 +30,7 @@ from itaku.engine.catalog import (
     words_of,
 )
 from itaku.engine.changes import Comparison, compare
+from itaku.engine.citations import cited_on
 from itaku.engine.errors import EngineError, InputError
 from itaku.engine.facts import build_facts
 from itaku.engine.matching import Match, make_matcher
@@ -334,7 +335,7 @@ class Evaluator:
 
     @staticmethod
     def _in_force(rule: Compiled, day: dt.date) -> bool:
-        return rule.spec.effective.covers(day)
+        return rule.in_force(day)
 
     def _classify(self, derived: list[Match], day: dt.date) -> dict[str, Any]:
         agenda: set[str] = set()
@@ -392,7 +393,7 @@ class Evaluator:
                 message=Localized(
                     ja=self._render(source, rule, "ja", context), en=self._render(source, rule, "en", context)
                 ),
-                source=spec.source,
+                source=cited_on(rule.citations, day),  # only what existed on the date in force
                 checklist=spec.checklist,
                 ask=spec.ask,
                 clause=spec.clause,

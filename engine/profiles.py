@@ -43,6 +43,7 @@ from itaku.engine.catalog import (
     read_rule_files,
     read_rules,
 )
+from itaku.engine.citations import CitedDocument, load_documents, read_documents
 from itaku.engine.errors import CatalogError
 from itaku.engine.models import Kind, Scope
 from itaku.engine.wording import phrase
@@ -149,6 +150,8 @@ class ProfileSpec(_Strict):
     examples: dict[str, Examples] = Field(default_factory=dict)
     rules: list[dict[str, Any]] = Field(default_factory=list)  # own rules written inline
     derivations: list[dict[str, Any]] = Field(default_factory=list)
+    # Documents its own rules and classification cite, dated as in rules/sources.yaml.
+    sources: list[dict[str, Any]] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,7 @@ class Profile:
     lines: dict[tuple[Any, ...], int]
     own: tuple[Loaded, ...]
     info: ProfileInfo
+    documents: tuple[CitedDocument, ...] = ()  # the documents it cites besides the bundled ones
 
     def line(self, *path: Any) -> int | None:
         """The line of a place in the main file."""
@@ -220,7 +224,8 @@ def parse_profile(texts: ProfileText) -> Profile:
         source=texts.source, digest=digest.hexdigest()[:12], conditions=conditions,
         self_name=spec.self_name, privacy_office=spec.privacy_office,
     )
-    return Profile(spec, main_name, lines, tuple(own), info)
+    documents = read_documents(spec.sources, lines, main_name, ("sources",))
+    return Profile(spec, main_name, lines, tuple(own), info, documents)
 
 
 def bundled_profiles() -> tuple[str, ...]:
@@ -320,14 +325,14 @@ def scheme_derivations(profile: Profile) -> list[Loaded]:
 
 
 @functools.lru_cache(maxsize=1)
-def _bundled() -> tuple[dict[str, Any], dict[str, Any], tuple[Loaded, ...]]:
-    return load_topics(RULES_DIR), load_scopes(RULES_DIR), tuple(read_rule_files(RULES_DIR))
+def _bundled() -> tuple[dict[str, Any], dict[str, Any], tuple[Loaded, ...], tuple[CitedDocument, ...]]:
+    return load_topics(RULES_DIR), load_scopes(RULES_DIR), tuple(read_rule_files(RULES_DIR)), load_documents(RULES_DIR)
 
 
 def build_catalog(profile: Profile) -> Catalog:
     """The bundled catalog adapted by `profile`: its scheme, own rules, switched-off rules, changed
     severities, replacement examples and parameter settings; checked and compiled."""
-    topics, scopes, bundled = _bundled()
+    topics, scopes, bundled, documents = _bundled()
     spec = profile.spec
     loaded = list(bundled)
     replaced: dict[str, Loaded] = {}
@@ -368,6 +373,7 @@ def build_catalog(profile: Profile) -> Catalog:
     return assemble(
         topics, final, RULES_DIR, settings=dict(spec.parameters), settings_file=profile.main_file, scopes=scopes,
         profile=profile.info, disabled=disabled, severity_notes=notes,
+        documents=profile.documents + documents,  # the profile's first: its own minutes before the seed's
     )
 
 

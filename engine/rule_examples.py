@@ -55,13 +55,15 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def example_day(rule: Compiled) -> dt.date:
-    """A meeting date on which the rule is in force."""
+    """A meeting date on which the rule is in force: the seed's, or else the first day inside its
+    dates in force on which a document it cites existed (the last day, for a rule since ended)."""
+    if rule.in_force(DEFAULT_DAY):
+        return DEFAULT_DAY
     eff = rule.spec.effective
-    if eff.from_ is not None:
-        return eff.from_
-    if eff.until is not None and eff.until <= DEFAULT_DAY:
-        return eff.until - dt.timedelta(days=1)
-    return DEFAULT_DAY
+    days = sorted({d for c in rule.citations for d in (c.document.date, eff.from_) if d is not None})
+    if eff.until is not None:
+        days.append(eff.until - dt.timedelta(days=1))
+    return next((d for d in days if rule.in_force(d)), DEFAULT_DAY)
 
 
 def example_document(rule: Compiled, example: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +116,7 @@ def _run_one(evaluator: Evaluator, rule: Compiled, expectation: str, index: int,
     day = proposal.case.meeting or DEFAULT_DAY
     if isinstance(rule.spec, Derivation):
         derived, _, _ = evaluator.matcher.run(name, facts, lambda m: {"agenda": [], "redelegation": "none"})
-        fired = any(rule_id == rule.id for rule_id, _ in derived) and rule.spec.effective.covers(day)
+        fired = any(rule_id == rule.id for rule_id, _ in derived) and rule.in_force(day)
     else:
         evaluation = evaluator.evaluate(proposal, name, approved=approved, detail=False)
         fired = any(f.rule_id == rule.id for f in evaluation.findings)

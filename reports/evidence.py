@@ -13,7 +13,7 @@ from typing import Any
 
 from itaku.engine import fields
 from itaku.engine.wareki import dates_in_text
-from itaku.engine.wording import has, phrase
+from itaku.engine.wording import abbreviations, has, phrase
 
 _INDEX = re.compile(r"\[(\d+)\]")
 # Values of the derived classification, named as the reports name them.
@@ -21,21 +21,24 @@ _DERIVED_CHOICES = {"classification.agenda": "agenda", "classification.redelegat
 
 
 def field_label(path: str, lang: str) -> str:
-    """A field's label with its sections' (システム／認証／認証方式); a list item's number is kept
-    (再委託先等（1件目）／区の承認). An unknown path is returned as given."""
+    """A field as the form asks it: its own label (the form's question), not the chain of its
+    sections; a list item's field is named with the list and the item's number
+    (再委託先等（1件目）　区の承認). A fact the engine derives is named with its section. An unknown
+    path is returned as given."""
     index = _INDEX.search(path)
     plain = _INDEX.sub("", path)
     chain = fields.ancestry(plain)
     if chain and chain[-1].path == plain:
-        names = [f.label(lang) for f in chain]
-    elif has(f"fact.{plain}"):  # a fact the engine derives (the comparison, the classification)
+        own = chain[-1].label(lang)
+        if index is None:
+            return own
+        listed = next((f for f in chain if f.path == plain[: index.start()]), chain[0])
+        item = listed.label(lang) + phrase("evidence.item_number", lang, number=int(index.group(1)) + 1)
+        return phrase("evidence.item_field", lang, item=item, label=own)
+    if has(f"fact.{plain}"):  # a fact the engine derives (the comparison, the classification)
         section = plain.split(".")[0]
-        names = [phrase(f"fact.{section}", lang), phrase(f"fact.{plain}", lang)]
-    else:
-        return path
-    if index is not None:
-        names[0] += phrase("evidence.item_number", lang, number=int(index.group(1)) + 1)
-    return phrase("sep.path", lang).join(names)
+        return phrase("sep.path", lang).join([phrase(f"fact.{section}", lang), phrase(f"fact.{plain}", lang)])
+    return path
 
 
 def value_label(path: str, value: Any, lang: str) -> str:
@@ -63,31 +66,29 @@ def evidence_text(path: str, value: Any, lang: str) -> str:
     return f"{field_label(path, lang)}{phrase('sep.label', lang)}{value_label(path, value, lang)}"
 
 
-# Punctuation of the sources, half- and full-width: ( （, ) ）, , 、, ; ；, and 「…」 quotes.
+# Punctuation of the sources, half- and full-width: ( （, ) ）, , 、, ; ；.
 _OPEN, _CLOSE, _COMMA, _SEMI = r"[(\uff08]", r"[)\uff09]", r"[,\u3001]", r"[;\uff1b]"
-_QUOTED = r"\u300c[^\u300d]*\u300d"
-# Working names of the project's research notes, which a reader outside it cannot look up; what
-# they cite (a law, a guideline, the minutes) stays.
-_INTERNAL_SOURCES = (
-    re.compile(r"national-guidance\s*§\s*[\d.]+\s*"),
-    re.compile(rf"seed digest\s*{_QUOTED}\s*"),
-    re.compile(rf"{_OPEN}seed digest[^)\uff09]*{_CLOSE}"),
-    re.compile(r"\s*itoyohei\s*\d+"),
-)
+
+
+def expand_abbreviations(text: str, lang: str = "ja") -> str:
+    """Abbreviations a department does not know (PPC, NISC, 目安A) by their full names, from the one
+    mapping of the wording catalogue; an item number after one (目安A-1) is kept in brackets."""
+    for short, full in abbreviations(lang):
+        numbered = phrase("source.item", lang, text=full, number="{}")
+        text = re.sub(rf"{re.escape(short)}-(\d+)", lambda m, numbered=numbered: numbered.format(m.group(1)), text)
+        text = re.sub(rf"{re.escape(short)}(?![A-Za-z])", lambda _m, full=full: full, text)
+    return text
 
 
 def source_text(source: str, lang: str = "ja") -> str:
-    """A rule's source as a reader can look it up: the project's note names dropped, brackets
-    left empty removed, ISO dates in 和暦."""
-    text = source
-    for pattern in _INTERNAL_SOURCES:
-        text = pattern.sub("", text)
+    """A rule's source as a reader can look it up: abbreviations spelled out, brackets left empty
+    removed, ISO dates in 和暦."""
     parts = []
-    for part in re.split(rf"\s*{_SEMI}\s*", text):
+    for part in re.split(rf"\s*{_SEMI}\s*", source):
         part = re.sub(rf"^{_OPEN}(.*){_CLOSE}$", r"\1", part.strip())
         part = re.sub(rf"{_OPEN}\s*{_COMMA}?\s*{_CLOSE}", "", part)  # brackets left empty
         part = re.sub(rf"{_COMMA}\s*({_CLOSE})", r"\1", part)  # a comma left before a bracket
         part = re.sub(r"^[\s,\u3001]+|[\s,\u3001]+$", "", part)
         if part:
-            parts.append(dates_in_text(part, lang))
+            parts.append(expand_abbreviations(dates_in_text(part, lang), lang))
     return "; ".join(parts) or phrase("source.council", lang)

@@ -87,15 +87,15 @@ def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, 
     """One proposal prepared for a report template: its JSON view (json_view.EvaluationView) plus
     what a person reads in place of identifiers (evidence with the form's labels, sources as
     documents, rules by their titles, dates in 和暦), the findings grouped by topic, the data items
-    with the added ones marked, and the responses no finding answers. The identifiers stay under
-    `ids` for the collapsed 詳細 part."""
+    with the added ones marked, and the responses no finding answers. No identifier (rule id, input
+    file, engine) is shown: those are in the JSON output."""
     out = EvaluationView.of(evaluation, lang).as_data()
     out["meeting_text"] = meeting_text(evaluation.case.meeting, evaluation.case.session, lang) or "—"
     out["as_of_text"] = date_text(evaluation.as_of, lang)
     groups = grouped_by_topic(evaluation, catalog, lang)
     for group in groups:
         for finding in group["findings"]:
-            finding["heading"] = finding["title"] if finding["title"] != group["label"] else ""
+            finding["heading"] = finding["title"]  # every box has its title, even when it repeats the topic
             finding["basis_label"] = phrase(f"basis.{finding['basis']}", lang)
             finding["source_text"] = source_text(finding["source"], lang)
             for evidence in finding["evidence"]:
@@ -136,13 +136,6 @@ def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, 
         for topic, text in evaluation.responses.items()
         if topic not in answered
     ]
-    out["ids"] = {
-        "source": evaluation.source,
-        "engine": evaluation.engine,
-        "as_of": evaluation.as_of.isoformat(),
-        "rules": [(f.rule_id, f.topic, f.fingerprint) for f in evaluation.findings],
-        "exceptions": [e.rule_id for e in evaluation.exceptions],
-    }
     return out
 
 
@@ -155,11 +148,12 @@ def declared_text(text: str, origin: str, lang: str) -> str:
 
 
 def profile_label(evaluation: Evaluation, lang: str) -> str:
-    """Whose practice judged, as a person reads it: the council, and the profile's name."""
+    """Whose practice judged, as a council member reads it: the council's name (the profile's own
+    name, a setting of the program, is for the terminal and JSON)."""
     p = evaluation.profile
     if p is None:
         return "—"
-    return phrase("report.profile_label", lang, council=p.council.get(lang), name=p.name.get(lang))
+    return p.council.get(lang)
 
 
 def council_title(evaluations: list[Evaluation], key: str, lang: str) -> str:

@@ -21,12 +21,12 @@ TEXT = {"ja": "文", "en": "text"}
 def _catalog(tmp_path: Path, conditions: dict[str, dict[str, Any]]) -> Path:
     directory = tmp_path / "rules"
     directory.mkdir()
-    for name in ("topics.yaml", "classification.yaml"):
+    for name in ("topics.yaml", "classification.yaml", "sources.yaml"):
         shutil.copy(RULES_DIR / name, directory / name)
     (directory / "digest.yaml").write_text("statements: []\n", encoding="utf-8")
     rules = [
         {"id": rule_id, "topic": "removable-media", "severity": "advice", "when": when, "unstated": "u",
-         "title": TEXT, "message": TEXT, "source": "s", "checklist": TEXT, "ask": TEXT, "clause": TEXT,
+         "title": TEXT, "message": TEXT, "source": "資料27 s", "checklist": TEXT, "ask": TEXT, "clause": TEXT,
          "examples": {"fires": [{}], "passes": [{}]}}
         for rule_id, when in conditions.items()
     ]

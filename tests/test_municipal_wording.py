@@ -19,7 +19,7 @@ from itaku.engine.catalog import Catalog, Rule, load_catalog, rule_texts, words_
 from itaku.engine.errors import CatalogError
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.profiles import build_catalog, profile_catalog
-from itaku.engine.wording import MUNICIPAL, READING, area_names, load_area, phrase, placeholders, speaking_for
+from itaku.engine.wording import ABBREVIATION, MUNICIPAL, READING, area_names, load_area, phrase, placeholders, speaking_for
 from itaku.files.reading import load_profile, load_proposal
 
 CITY_FOLDER = ROOT / "rules" / "profiles" / "example-city"
@@ -49,7 +49,8 @@ def catalog_texts(catalog: Catalog) -> list[tuple[str, str]]:
 
 def labels_and_wording(catalog: Catalog) -> list[tuple[str, str]]:
     """(where, text) for every field and choice label and every fixed text of the wording catalogue,
-    as filled for the profile of `catalog`."""
+    as filled for the profile of `catalog`; except the abbreviations of sources spelled out (they
+    name the documents the sources cite, quoted as written, like the sources themselves)."""
     out = []
     with speaking_for(words_of(catalog.profile)):
         for f in fields.walk(records=True):
@@ -58,7 +59,10 @@ def labels_and_wording(catalog: Catalog) -> list[tuple[str, str]]:
                 out += [(f"choice {f.path}={c.value}.{lang}", c.label(lang)) for c in f.choices]
         for name in area_names():
             if name != READING:  # profile.self and profile.privacy_office are the default's words themselves
-                keys = [k for k in load_area(name) if k not in (f"profile.{m}" for m in MUNICIPAL)]
+                keys = [
+                    k for k in load_area(name)
+                    if k not in (f"profile.{m}" for m in MUNICIPAL) and not k.startswith(ABBREVIATION)
+                ]
                 out += [(f"wording {key}.{lang}", phrase(key, lang)) for key in keys for lang in ("ja", "en")]
     return out
 
@@ -237,7 +241,7 @@ def test_an_unknown_placeholder_in_a_rule_is_refused_with_its_line(tmp_path: Pat
 def test_an_unknown_placeholder_in_the_bundled_catalog_is_refused(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
-    for name in ("topics.yaml", "scopes.yaml", "mail.yaml"):
+    for name in ("topics.yaml", "scopes.yaml", "sources.yaml", "mail.yaml"):
         (rules / name).write_text((ROOT / "rules" / name).read_text(encoding="utf-8"), encoding="utf-8")
     mail = (rules / "mail.yaml").read_text(encoding="utf-8")
     assert "{self}" in mail

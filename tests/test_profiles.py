@@ -27,6 +27,7 @@ id: test-town
 name: テスト町の運用
 municipality: {ja: テスト町, en: Test Town}
 council: {ja: テスト町個人情報保護審議会, en: Test Town Council}
+sources: [{cited: [テスト町の基準], date: 2019-04-01, dated: 施行日}]
 """
 
 
@@ -153,7 +154,7 @@ def test_bad_profile_is_one_line_and_exit_2(cli: Any, tmp_path: Path) -> None:
     folder = town(tmp_path, "disabled:\n  NO-SUCH-RULE: {reason: 理由}\n")
     result = cli("check", proposal, "--profile", str(folder))
     assert result.exit_code == 2
-    assert "profile.yaml:7" in result.stderr and "NO-SUCH-RULE" in result.stderr
+    assert "profile.yaml:8" in result.stderr and "NO-SUCH-RULE" in result.stderr
     assert "Traceback" not in result.stderr and not result.stdout
 
 

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from itaku.checklists import workbook as wbk
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
+from itaku.engine.citations import cited_on
 from itaku.engine.evaluation import Evaluation, Finding
 from itaku.engine.status import topic_status
 from itaku.engine.wording import phrase
@@ -63,7 +64,9 @@ def questions(evaluation: Evaluation, catalog: Catalog, lang: str) -> list[Quest
             text=text, topic=common.topic_label(catalog, spec.topic, lang), topic_id=spec.topic,
         ))
         question.rule_ids.append(status.rule_id)
-        source = source_text(spec.source, lang)
+        compiled = catalog.rule(status.rule_id)
+        assert compiled is not None  # rule_spec found it
+        source = source_text(cited_on(compiled.citations, evaluation.as_of), lang)  # what existed then
         if source not in question.sources:
             question.sources.append(source)
         question.applies = question.applies or status.judgement != "na"
