@@ -148,7 +148,8 @@ ABBREVIATION = "abbreviation."  # abbreviations.yaml: an abbreviation and the na
 def abbreviations(lang: str) -> tuple[tuple[str, str], ...]:
     """(abbreviation, full name) in `lang` for every abbreviation of the catalogue, longest first
     (so that a longer one is expanded before a shorter one inside it)."""
-    found = [(key[len(ABBREVIATION):], phrase(key, lang)) for key in _catalogue()[0] if key.startswith(ABBREVIATION)]
+    shorts = [key[len(ABBREVIATION):] for key in _catalogue()[0] if key.startswith(ABBREVIATION)]
+    found = [(short, phrase(f"abbreviation.{short}", lang)) for short in shorts]
     return tuple(sorted(found, key=lambda pair: (-len(pair[0]), pair[0])))
 
 
