@@ -57,6 +57,8 @@ BLANK_RECORDS = 10  # empty rows offered on each record sheet beyond the pre-fil
 MIN_RECORDS = 50  # rows on each record sheet at least (a meeting's largest lists fit)
 SUBMITTER = ("submitter.writer", "submitter.contact", "submitter.date")
 MAIN_COLUMNS = 4  # 項目, フィールド, 入力, 説明/選択肢
+PRINTED_BLANK_ROWS = 5  # rows a record sheet with no entry prints (to fill in on paper)
+CHIEF_BOX_HEIGHT = 48  # points: room for a seal or a signature
 INPUT_COLUMN = 3
 
 
@@ -115,12 +117,13 @@ class FormBuilder:
             self.wb.properties.created = wbk.FIXED_TIME.replace(
                 year=proposal.case.meeting.year, month=proposal.case.meeting.month, day=proposal.case.meeting.day
             )
+        # how to fill it in comes first: the sheet a department opens the workbook on
+        self.instructions = self.wb.create_sheet(wbk.sheet_title(phrase("sheet.instructions", lang)))
         self.main = self.wb.create_sheet(wbk.sheet_title(phrase("sheet.form", lang)))
         # the list of changes comes right after the form, where the clerk sees it
         self.changes = self.wb.create_sheet(wbk.sheet_title(phrase("sheet.changes", lang))) if self.marks else None
         self.record_nodes = [n for n in fields.walk() if n.kind in (fields.RECORDS, fields.MAPPING)]
         self.record_sheets = {n.path: self.wb.create_sheet(record_sheet_title(n, lang)) for n in self.record_nodes}
-        self.instructions = self.wb.create_sheet(wbk.sheet_title(phrase("sheet.instructions", lang)))
         lists = self.wb.create_sheet(wbk.sheet_title(phrase("sheet.choices", lang)))
         lists.sheet_state = "hidden"
         _protect(lists)
@@ -132,6 +135,8 @@ class FormBuilder:
 
     def _source_for(self, node: Field) -> tuple[str, bool] | None:
         """(list reference, strict) of a field's dropdown, or None for free input."""
+        if node is _MARKER:  # a section or list: it applies or not (never read as a fact: 契約 いいえ)
+            return self.choices.ref("applies", [phrase(f"form.applies.{v}", self.lang) for v in ("true", "false")]), True
         if node.kind == fields.YESNO:
             return self.choices.ref("yesno", yesno_labels(self.lang)), True
         if node.kind in (fields.CHOICE, fields.MULTI_CHOICE):
@@ -224,6 +229,13 @@ class FormBuilder:
             wbk.put(ws, row, INPUT_COLUMN, None, fill=wbk.INPUT_FILL, locked=False, data=True)
             wbk.put(ws, row, 4, _help(f"{key}.help", lang), size=9, fill=wbk.GROUP_FILL, locked=True)
             row += 1
+        # the box where the head of the section confirms (a seal or a signature), as on the self-check
+        chief = row
+        wbk.put(ws, row, 1, phrase("head.chief_check", lang), bold=True, fill=wbk.GROUP_FILL, locked=True)
+        wbk.put(ws, row, 2, None, fill=wbk.GROUP_FILL, locked=True)
+        wbk.put(ws, row, INPUT_COLUMN, None, locked=False)
+        wbk.put(ws, row, 4, _help("chief.help", lang), size=9, fill=wbk.GROUP_FILL, locked=True)
+        row += 1
         for node in fields.walk():
             if node.kind == fields.CONST:
                 continue
@@ -238,11 +250,11 @@ class FormBuilder:
                 self._input(ws, row, INPUT_COLUMN, node, self._shown(node, value, node.path), where, changed)
                 helptext = _node_help(node, lang)
             elif node.nullable and node.kind == fields.SECTION:
-                marker = None if self.data is None else phrase("yesno.true" if value is not None else "yesno.false", lang)
+                marker = None if self.data is None else phrase(f"form.applies.{str(value is not None).lower()}", lang)
                 self._input(ws, row, INPUT_COLUMN, _MARKER, marker, where, self.marks.field(node.path) is not None)
                 helptext = _help("group_optional", lang)
             elif node.nullable and node.kind == fields.RECORDS:
-                marker = None if value is None else phrase("yesno.true" if value else "yesno.false", lang)
+                marker = None if value is None else phrase(f"form.applies.{str(bool(value)).lower()}", lang)
                 self._input(ws, row, INPUT_COLUMN, _MARKER, marker, where)
                 helptext = _help("table_optional", lang, sheet=self.record_sheets[node.path].title)
             else:
@@ -254,6 +266,7 @@ class FormBuilder:
         # the field paths are for the reader (and machines), not for people: a hidden column
         ws.column_dimensions["B"].hidden = True
         wbk.fit_row_heights(ws, 2, row - 1)
+        ws.row_dimensions[chief].height = CHIEF_BOX_HEIGHT
         wbk.page_setup(ws, self.title, HEADER_ROW, MAIN_COLUMNS, freeze_column=1)
         _protect(ws)
 
@@ -293,7 +306,7 @@ class FormBuilder:
                     self._input(ws, row, col, child, shown, where, changed)
         last = FIRST_ROW + total - 1
         wbk.fit_row_heights(ws, 2, last)
-        wbk.page_setup(ws, ws.title, 2, len(columns) + 1, landscape=True, freeze_column=2)
+        wbk.page_setup(ws, ws.title, 2, len(columns) + 1, landscape=True, freeze_column=2, last_row=_printed_to(len(records)))
         _protect(ws)
 
     def _mapping_sheet(self, node: Field) -> None:
@@ -313,7 +326,7 @@ class FormBuilder:
             self._want_dropdown(f"{ws.title}!B{row}", (ref, False), _help("topics", lang))
             self._input(ws, row, 3, None, text, f"{node.path}.{key}")
         wbk.fit_row_heights(ws, 2, FIRST_ROW + len(mapping) + blank - 1)
-        wbk.page_setup(ws, ws.title, 2, 3, landscape=True, freeze_column=2)
+        wbk.page_setup(ws, ws.title, 2, 3, landscape=True, freeze_column=2, last_row=_printed_to(len(mapping)))
         _protect(ws)
 
     def _changes_sheet(self, ws: Worksheet) -> None:
@@ -366,21 +379,52 @@ class FormBuilder:
         _protect(ws)
 
     def _instructions_sheet(self) -> None:
+        """How to fill the form in, first in the workbook, in words a department uses: numbered
+        steps, then every column of every sheet with what goes in it."""
         ws, lang = self.instructions, self.lang
-        wbk.set_widths(ws, [6, 110])
+        wbk.set_widths(ws, [22, 100])
         wbk.title_row(ws, phrase("sheet.instructions", lang), 2)
         sheets = {n.path: self.record_sheets[n.path].title for n in self.record_nodes}
         values = {
+            "form": self.main.title,
             "subcontractors": sheets.get("subcontractors", ""),
             "responses": sheets.get("responses", ""),
             "exceptions": sheets.get("exceptions", ""),
+            "printed": PRINTED_BLANK_ROWS,
         }
+        row = 2
         for i, line in enumerate(_help("instructions", lang, **values).splitlines(), start=1):
-            wbk.put(ws, i + 2, 1, i, horizontal="center")
-            wbk.put(ws, i + 2, 2, line)
-        wbk.fit_row_heights(ws, 2, ws.max_row)
+            row += 1
+            wbk.put(ws, row, 1, i, horizontal="center")
+            wbk.put(ws, row, 2, line)
+        for title, columns in self._column_notes():
+            row += 2
+            wbk.put(ws, row, 1, _help("columns_of", lang, sheet=title), bold=True, fill=wbk.GROUP_FILL)
+            wbk.merge(ws, row, 1, row, 2)
+            for name, note in columns:
+                row += 1
+                wbk.put(ws, row, 1, name, bold=True)
+                wbk.put(ws, row, 2, note)
+        wbk.fit_row_heights(ws, 2, row)
         wbk.page_setup(ws, ws.title, 1, 2)
         _protect(ws)
+
+    def _column_notes(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(sheet title, [(column, what goes in it)]) for the form's sheet and each list sheet."""
+        lang = self.lang
+        out = [(self.main.title, [
+            (phrase(f"col.{k}", lang), _help(f"column.{k}", lang)) for k in ("item", "input", "help")
+        ])]
+        for node in self.record_nodes:
+            title = self.record_sheets[node.path].title
+            columns = [(phrase("col.no", lang), _help("column.no", lang))]
+            if node.kind == fields.RECORDS:
+                columns += [(c.label(lang), _node_help(c, lang) or _help("column.free", lang)) for c in node.children]
+            else:
+                columns += [(phrase("col.topic_id", lang), _help("topics", lang)),
+                            (phrase("col.response_text", lang), _help("column.response", lang))]
+            out.append((title, columns))
+        return out
 
 
 # The yes/no marker of an optional section or list (a stand-in node: it has a yes/no dropdown).
@@ -398,6 +442,12 @@ def _topic_name(topic_id: str, topics: dict[str, Any], lang: str) -> str:
     name = topic.get(lang)
     same = [t for t in topics.values() if t.get(lang) == name]
     return name if len(same) == 1 else topic_id
+
+
+def _printed_to(filled: int) -> int:
+    """The last row a record sheet prints: its entries, or, with none, a few blank rows to fill in by
+    hand (never the fifty offered: a list printed two pages of empty rows)."""
+    return FIRST_ROW + max(filled, PRINTED_BLANK_ROWS) - 1
 
 
 def _record_rows(filled: int) -> int:

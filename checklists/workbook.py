@@ -396,10 +396,12 @@ def page_setup(
     title_rows: str | None = None,
     a3: bool = False,
     one_page: bool = False,
+    last_row: int | None = None,
 ) -> None:
     """A4 (or A3), fitted to the page width (or to one page), the header rows repeated on every
     page, the title in the page header and page numbers in the footer, a print area over the
-    visible columns written, frozen headers."""
+    visible columns written (down to `last_row` when given: a list prints the rows in use, not
+    the empty rows offered below them), frozen headers."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A3 if a3 else ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -410,7 +412,7 @@ def page_setup(
     ws.print_options.horizontalCentered = True
     ws.print_title_rows = title_rows or f"1:{header_rows}"
     last = get_column_letter(columns)
-    ws.print_area = f"A1:{last}{max(ws.max_row, header_rows)}"
+    ws.print_area = f"A1:{last}{max(last_row or ws.max_row, header_rows)}"
     # & starts a code in header/footer text; the header is limited to 255 characters.
     ws.oddHeader.center.text = clean(title).replace("&", "&&")[:200]
     ws.oddFooter.center.text = "&P / &N"
