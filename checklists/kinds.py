@@ -6,3 +6,5 @@ from __future__ import annotations
 PER_PROPOSAL_KINDS = ("self-check", "inspection", "management-record", "pre-send", "questions")
 OVERVIEW_KINDS = ("opinion-list", "matrix")
 KINDS = (*PER_PROPOSAL_KINDS, *OVERVIEW_KINDS)
+# Field documents: made only for proposals in which a vendor handles the personal data.
+FIELD_KINDS = ("inspection", "management-record")

@@ -611,7 +611,7 @@ def test_prefilled_form_has_records_plus_blank_rows(cli: Any, tmp_path: Path) ->
     ws = wb["申請様式"]
     rows = {ws.cell(row=r, column=2).value: r for r in range(FIRST_ROW, ws.max_row + 1)}
     assert ws.cell(row=rows["case.title"], column=3).value == data.case.title
-    assert ws.cell(row=rows["subcontractors"], column=3).value == "はい"
+    assert ws.cell(row=rows["subcontractors"], column=3).value == "該当する"  # a section applies, never "yes"
 
 
 def test_english_form(cli: Any, tmp_path: Path) -> None:

@@ -13,10 +13,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from itaku.checklists import workbook as wbk
 from itaku.checklists.marks import BOLD_UNDERLINE, Marks, marked_text
+from itaku.engine import conditions as cond
 from itaku.engine import fields
 from itaku.engine.catalog import Catalog, Rule
 from itaku.engine.changes import Change
 from itaku.engine.evaluation import Evaluation, ExceptionStatus
+from itaku.engine.facts import build_facts
+from itaku.engine.models import Proposal
 from itaku.engine.status import completeness_lead, topic_status, verdict_label
 from itaku.engine.wareki import date_text, dates_in_text, meeting_text
 from itaku.engine.wording import phrase
@@ -69,11 +72,16 @@ def case_line(evaluation: Evaluation, lang: str) -> str:
 
 
 def period_text(evaluation: Evaluation, lang: str) -> str:
-    """令和2年1月6日 〜 令和2年3月31日 (— for a date not stated)."""
+    """令和2年1月6日 〜 令和2年3月31日; a date not stated reads 未記載 (開始日未記載 〜 令和2年3月31日),
+    never a bare dash; — when neither is stated."""
     start, end = date_at(evaluation, "period.start"), date_at(evaluation, "period.end")
     if start is None and end is None:
         return "—"
-    return phrase("date.period", lang, start=date_text(start, lang), end=date_text(end, lang))
+    return phrase(
+        "date.period", lang,
+        start=date_text(start, lang, empty=phrase("date.start_not_stated", lang)),
+        end=date_text(end, lang, empty=phrase("date.end_not_stated", lang)),
+    )
 
 
 def meeting_line(evaluation: Evaluation, lang: str) -> str:
@@ -292,3 +300,17 @@ def write_row(
         for column, ((_, options), parts) in enumerate(zip(cells, pieces, strict=True), start=1):
             wbk.put(ws, row + offset, column, parts[offset] if offset < len(parts) else None, **options)
     return row + max(len(p) for p in pieces)
+
+
+FIELD_SCOPE = "vendor_handles_data"  # the shared condition (rules/scopes.yaml) field documents follow
+
+
+def vendor_handles_data(evaluation: Evaluation, catalog: Catalog) -> bool:
+    """Whether a vendor, delegate or re-delegate handles the proposal's personal data, as the
+    catalog's shared condition says (the same test the rules apply): only then is there a vendor
+    to inspect and an outsourcing to keep a record of."""
+    scope = catalog.scopes.get(FIELD_SCOPE)
+    if scope is None or not evaluation.proposal:
+        return True  # a catalog without the condition: every proposal gets its documents
+    test = cond.compile_match(cond.normal_form(cond.parse(scope.condition)))
+    return bool(test(build_facts(Proposal.model_validate(evaluation.proposal))))

@@ -1,9 +1,12 @@
 """立入り調査チェックシート: the record of an on-site inspection, one row per measure the proposal
 promises: what to look at or ask there, how (確認方法, pre-filled and editable), the result and
-what was seen, with room to write by hand. One header holds what is still to be confirmed, the
-verdict, the date, the place, the ward's inspectors and the vendor's attendees; the topics the
-review raised follow with their status (the same as every output shows), for the inspectors to
-look at on site. The field each row comes from is in a hidden column.
+what was seen, with room to write by hand; under the table the inspectors' overall finding
+(総合所見) and the seals of the inspector and the head of section (確認印). One header holds what is
+still to be confirmed, the verdict, the date, the place, the ward's inspectors and the vendor's
+attendees; the topics the review raised follow with their status (the same as every output shows),
+for the inspectors to look at on site. The field each row comes from is in a hidden column. What to
+look at is written for each measure (inspect.field.PATH in the catalogue), not one sentence per
+section.
 
 A measure is a yes/no field answered "yes" in a section of things the vendor must keep doing
 (system, mail, devices, data lifecycle, supervision, application site, vendor, contract) and, per
@@ -18,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from itaku.checklists import workbook as wbk
 from itaku.checklists.marks import BOLD_UNDERLINE, Marks, marked_text
@@ -26,7 +30,7 @@ from itaku.engine import fields
 from itaku.engine.catalog import Catalog
 from itaku.engine.changes import Change
 from itaku.engine.evaluation import Evaluation
-from itaku.engine.wording import phrase
+from itaku.engine.wording import has, phrase
 
 MEASURE_SECTIONS = (
     "vendor", "contract", "system", "application_site", "email", "devices", "lifecycle", "supervision",
@@ -57,6 +61,8 @@ HOW = {
     "subcontractors": "documents",
 }
 HANDWRITING = 3  # lines of room in every row, to write the finding by hand
+OVERALL_LINES = 5  # lines of room for the overall finding
+SEAL_HEIGHT = 48  # points: room for a seal or a signature
 
 
 def measures(evaluation: Evaluation, lang: str, marks: Marks | None = None) -> Iterator[tuple[str, str, str, str, Change | None]]:
@@ -118,17 +124,54 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         style = BOLD_UNDERLINE if change is not None else {}
         wbk.put(ws, r, 1, number, horizontal="center")
         wbk.put(ws, r, 2, group, **style)
-        wbk.put(ws, r, 3, marked_text(phrase(f"inspect.{section}", lang, measure=text), change, lang), **style)
+        wbk.put(ws, r, 3, marked_text(inspect_text(path, section, text, lang), change, lang), **style)
         wbk.put(ws, r, 4, phrase(f"method.{HOW[section]}", lang), fill=wbk.INPUT_FILL)
         wbk.put(ws, r, 5, None, fill=wbk.INPUT_FILL, horizontal="center")
         wbk.put(ws, r, 6, None, fill=wbk.INPUT_FILL)
     if not found:
         common.note_row(ws, header + 1, phrase("note.no_measures", lang), columns)
+        last = header + 1
     else:
         last = header + len(found)
         wbk.dropdown(ws, f"D{header + 1}:D{last}", [phrase(f"method.{m}", lang) for m in METHODS], strict=False,
                      title=phrase("col.method", lang))
         wbk.dropdown(ws, f"E{header + 1}:E{last}", [phrase(f"result.{r}", lang) for r in RESULTS],
                      title=phrase("col.result", lang))
+    closing = _closing(ws, last + 2, columns, lang)
     wbk.id_column(ws, ID_COLUMN, header, ids, header=phrase("col.ids", lang))
     common.finish(ws, title, header, columns, minimum=wbk.line_height() * HANDWRITING)
+    # the overall finding has room for a paragraph; the seal boxes for a seal or a signature
+    ws.row_dimensions[closing - 1].height = wbk.line_height()  # the gap under the table
+    ws.row_dimensions[closing].height = wbk.line_height() * OVERALL_LINES
+    ws.row_dimensions[closing + 1].height = wbk.line_height()  # whose seal
+    ws.row_dimensions[closing + 2].height = SEAL_HEIGHT
+
+
+def inspect_text(path: str, section: str, measure: str, lang: str) -> str:
+    """What to look at for one measure: its own wording (inspect.field.PATH), or its section's
+    with the measure named where none is written."""
+    key = f"inspect.field.{path}"
+    return phrase(key, lang) if has(key) else phrase(f"inspect.{section}", lang, measure=measure)
+
+
+def _closing(ws: Worksheet, row: int, columns: int, lang: str) -> int:
+    """総合所見 (the inspectors' overall finding) and 確認印 (the inspector's and the head of
+    section's seals) under the table; returns the row of the overall finding."""
+    wbk.put(ws, row, 1, phrase("inspection.overall", lang), bold=True, fill=wbk.GROUP_FILL)
+    wbk.put(ws, row, 2, None, fill=wbk.GROUP_FILL)
+    wbk.merge(ws, row, 1, row, 2)
+    for column in range(3, columns + 1):
+        wbk.put(ws, row, column, None, fill=wbk.INPUT_FILL)
+    wbk.merge(ws, row, 3, row, columns)
+    seals = row + 1  # 確認印: a header row naming whose seal, and the boxes under it
+    for r in (seals, seals + 1):
+        for column in range(1, columns + 1):
+            header = r == seals or column <= 2
+            wbk.put(ws, r, column, None, fill=wbk.GROUP_FILL if header else None, bold=True, horizontal="center")
+    ws.cell(row=seals, column=1).value = phrase("inspection.seals", lang)
+    ws.cell(row=seals, column=3).value = phrase("inspection.seal_inspector", lang)
+    ws.cell(row=seals, column=4).value = phrase("inspection.seal_chief", lang)
+    wbk.merge(ws, seals, 1, seals + 1, 2)
+    wbk.merge(ws, seals, 4, seals, columns)
+    wbk.merge(ws, seals + 1, 4, seals + 1, columns)
+    return row

@@ -7,8 +7,8 @@ rows are seeded from the contract period:
   for its length (at least one: the national guidance asks for one a year);
 - 電話確認 every three months from the start (at least one, mid-period);
 - 報告受理 and データ消去確認 on the end date.
-Without dates the same rows come with the planned date blank. Ten blank rows follow for events
-nobody planned.
+Without dates the same rows come with the planned date blank. Five blank rows follow for events
+nobody planned; a log of usual length prints on one page.
 
 From the register (`checklist management-record --from-register`), the log holds instead what was
 recorded, on the days it happened, and what is still due on its day, marked where overdue.
@@ -37,6 +37,8 @@ EVENTS = ("handover", "inspection", "phone", "report", "deletion")
 WIDTHS = [5, 16, 17, 17, 12, 12, 36, 18]
 PHONE_MONTHS = 3
 MAX_PLANNED = 60  # a ten-year contract still gives a printable log
+BLANK_ROWS = 5  # rows for events nobody planned (more are inserted as needed)
+ONE_PAGE_ROWS = 20  # a log of at most this many rows prints on one page
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -101,7 +103,7 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         "no", "event", "planned", "done_on", "staff", "counterpart", "content", "evidence",
     )])
     events = planned_events(evaluation)
-    total = len(events) + common.BLANK_ROWS
+    total = len(events) + BLANK_ROWS
     for number in range(1, total + 1):
         r = header + number
         event, day = events[number - 1] if number <= len(events) else (None, None)
@@ -118,7 +120,8 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     rows_of = [2, *range(3 + len(lead), 2 + len(lead) + len(block))]  # the lead lines come from no field
     ids.update(dict(zip(rows_of, block, strict=True)))
     wbk.id_column(ws, columns + 1, header, ids, header=phrase("col.ids", lang))
-    common.finish(ws, title, header, columns, minimum=wbk.line_height() * 2)
+    # a log of a usual length is one page, scaled to fit, rather than a page and a few empty rows
+    common.finish(ws, title, header, columns, minimum=wbk.line_height() * 2, one_page=total <= ONE_PAGE_ROWS)
 
 
 REGISTER_FILL = PatternFill("solid", fgColor="F8CBAD")  # a row overdue: past its day with nothing recorded

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from itaku.checklists.kinds import KINDS
+from itaku.checklists.kinds import FIELD_KINDS, KINDS
 from itaku.cli.common import (
     ANSWERS,
     APPROVED,
@@ -138,6 +138,7 @@ def checklist(
     """
     from itaku.checklists import workbook as wbk
     from itaku.checklists.build import build_checklist
+    from itaku.checklists.sheets.common import vendor_handles_data
     from itaku.checklists.sheets.pre_send import sends_bulk_mail
 
     started = time.perf_counter()
@@ -162,6 +163,13 @@ def checklist(
         evaluations = [e for e in evaluations if sends_bulk_mail(e)]
         if not evaluations:
             raise InputError(", ".join(str(f) for f in files), None, phrase("excel.no_bulk_send"))
+    if kind in FIELD_KINDS:  # an inspection or a record needs a vendor holding the data
+        for evaluation in evaluations:
+            if not vendor_handles_data(evaluation, catalog):
+                click.echo(f"itaku: {evaluation.source}: {phrase('excel.skipped_no_vendor')}", err=True)
+        evaluations = [e for e in evaluations if vendor_handles_data(e, catalog)]
+        if not evaluations:
+            raise InputError(", ".join(str(f) for f in files), None, phrase("excel.no_vendor"))
     wb = build_checklist(kind, evaluations, catalog, lang)
     write_bytes_atomic(output, wbk.workbook_bytes(wb), inputs)
     _done(output, started, verbose)
