@@ -129,6 +129,8 @@ class Changes(_Model):
     changes: tuple[str, ...]
     added_items: tuple[str, ...]
     comparison: Comparison | None = None
+    # findings of the approved version that no longer arise (--approved): what the revision resolved
+    resolved: tuple[Finding, ...] = ()
 
 
 class RuleStatus(_Model):
@@ -270,10 +272,13 @@ class Evaluator:
         waivers = Waivers(self.catalog, list(proposal.exceptions), [e for _, _, e in register], day)
         with message_budget():  # the messages of one proposal share one budget of steps and time
             findings = self._findings(proposal, source, facts, matches, day, waivers)
+        resolved: tuple[Finding, ...] = ()
         if approved is not None:
             earlier = self.evaluate(approved[1], approved[0], day)
             kept = {(f.rule_id, f.item) for f in earlier.findings}
             findings = [f.model_copy(update={"carried_over": True}) if (f.rule_id, f.item) in kept else f for f in findings]
+            now = {(f.rule_id, f.item) for f in findings}
+            resolved = tuple(f for f in earlier.findings if f.counts and (f.rule_id, f.item) not in now)
         findings_t = tuple(findings)
         data = proposal.data
         prev = proposal.case.previous_approval
@@ -301,6 +306,7 @@ class Evaluator:
                 changes=tuple(prev.changes) if prev else (),
                 added_items=tuple(data.added_items) if data else (),
                 comparison=comparison,
+                resolved=resolved,
             ),
             rules=self._rule_statuses(facts, findings_t, day) if detail else (),
             exceptions=waivers.statuses(),

@@ -112,13 +112,19 @@ def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, 
         "meeting": date_text(comparison.approved_meeting, lang) if comparison.approved_meeting else None,
         "changes": [
             {
-                "label": c.label.get(lang), "kind": c.kind, "kind_label": phrase(f"change.{c.kind}", lang),
-                "marker": phrase(f"change.marker.{c.kind}", lang),
-                "before": c.before_text.get(lang) if c.before_text else "—",
-                "after": c.after_text.get(lang) if c.after_text else "—",
+                # numbered as the findings cite them (変更点（7件目）)
+                "number": number, "label": c.label.get(lang), "kind": c.kind,
+                "kind_label": phrase(f"change.{c.kind}", lang), "marker": phrase(f"change.marker.{c.kind}", lang),
+                "before": c.before_text.get(lang) if c.before_text else _nothing(c, lang),
+                "after": c.after_text.get(lang) if c.after_text else _nothing(c, lang),
                 "declared": c.declared,
             }
-            for c in comparison.changes
+            for number, c in enumerate(comparison.changes, start=1)
+        ],
+        "resolved": [
+            {"text": _resolved_text(_topic_label(catalog, f.topic, lang), f.title.get(lang), f.item, lang),
+             "severity_label": phrase(f"severity.{f.severity}", lang)}
+            for f in evaluation.changes.resolved
         ],
         "declared": [{"text": declared_text(d.text, d.origin, lang), "found": d.found} for d in comparison.declared],
     }
@@ -137,6 +143,19 @@ def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, 
         if topic not in answered
     ]
     return out
+
+
+def _resolved_text(topic: str, title: str, item: str | None, lang: str) -> str:
+    """A resolved finding in one line: its topic and title (once when they are the same), and the
+    item it was about."""
+    text = title if title == topic else phrase("resolved.titled", lang, topic=topic, title=title)
+    return phrase("resolved.item", lang, text=text, item=item) if item else text
+
+
+def _nothing(change: Any, lang: str) -> str:
+    """What the approved version (or this one) had where a change has no value on that side: no
+    such item (なし) for a list's item, not stated (未記載) for a field."""
+    return phrase("change.no_item" if change.item is not None else "value.none", lang)
 
 
 def declared_text(text: str, origin: str, lang: str) -> str:
