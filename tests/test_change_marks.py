@@ -15,6 +15,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from conftest import EXAMPLES
 from itaku.checklists.build import KINDS
+from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
 
 APPROVED = EXAMPLES / "seed" / "23.yaml"
@@ -84,11 +85,11 @@ def form_row(ws: Any, path: str) -> int:
 
 def test_the_form_marks_the_changed_inputs_and_lists_every_change(cli: Any, tmp_path: Path, variant: Path) -> None:
     _, wb = form(cli, tmp_path, "--approved", variant)
-    main = wb.worksheets[0]
+    main = wb[phrase("sheet.form")]
     changed = ("data.items", "email.dedicated_account", "application_site", "application_site.hosting", "devices")
     for path in changed:
         assert is_marked(main.cell(form_row(main, path), 3)), path
-    assert main.cell(form_row(main, "devices"), 3).value == "いいえ"  # removed: the marker says so, marked
+    assert main.cell(form_row(main, "devices"), 3).value == "該当しない"  # removed: the marker says so, marked
     for path in ("vendor.name", "period.start", "case.title", "email.recipients", "supervision.staff_training"):
         assert not is_marked(main.cell(form_row(main, path), 3)), path
     assert "承認時の版から変わった項目" in main["A2"].value
@@ -99,8 +100,8 @@ def test_the_form_marks_the_changed_inputs_and_lists_every_change(cli: Any, tmp_
     assert is_marked(subs.cell(rental, keys["security_confirmed"]))
     assert not is_marked(subs.cell(rental, keys["name"])) and not is_marked(subs.cell(rental, keys["role"]))
     assert "旧配送会社" not in [c.value for c in subs["B"]]
-    # the list of changes, right after the form: what was removed is there
-    changes = wb.worksheets[1]
+    # the list of changes, right after the form (the instructions come first): what was removed is there
+    changes = wb.worksheets[2]
     assert changes.title == "承認時からの変更点"
     for text in ("旧氏【削除】", "旧配送会社【削除】", "専用アカウント", "【追加】", "【変更】"):
         cell = cell_with(changes, text) if text.endswith("【削除】") else None
@@ -125,10 +126,10 @@ def test_the_marked_form_reads_back_as_the_same_proposal(cli: Any, tmp_path: Pat
 
 def test_the_form_in_english_marks_the_same_cells(cli: Any, tmp_path: Path) -> None:
     _, ja = form(cli, tmp_path, "--approved", APPROVED)
-    assert cell_with(ja.worksheets[1], "申込サイトのサーバを区のサーバに移設").value.endswith("比較では確認できない")
+    assert cell_with(ja.worksheets[2], "申込サイトのサーバを区のサーバに移設").value.endswith("比較では確認できない")
     _, en = form(cli, tmp_path, "--approved", APPROVED, lang="en")
     assert [c.coordinate for c in marked_cells(ja)] == [c.coordinate for c in marked_cells(en)]
-    changes = en.worksheets[1]
+    changes = en.worksheets[2]
     assert changes.title == "Changes since approval"
     assert any(str(c.value).endswith("[changed]") and is_marked(c) for row in changes.iter_rows() for c in row)
 
@@ -144,16 +145,18 @@ def test_template_approved_needs_from(cli: Any, tmp_path: Path) -> None:
 
 def test_inspection_marks_the_measures_that_changed(cli: Any, tmp_path: Path, variant: Path) -> None:
     ws = checklist(cli, tmp_path, "inspection", REVISION, "--approved", variant).worksheets[0]
-    expected = [("「専用アカウント」", "【追加】"), ("「募集終了後の削除」", "【追加】")]
-    expected.append(("「委託先を通じたセキュリティ確認」", "【変更】"))
+    expected = [(phrase("inspect.field.email.dedicated_account"), "【追加】")]
+    expected.append((phrase("inspect.field.application_site.deleted_after_recruitment"), "【追加】"))
+    expected.append((phrase("inspect.field.subcontractors.security_confirmed"), "【変更】"))
     for text, mark in expected:
         rows = [c for c in ws["C"] if isinstance(c.value, str) and c.value.startswith(text)]
         changed = [c for c in rows if c.value.endswith(mark)]
         assert changed and all(is_marked(c) and is_marked(ws.cell(c.row, 2)) for c in changed), text
     # the streaming company's security check did not change: its row is not marked
-    streaming = [c for c in ws["C"] if isinstance(c.value, str) and "セキュリティ確認" in c.value and not is_marked(c)]
+    security = phrase("inspect.field.subcontractors.security_confirmed")
+    streaming = [c for c in ws["C"] if isinstance(c.value, str) and c.value.startswith(security) and not is_marked(c)]
     assert [ws.cell(c.row, 2).value for c in streaming] == ["再委託先等／株式会社ストリーム配信"]
-    assert not is_marked(cell_with(ws, "「ファイアウォール」"))
+    assert not is_marked(cell_with(ws, phrase("inspect.field.system.firewall")))
     # what is no longer promised has no row: the list of changes names it
     assert is_marked(cell_with(ws, "立入り調査：はい【削除】"))
     assert is_marked(cell_with(ws, "旧配送会社【削除】"))
@@ -201,7 +204,7 @@ def test_opinion_list_says_per_case_what_changed(cli: Any, tmp_path: Path) -> No
     column = header["承認時からの変更"]
     rows = {ws.cell(r, header["資料番号"]).value: ws.cell(r, column) for r in range(4, ws.max_row + 1)}
     assert rows["23"].value.startswith("変更あり（7件）") and is_marked(rows["23"])
-    assert "取り扱う個人情報／取扱項目：所属団体【追加】（示されていない）" in rows["23"].value
+    assert "取り扱う個人情報の取扱項目：所属団体【追加】（示されていない）" in rows["23"].value
     assert rows["27"].value == "変更なし" and not is_marked(rows["27"])  # compared with itself
     assert rows["101"].value == "—" and not is_marked(rows["101"])
     assert "太字・下線" in ws["A2"].value

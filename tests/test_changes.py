@@ -53,13 +53,13 @@ def test_lists_are_compared_by_key_not_position() -> None:
     reordered = proposal(data__items=["電話番号", "氏名", "住所"], subcontractors=list(reversed(BASE["subcontractors"])))
     assert texts(old, reordered) == []
     changed = proposal(data__items=["氏名", "電話番号", "旧氏"])
-    assert texts(old, changed) == ["取り扱う個人情報／取扱項目：旧氏【追加】", "取り扱う個人情報／取扱項目：住所【削除】"]
+    assert texts(old, changed) == ["取り扱う個人情報の取扱項目：旧氏【追加】", "取り扱う個人情報の取扱項目：住所【削除】"]
 
 
 def test_subcontractors_by_name_and_place_when_names_repeat() -> None:
     old = proposal()
     role = [{**BASE["subcontractors"][0], "role": "development"}, BASE["subcontractors"][1]]
-    assert texts(old, proposal(subcontractors=role)) == ["再委託先等／A社／役割：運用 → 開発【変更】"]
+    assert texts(old, proposal(subcontractors=role)) == ["再委託先等のA社の役割：運用 → 開発【変更】"]
     twins = [
         {"name": "C社", "role": "operation", "country": "JP"},
         {"name": "C社", "role": "operation", "country": "VN"},
@@ -95,7 +95,7 @@ def test_values_sections_and_what_is_not_compared() -> None:
                    vendor={"name": "委託先", "selection": "tender"}, business={"subject_count": 10})
     assert texts(old, new) == ["事業【追加】", "委託先【追加】"]
     later = proposal(vendor={"name": "委託先", "selection": "negotiated"}, business={"subject_count": 20})
-    assert texts(new, later) == ["事業／対象者数：10 → 20【変更】", "委託先／選定方法：入札 → 随意契約【変更】"]
+    assert texts(new, later) == ["事業の対象者数：10 → 20【変更】", "委託先の選定方法：入札 → 随意契約【変更】"]
 
 
 @pytest.mark.parametrize(("declared", "covered"), [
@@ -133,7 +133,7 @@ def test_the_revision_example(engine: str, request: pytest.FixtureRequest) -> No
     undeclared = {c.text.ja for c in comparison.undeclared}
     raised = {f.item for f in evaluation.findings if f.rule_id == "CHANGE-UNDECLARED"}
     assert raised == undeclared
-    assert "取り扱う個人情報／取扱項目：所属団体【追加】" in raised
+    assert "取り扱う個人情報の取扱項目：所属団体【追加】" in raised
     assert all(f.severity == "advice" for f in evaluation.findings if f.rule_id == "CHANGE-UNDECLARED")
     declared = {c.text.ja for c in comparison.changes if c.declared}
     assert "再委託先等：株式会社ストリーム配信【追加】" in declared

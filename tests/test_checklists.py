@@ -25,14 +25,16 @@ from conftest import SEED, invoke
 from itaku.checklists import workbook as wbk
 from itaku.checklists.build import KINDS, PER_PROPOSAL
 from itaku.checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, VERSION_NAME
-from itaku.checklists.sheets import inspection
+from itaku.checklists.kinds import FIELD_KINDS
+from itaku.checklists.sheets import inspection, management_record
+from itaku.checklists.sheets.common import vendor_handles_data
 from itaku.checklists.sheets.management_record import add_months, planned_events
 from itaku.checklists.sheets.matrix import FILLS
 from itaku.checklists.values import read_choice, read_choice_list
 from itaku.checklists.workbook import FONT_NAME, INPUT_FILL
 from itaku.cli.common import evaluate_files
 from itaku.engine import fields
-from itaku.engine.catalog import Catalog
+from itaku.engine.catalog import Catalog, default_catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.models import Proposal
 from itaku.engine.status import completeness_lead, opinion_text, topic_status
@@ -59,7 +61,11 @@ def make(cli: Any, tmp_path: Path, kind: str, *files: Path, lang: str = "ja", na
 
 
 def seed_files(kind: str) -> list[Path]:
-    """The seed proposals a checklist of `kind` is made of (the pre-send check: those that send mail in bulk)."""
+    """The seed proposals a checklist of `kind` is made of (the pre-send check: those that send mail in
+    bulk; the field documents: those in which a vendor handles the personal data, not 資料24)."""
+    if kind in FIELD_KINDS:
+        catalog = default_catalog()
+        return [p for p, e in zip(SEED, evaluate_files(SEED, catalog=catalog), strict=True) if vendor_handles_data(e, catalog)]
     return [p for p in SEED if kind != "pre-send" or "bulk_send: true" in p.read_text(encoding="utf-8")]
 
 
@@ -262,11 +268,18 @@ def _expected_measures(evaluation: Evaluation) -> int:
 
 def test_inspection_rows_are_the_promised_measures(seed_book: Callable[..., Path], seed_evaluations: list[Evaluation]) -> None:
     wb = load_workbook(seed_book("inspection"))
-    for ws, evaluation in zip(wb.worksheets, seed_evaluations, strict=True):
+    catalog = default_catalog()
+    inspected = [e for e in seed_evaluations if vendor_handles_data(e, catalog)]
+    assert [e.case.number for e in seed_evaluations if e not in inspected] == ["24"]  # a linkage: no vendor
+    for ws, evaluation in zip(wb.worksheets, inspected, strict=True):
         header = header_row_of(ws, "No.")
         assert headers(ws, header)[:6] == ["No.", "区分", "現地で確認すること", "確認方法", "結果", "確認した内容・指摘事項"]
         rows = data_rows(ws, header)
-        assert len(rows) == _expected_measures(evaluation)
+        # the measures promised, or, where none is, the basic checks: never an empty sheet
+        assert len(rows) == (_expected_measures(evaluation) or len(inspection.BASIC_CHECKS))
+        texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+        assert phrase("inspection.overall", "ja") in texts and phrase("inspection.seals", "ja") in texts
+        assert len({r[2] for r in rows}) == len(rows)  # what to look at differs from row to row
         block = [ws.cell(row=r, column=1).value for r in range(2, header)]
         assert {"調査日", "調査者（区）", "委託先の立会者"} <= set(block)
         if rows:
@@ -296,7 +309,9 @@ def test_inspection_lists_a_subcontractors_accepted_obligations(cli: Any, tmp_pa
     ))
     ws = load_workbook(make(cli, tmp_path, "inspection", path)).worksheets[0]
     rows = data_rows(ws, header_row_of(ws, "No."))
-    assert "「ファイアウォール」" in rows[0][2] and "「区の承認」" in rows[1][2]
+    # what to look at is written for the measure, not one sentence per section with its name in it
+    assert rows[0][2] == phrase("inspect.field.system.firewall", "ja")
+    assert rows[1][2] == phrase("inspect.field.subcontractors.approved_by_ward", "ja")
     assert "保守会社" in rows[1][1]
 
 
@@ -323,7 +338,7 @@ def test_management_record_seeds_planned_rows_from_the_period(cli: Any, tmp_path
     rows = data_rows(ws, header)
     assert [r[1] for r in rows[: len(events)]] == [phrase(f"event.{e}", "ja") for e in kinds]
     assert [r[2] for r in rows[: len(events)]] == [date_text(d) for d in dates]
-    assert all(r[1] is None for r in rows[len(events):]) and len(rows) == len(events) + 10
+    assert all(r[1] is None for r in rows[len(events):]) and len(rows) == len(events) + management_record.BLANK_ROWS
     block = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=3).value for r in range(2, header)}
     assert block["委託先"] == "株式会社試験" and block["取扱項目"] == "氏名、住所"
     assert block["委託期間"] == "令和6年4月1日 〜 令和7年3月31日"

@@ -49,6 +49,11 @@ NOT_MEASURES = frozenset({
 })
 # Per subcontractor: what it accepted or what was checked of it (not what it is).
 SUBCONTRACTOR_MEASURES = ("approved_by_ward", "same_obligations", "security_confirmed")
+# What any inspection of a vendor holding the data looks at, when the proposal promises no measure.
+BASIC_CHECKS = (
+    "contract.special_provisions", "contract.staff_list", "vendor.per_person_access_control", "vendor.antivirus",
+    "lifecycle.deletion_at_end", "supervision.management_record",
+)
 WIDTHS = [5, 20, 52, 12, 10, 40]
 ID_COLUMN = len(WIDTHS) + 1
 RESULTS = ("ok", "ng", "pending", "na")
@@ -116,7 +121,9 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in (
         "no", "group", "inspect", "method", "result", "observed",
     )])
-    found = list(measures(evaluation, lang, marks))
+    # a proposal that promises nothing still has a vendor to inspect: the basic checks, so that the
+    # sheet is never a page saying there is nothing to look at
+    found = list(measures(evaluation, lang, marks)) or list(basic_checks(lang))
     ids: dict[int, str] = {}
     for number, (path, section, group, text, change) in enumerate(found, start=1):
         r = header + number
@@ -128,15 +135,11 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         wbk.put(ws, r, 4, phrase(f"method.{HOW[section]}", lang), fill=wbk.INPUT_FILL)
         wbk.put(ws, r, 5, None, fill=wbk.INPUT_FILL, horizontal="center")
         wbk.put(ws, r, 6, None, fill=wbk.INPUT_FILL)
-    if not found:
-        common.note_row(ws, header + 1, phrase("note.no_measures", lang), columns)
-        last = header + 1
-    else:
-        last = header + len(found)
-        wbk.dropdown(ws, f"D{header + 1}:D{last}", [phrase(f"method.{m}", lang) for m in METHODS], strict=False,
-                     title=phrase("col.method", lang))
-        wbk.dropdown(ws, f"E{header + 1}:E{last}", [phrase(f"result.{r}", lang) for r in RESULTS],
-                     title=phrase("col.result", lang))
+    last = header + len(found)
+    wbk.dropdown(ws, f"D{header + 1}:D{last}", [phrase(f"method.{m}", lang) for m in METHODS], strict=False,
+                 title=phrase("col.method", lang))
+    wbk.dropdown(ws, f"E{header + 1}:E{last}", [phrase(f"result.{r}", lang) for r in RESULTS],
+                 title=phrase("col.result", lang))
     closing = _closing(ws, last + 2, columns, lang)
     wbk.id_column(ws, ID_COLUMN, header, ids, header=phrase("col.ids", lang))
     common.finish(ws, title, header, columns, minimum=wbk.line_height() * HANDWRITING)
@@ -145,6 +148,15 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     ws.row_dimensions[closing].height = wbk.line_height() * OVERALL_LINES
     ws.row_dimensions[closing + 1].height = wbk.line_height()  # whose seal
     ws.row_dimensions[closing + 2].height = SEAL_HEIGHT
+
+
+def basic_checks(lang: str) -> Iterator[tuple[str, str, str, str, None]]:
+    """The checks of any inspection of a vendor holding the data (the special provisions, the staff
+    list, access control and anti-malware, deletion at the end, the management record), in the
+    shape `measures` gives, grouped under 基本事項."""
+    index = fields.index()
+    for path in BASIC_CHECKS:
+        yield path, path.split(".")[0], phrase("inspection.basic", lang), index[path].label(lang), None
 
 
 def inspect_text(path: str, section: str, measure: str, lang: str) -> str:
