@@ -25,8 +25,8 @@ from itaku.reports.json_view import agenda_text
 from itaku.reports.view import case_sort_key, meeting_names
 
 WIDTHS = {
-    "meeting": 18, "case_number": 11, "title": 30, "department": 13, "agenda": 8, "changes": 40, "opinion": 88, "questions": 36,
-    "response": 72,
+    "meeting": 18, "case_number": 11, "title": 30, "department": 13, "agenda": 8, "changes": 40, "opinion": 90, "questions": 36,
+    "response": 100,
 }
 
 
@@ -81,11 +81,21 @@ def changes(evaluation: Evaluation, lang: str) -> tuple[str, bool]:
 
 
 def responses(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
-    """The department's responses, each under its topic's label."""
+    """The department's responses, each under its topic's label and followed by the judgement in
+    words where the finding it answers has a criterion (対応している／対応していない, and why not);
+    none where it has none (a person judges) or no finding remains on the topic."""
     out = []
     for topic, text in evaluation.responses.items():
         name = common.topic_label(catalog, topic, lang)
-        out.append(phrase("opinion.tagged", lang, name=name, text=text))
+        line = phrase("opinion.tagged", lang, name=name, text=text)
+        judged = next((f.response for f in evaluation.findings if f.topic == topic and f.response is not None
+                       and f.response.closes is not None), None)
+        if judged is not None:
+            verdict = phrase("response.closes" if judged.closes else "response.open", lang)
+            if judged.explain is not None:
+                verdict = phrase("response.with_reason", lang, verdict=verdict, reason=judged.explain.get(lang))
+            line = phrase("response.judged", lang, text=line, judgement=verdict)
+        out.append(line)
     return "\n".join(out)
 
 
