@@ -34,9 +34,10 @@ from itaku.checklists.values import read_choice, read_choice_list
 from itaku.checklists.workbook import FONT_NAME, INPUT_FILL
 from itaku.cli.common import evaluate_files
 from itaku.engine import fields
-from itaku.engine.catalog import Catalog, default_catalog
+from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.models import Proposal
+from itaku.engine.profiles import default_catalog
 from itaku.engine.status import completeness_lead, opinion_text, topic_status
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
