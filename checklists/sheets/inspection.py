@@ -66,7 +66,8 @@ HOW = {
     "subcontractors": "documents",
 }
 HANDWRITING = 3  # lines of room in every row, to write the finding by hand
-OVERALL_LINES = 5  # lines of room for the overall finding
+OVERALL_LINES = 4  # lines of room for the overall finding
+ONE_PAGE_MEASURES = 8  # a sheet of at most this many measures prints on one page
 SEAL_HEIGHT = 48  # points: room for a seal or a signature
 
 
@@ -142,7 +143,8 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
                  title=phrase("col.result", lang))
     closing = _closing(ws, last + 2, columns, lang)
     wbk.id_column(ws, ID_COLUMN, header, ids, header=phrase("col.ids", lang))
-    common.finish(ws, title, header, columns, minimum=wbk.line_height() * HANDWRITING)
+    # a short sheet prints on one page (scaled), its 総合所見 and 確認印 never alone on a second one
+    common.finish(ws, title, header, columns, minimum=wbk.line_height() * HANDWRITING, one_page=len(found) <= ONE_PAGE_MEASURES)
     # the overall finding has room for a paragraph; the seal boxes for a seal or a signature
     ws.row_dimensions[closing - 1].height = wbk.line_height()  # the gap under the table
     ws.row_dimensions[closing].height = wbk.line_height() * OVERALL_LINES
