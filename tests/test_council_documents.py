@@ -178,3 +178,17 @@ def test_the_opinion_list_keeps_each_case_on_one_row_and_judges_responses(writte
     column = [c.value for c in ws[3]].index(phrase("col.response"))
     responses = "\n".join(str(r[column]) for r in ws.iter_rows(min_row=4, values_only=True) if r[column])
     assert phrase("response.closes") in responses and phrase("response.open") in responses
+
+
+# Controls a 確認事項 may name; one it names must be one its finding speaks of.
+CONTROLS = ("WAF", "多要素認証", "脆弱性診断", "バックアップ", "USB", "消去証明書", "DMARC")
+
+
+def test_a_question_asks_only_about_what_its_finding_mentions(catalog: Catalog) -> None:
+    from itaku.cli.common import evaluate_files
+
+    for evaluation in evaluate_files([*SEED, REVISION], catalog=catalog):
+        for f in evaluation.findings:
+            said = f.message.ja + f.title.ja
+            strays = [c for c in CONTROLS if c in f.ask.ja and c not in said]
+            assert not strays, (evaluation.case.number, f.rule_id, strays)
