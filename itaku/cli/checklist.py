@@ -164,12 +164,13 @@ def checklist(
         if not evaluations:
             raise InputError(", ".join(str(f) for f in files), None, phrase("excel.no_bulk_send"))
     if kind in FIELD_KINDS:  # an inspection or a record needs a vendor holding the data
-        for evaluation in evaluations:
-            if not vendor_handles_data(evaluation, catalog):
-                click.echo(f"itaku: {evaluation.source}: {phrase('excel.skipped_no_vendor')}", err=True)
-        evaluations = [e for e in evaluations if vendor_handles_data(e, catalog)]
-        if not evaluations:
+        kept = [e for e in evaluations if vendor_handles_data(e, catalog)]
+        if not kept:  # one line: nothing to make, nothing written
             raise InputError(", ".join(str(f) for f in files), None, phrase("excel.no_vendor"))
+        for evaluation in evaluations:
+            if evaluation not in kept:
+                click.echo(f"itaku: {evaluation.source}: {phrase('excel.skipped_no_vendor')}", err=True)
+        evaluations = kept
     wb = build_checklist(kind, evaluations, catalog, lang)
     write_bytes_atomic(output, wbk.workbook_bytes(wb), inputs)
     _done(output, started, verbose)
