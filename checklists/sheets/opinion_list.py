@@ -25,8 +25,8 @@ from itaku.reports.json_view import agenda_text
 from itaku.reports.view import case_sort_key, meeting_names
 
 WIDTHS = {
-    "meeting": 18, "case_number": 11, "title": 30, "department": 13, "agenda": 8, "changes": 40, "opinion": 90, "questions": 36,
-    "response": 100,
+    "meeting": 18, "case_number": 11, "title": 30, "department": 13, "agenda": 8, "changes": 40, "opinion": 110, "questions": 36,
+    "response": 110,
 }
 
 
