@@ -22,7 +22,8 @@ from itaku.engine.yamlio import YamlProblem, load_yaml
 
 SOURCES_FILE = "sources.yaml"
 # A source's parts, separated by a half- or full-width semicolon.
-_PARTS = re.compile(r"\s*[;\uff1b]\s*")
+_PARTS = re.compile(r"[;\uff1b]")
+_OPENING, _CLOSING = "(\uff08\u300c", ")\uff09\u300d"
 
 
 class CitedDocument(BaseModel):
@@ -82,11 +83,25 @@ def read_documents(
     return tuple(out)
 
 
+def _parts(source: str) -> list[str]:
+    """A source's parts: split at each semicolon outside brackets (one inside （…） belongs to the
+    part it is in)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(source):
+        depth += ch in _OPENING
+        depth -= ch in _CLOSING and depth > 0
+        if depth == 0 and _PARTS.fullmatch(ch):
+            parts.append(source[start:i].strip())
+            start = i + 1
+    parts.append(source[start:].strip())
+    return parts
+
+
 def citations(source: str, documents: tuple[CitedDocument, ...]) -> tuple[tuple[Citation, ...], str | None]:
     """A rule's source split into its citations, each with the document it names; with the first
     part that names no listed document (None when every part does)."""
     out = []
-    for part in _PARTS.split(source.strip()):
+    for part in _parts(source.strip()):
         if not part:
             continue
         named = [(len(name), d) for d in documents for name in d.cited if part.startswith(name)]
