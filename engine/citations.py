@@ -23,7 +23,7 @@ from itaku.engine.yamlio import YamlProblem, load_yaml
 SOURCES_FILE = "sources.yaml"
 # A source's parts, separated by a half- or full-width semicolon.
 _PARTS = re.compile(r"[;\uff1b]")
-_OPENING, _CLOSING = "(\uff08\u300c", ")\uff09\u300d"
+_OPENING, _CLOSING = re.compile(r"[(\uff08\u300c]"), re.compile(r"[)\uff09\u300d]")  # ( （ 「 and ) ） 」
 
 
 class CitedDocument(BaseModel):
@@ -88,8 +88,8 @@ def _parts(source: str) -> list[str]:
     part it is in)."""
     parts, depth, start = [], 0, 0
     for i, ch in enumerate(source):
-        depth += ch in _OPENING
-        depth -= ch in _CLOSING and depth > 0
+        depth += bool(_OPENING.match(ch))
+        depth -= bool(_CLOSING.match(ch)) and depth > 0
         if depth == 0 and _PARTS.fullmatch(ch):
             parts.append(source[start:i].strip())
             start = i + 1
