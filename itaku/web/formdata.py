@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from itaku.checklists.values import (
     CellProblem,
+    NoSuchDayProblem,
     choices_text,
     int_expectation,
     is_blank,
@@ -177,6 +178,9 @@ class _Reader:
                     self.dates[name] = phrase("web.read_as", self.lang, wareki=date_text(day), western=day.isoformat())
                 return day
             return read_text(raw)
+        except NoSuchDayProblem as exc:  # understood as a date, but not a day: say that, not the writings
+            self.fail(name, str(exc))
+            return None
         except CellProblem as exc:
             self.fail(name, self._expected(f, name) or str(exc))
             return None
