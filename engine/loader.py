@@ -43,15 +43,18 @@ def check_tree(value: Any, file: str, lines: Lines, path: tuple[Any, ...] = (), 
                 check_tree(item, file, lines, (*path, key), depth + 1)
 
 
-def field_place(loc: tuple[Any, ...]) -> str:
+def field_place(loc: tuple[Any, ...], under: str = "") -> str:
     """A field's place by its labels, as the form names it: 案件／区分（1件目）, 再委託先等（2件目）／所在国;
-    a key the proposal format does not know is quoted as written. Empty for the whole document."""
+    a key the proposal format does not know is quoted as written. Empty for the whole document.
+    `under`: the list of the proposal whose records the document holds (a register of exceptions)."""
     from itaku.engine import fields  # the field tree reads this module's limits: imported when needed
 
     out: list[str] = []
-    path: list[str] = []
+    path: list[str] = [under] if under else []
     for part in loc:
         if isinstance(part, int):
+            if not out and under:
+                out.append(fields.get(under).label(language.get()))
             if out:
                 out[-1] += phrase("evidence.item_number", number=part + 1)
             continue
@@ -61,9 +64,9 @@ def field_place(loc: tuple[Any, ...]) -> str:
     return phrase("sep.path").join(out)
 
 
-def where(loc: tuple[Any, ...], lines: Lines) -> str:
-    """A field's place as people read it: `案件／区分（1件目） (行 7)`."""
-    text = field_place(loc)
+def where(loc: tuple[Any, ...], lines: Lines, under: str = "") -> str:
+    """A field's place as people read it: `案件／区分（1件目） (行 7)` (`under`: see field_place)."""
+    text = field_place(loc, under)
     probe = tuple(loc)
     while probe and probe not in lines:
         probe = probe[:-1]
@@ -161,8 +164,9 @@ def parse_proposal(text: str, file: str, suffix: str) -> Proposal:
     return validate(data, file, lines)
 
 
-def parse_data(text: str, file: str, suffix: str) -> tuple[Any, Lines]:
-    """The plain data of a YAML or JSON text and the line of each path; InputError when unreadable."""
+def parse_data(text: str, file: str, suffix: str, under: str = "") -> tuple[Any, Lines]:
+    """The plain data of a YAML or JSON text and the line of each path; InputError when unreadable
+    (`under`: the proposal's list whose records the text holds, to name places, see field_place)."""
     if not text.strip():
         raise InputError(file, None, phrase("error.empty"))
     if suffix == ".json":
@@ -171,7 +175,7 @@ def parse_data(text: str, file: str, suffix: str) -> tuple[Any, Lines]:
         return load_yaml(text)
     except YamlProblem as exc:
         if exc.path is not None:
-            raise InputError(file, where(exc.path, {exc.path: exc.line} if exc.line else {}), str(exc)) from None
+            raise InputError(file, where(exc.path, {exc.path: exc.line} if exc.line else {}, under), str(exc)) from None
         raise InputError(file, f"{phrase('error.line')} {exc.line}" if exc.line else None, str(exc)) from None
 
 

@@ -29,6 +29,7 @@ from itaku.checklists.values import (
     read_text,
     read_yesno,
 )
+from itaku.engine.countries import country_code, country_name
 from itaku.engine.loader import MAX_LIST_ITEMS, describe_error
 from itaku.engine.models import Proposal
 from itaku.engine.wareki import date_text
@@ -177,6 +178,8 @@ class _Reader:
                 if day is not None:
                     self.dates[name] = phrase("web.read_as", self.lang, wareki=date_text(day), western=day.isoformat())
                 return day
+            if f.node.vocabulary == "country":  # say how it was read: 国内 and Japan are 日本
+                self.dates[name] = phrase("web.read_as_country", self.lang, name=country_name(country_code(raw), self.lang))
             return read_text(raw)
         except NoSuchDayProblem as exc:  # understood as a date, but not a day: say that, not the writings
             self.fail(name, str(exc))
