@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 
+def megabytes(size: int) -> str:
+    """A size as people read it in a message: 14 MB, 2 MB, 0.5 MB (never a count of bytes)."""
+    text = f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+    return f"{text} MB"
+
+
 class ItakuError(Exception):
     """Base of itaku's own errors; the CLI turns each into one message and an exit code."""
 

@@ -228,7 +228,10 @@ def test_cross_site_requests_are_refused_even_with_the_token(headers: dict[str, 
 
 def test_only_loopback_names_are_answered(client: TestClient) -> None:
     assert client.get("/", headers={"host": "evil.example"}).status_code == 421
-    assert client.get("/", headers={"host": "localhost:8765"}).status_code == 200
+    assert client.get("/", headers={"host": "127.0.0.1.evil.example"}).status_code == 421
+    for name in ("localhost:8765", "127.0.0.2:8765", "127.255.0.9", "[::1]:8765"):
+        assert client.get("/", headers={"host": name}).status_code == 200, name
+    assert client.head("/").status_code == 200
 
 
 def test_unknown_pages_and_methods(client: TestClient) -> None:

@@ -38,7 +38,7 @@ from itaku.web import fields as fd
 
 Loc = tuple[Any, ...]
 _YESNO = {"true": True, "false": False}  # what the page's radio buttons send; typed words are read too
-_ROW = re.compile(r"^(?P<table>[a-z_]+)\.(?P<row>\d{1,6})\.(?P<column>[a-z_]+)$")
+_ROW = re.compile(r"^(?P<table>[a-z_]+)\.(?P<row>[0-9]{1,6})\.(?P<column>[a-z_]+)$")  # ASCII digits only
 
 
 @dataclass
@@ -323,10 +323,32 @@ class _Reader:
         return self.places.get(probe, "")
 
 
+def _malformed_rows(reader: _Reader, parts: tuple[fd.Part, ...]) -> None:
+    """A control of a list whose name is not `LIST.N.COLUMN` as the page writes it (N without a
+    leading zero, at most six digits; COLUMN one of the list's) is never the page's own: it would be
+    left out of the list (an unapproved subcontractor gone unseen), so it is an error beside the list."""
+    lists: dict[str, tuple[str, frozenset[str]]] = {}
+    for part in fd.walk(parts):
+        if isinstance(part, fd.Table):
+            where = f"{part.name}.{fd.APPLIES}" if part.asks_applies else part.name
+            lists[part.name] = (where, frozenset(c.name for c in part.columns))
+        elif isinstance(part, fd.Mapping):
+            lists[part.name] = (part.name, frozenset(("topic", "text")))
+    for name in reader.values.data:
+        head, dot, _ = name.partition(".")
+        if not dot or head not in lists or name == f"{head}.{fd.APPLIES}":
+            continue
+        where, columns = lists[head]
+        match = _ROW.match(name)
+        if match is None or match["column"] not in columns or (match["row"] != "0" and match["row"].startswith("0")):
+            reader.fail(where, phrase("web.error.bad_row", reader.lang))
+
+
 def read(values: FormValues, parts: tuple[fd.Part, ...], lang: str) -> Reading:
     """Read the form back into a proposal. Every field is read (not only up to the first problem),
     so that each problem shows beside its field; the proposal is None while any remains."""
     reader = _Reader(values, lang)
+    _malformed_rows(reader, parts)
     data = reader.section(parts, ())
     try:
         proposal = Proposal.model_validate(data)
