@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from itaku.engine import fields
+from itaku.engine.countries import country_name
 from itaku.engine.wareki import dates_in_text
 from itaku.engine.wording import has, phrase
 
@@ -55,6 +56,8 @@ def value_label(path: str, value: Any, lang: str) -> str:
     field = fields.index().get(plain)
     if field is not None and field.choices:
         return field.choice_label(str(value), lang)
+    if field is not None and field.vocabulary == "country":
+        return country_name(str(value), lang)
     return dates_in_text(str(value), lang)
 
 
@@ -76,9 +79,39 @@ _INTERNAL_SOURCES = (
 )
 
 
-def source_text(source: str, lang: str = "ja") -> str:
-    """A rule's source as a reader can look it up: the project's note names dropped, brackets
-    left empty removed, ISO dates in 和暦."""
+# Short names of documents (PPC, NISC, 目安A, 資料21) and the catalogue's full name for each
+# (source.name.* in sources.yaml); the longer short name first, where one begins another.
+_SHORT_NAMES = (
+    (re.compile(r"PPC\s*事務対応ガイド"), "source.name.ppc_guide"),
+    (re.compile(r"PPC(?![A-Za-z])"), "source.name.ppc"),
+    (re.compile(r"NISC\s*統一基準ガイドライン"), "source.name.nisc_guideline"),
+    (re.compile(r"NISC(?![A-Za-z])"), "source.name.nisc"),
+    (re.compile(r"総務省\s*情報セキュリティポリシーガイドライン"), "source.name.mic_policy"),
+    (re.compile(r"目安A(?:-(?P<n>\d+))?"), "source.name.criteria_a"),
+    (re.compile(r"目安B(?:-(?P<n>\d+))?"), "source.name.criteria_b"),
+    (re.compile(r"(?<!議事録 )(?<!議事録)資料(?P<n>\d+(?:・\d+)*)(?![-\d])"), "source.name.paper"),
+    (re.compile(r"閉会前の議論"), "source.name.closing"),
+)
+
+
+def _full_name(key: str, match: re.Match[str], lang: str) -> str:
+    number = match.groupdict().get("n")
+    if key in ("source.name.paper", "source.name.closing"):
+        return phrase(key, lang, meeting=phrase("source.name.meeting", lang), n=number or "")
+    name = phrase(key, lang)
+    return phrase("source.name.criteria_item", lang, name=name, n=number) if number else name
+
+
+def full_names(text: str, lang: str = "ja") -> str:
+    """`text` with the documents it names by a short name (PPC, NISC, 目安A-2, 資料21) named in
+    full, as a department can look them up."""
+    for pattern, key in _SHORT_NAMES:
+        text = pattern.sub(lambda m, key=key: _full_name(key, m, lang), text)
+    return text
+
+
+def source_parts(source: str, lang: str = "ja") -> list[str]:
+    """A rule's sources one by one as a reader can look them up (see source_text)."""
     text = source
     for pattern in _INTERNAL_SOURCES:
         text = pattern.sub("", text)
@@ -89,5 +122,12 @@ def source_text(source: str, lang: str = "ja") -> str:
         part = re.sub(rf"{_COMMA}\s*({_CLOSE})", r"\1", part)  # a comma left before a bracket
         part = re.sub(r"^[\s,\u3001]+|[\s,\u3001]+$", "", part)
         if part:
-            parts.append(dates_in_text(part, lang))
-    return "; ".join(parts) or phrase("source.council", lang)
+            parts.append(full_names(dates_in_text(part, lang), lang))
+    return parts or [phrase("source.council", lang)]
+
+
+def source_text(source: str, lang: str = "ja") -> str:
+    """A rule's source as a reader can look it up: the project's note names dropped, brackets
+    left empty removed, ISO dates in 和暦, documents named in full (PPC → 個人情報保護委員会)."""
+    return "; ".join(source_parts(source, lang))
+

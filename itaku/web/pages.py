@@ -15,6 +15,8 @@ from itaku.engine.catalog import Compiled
 from itaku.engine.safe_text import inert
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
+from itaku.reports.evidence import source_parts
+from itaku.reports.rule_text import what_raises_it, when_it_applies
 from itaku.web import fields as fd
 from itaku.web import security
 from itaku.web.downloads import DOWNLOADS
@@ -142,13 +144,21 @@ class Pages:
             effective.append(phrase("web.rule.effective_from", lang, date=_date(spec.effective.from_, lang)))
         if spec.effective.until:
             effective.append(phrase("web.rule.effective_until", lang, date=_date(spec.effective.until, lang)))
+        with self.reviewer.speaking():
+            applies, raises = when_it_applies(rule, lang), what_raises_it(rule, lang)
+            sources = source_parts(spec.source, lang)
         return {
             "id": spec.id,
+            "applies": applies,
+            "raises": raises,
+            "sources": sources,
+            "own": rule.file.startswith("profiles/"),
+            "profile": self.reviewer.catalog.profile.name.get(lang),
             "title": spec.title.get(lang),
             "severity": spec.severity,
             "severity_label": phrase(f"severity.{spec.severity}", lang),
             "topic": topic.en if lang == "en" else topic.ja,
-            "source": spec.source,
+            "source": phrase("sep.list", lang).join(sources),
             "checklist": spec.checklist.get(lang),
             "ask": spec.ask.get(lang),
             "clause": spec.clause.get(lang),
