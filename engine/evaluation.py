@@ -30,6 +30,7 @@ from itaku.engine.catalog import (
     words_of,
 )
 from itaku.engine.changes import Comparison, compare
+from itaku.engine.countries import country_name
 from itaku.engine.errors import EngineError, InputError
 from itaku.engine.facts import build_facts
 from itaku.engine.matching import Match, make_matcher
@@ -216,7 +217,10 @@ def message_templates() -> Any:
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, finalize=_quoted)
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, finalize=_quoted)
+    # a country as held (US) named as people read it (アメリカ合衆国): {{ item.country | country('ja') }}
+    env.filters["country"] = lambda value, lang="ja": country_name(str(value), lang) if value is not None else value
+    return env
 
 
 class Evaluator:

@@ -112,7 +112,8 @@ def describe_error(err: Any) -> tuple[tuple[Any, ...], str]:
     if kind == "missing":
         return loc, phrase("error.missing_field")
     if kind in ("enum", "literal_error"):
-        return loc, phrase("error.bad_choice", value=shown(given), expected=_choices_of(loc) or str(ctx.get("expected", "")).replace("'", ""))
+        expected = _choices_of(loc) or str(ctx.get("expected", "")).replace("'", "")
+        return loc, phrase("error.bad_choice", value=shown(given), expected=expected)
     if kind == "period_order":
         lang = language.get()
         start, end = (date_text(dt.date.fromisoformat(ctx[k]), lang) for k in ("start", "end"))

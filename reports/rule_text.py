@@ -75,7 +75,9 @@ def describe(node: cond.Node, lang: str, nested: bool = False) -> str:
         if isinstance(expr, cond.Leaf) and expr.op in _OPPOSITE:
             text = _leaf(expr, lang, _OPPOSITE[expr.op])
             # a record list: the test holds for every record (none is the other way)
-            return phrase("rule_text.every", lang, section=_section(node.section, lang), text=text) if node.section in cond.LIST_SECTIONS else text
+            if node.section in cond.LIST_SECTIONS:
+                return phrase("rule_text.every", lang, section=_section(node.section, lang), text=text)
+            return text
         return phrase("rule_text.none_of", lang, text=describe(expr, lang, True))
     joiner = "rule_text.and" if isinstance(node, cond.And) else "rule_text.or"
     text = phrase(joiner, lang).join(describe(child, lang, True) for child in node.children)

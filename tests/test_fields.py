@@ -7,9 +7,8 @@ that the tree is checked by something that does not share its code.
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
+import re
 from collections import Counter
 from typing import Any
 
