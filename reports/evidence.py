@@ -8,13 +8,14 @@ labels and choices come from the one field tree (`engine.fields`), as on the for
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 from itaku.engine import fields
 from itaku.engine.countries import country_name
 from itaku.engine.wareki import dates_in_text
-from itaku.engine.wording import has, phrase
+from itaku.engine.wording import has, phrase, words
 
 _INDEX = re.compile(r"\[(\d+)\]")
 # Values of the derived classification, named as the reports name them.
@@ -79,33 +80,39 @@ _INTERNAL_SOURCES = (
 )
 
 
-# Short names of documents (PPC, NISC, 目安A, 資料21) and the catalogue's full name for each
-# (source.name.* in sources.yaml); the longer short name first, where one begins another.
-_SHORT_NAMES = (
-    (re.compile(r"PPC\s*事務対応ガイド"), "source.name.ppc_guide"),
-    (re.compile(r"PPC(?![A-Za-z])"), "source.name.ppc"),
-    (re.compile(r"NISC\s*統一基準ガイドライン"), "source.name.nisc_guideline"),
-    (re.compile(r"NISC(?![A-Za-z])"), "source.name.nisc"),
-    (re.compile(r"総務省\s*情報セキュリティポリシーガイドライン"), "source.name.mic_policy"),
-    (re.compile(r"目安A(?:-(?P<n>\d+))?"), "source.name.criteria_a"),
-    (re.compile(r"目安B(?:-(?P<n>\d+))?"), "source.name.criteria_b"),
-    (re.compile(r"(?<!議事録 )(?<!議事録)資料(?P<n>\d+(?:・\d+)*)(?![-\d])"), "source.name.paper"),
-    (re.compile(r"閉会前の議論"), "source.name.closing"),
-)
+# Short names of documents (PPC, NISC, 目安A, 資料21: read.source_short.* in the catalogue) and the
+# full name for each (source.name.*); the longer short name first, where one begins another.
+_NAMED = ("ppc_guide", "ppc", "nisc_guideline", "nisc", "mic_policy")
+_NUMBERED = ("criteria_a", "criteria_b")
+
+
+def _alternatives(key: str) -> str:
+    return "|".join(re.escape(w) for w in sorted(words(f"read.source_short.{key}"), key=len, reverse=True))
+
+
+@functools.cache
+def _short_names() -> tuple[tuple[re.Pattern[str], str], ...]:
+    out = [(re.compile(rf"(?:{_alternatives(k)})(?![A-Za-z])"), k) for k in _NAMED]
+    out += [(re.compile(rf"(?:{_alternatives(k)})(?:-(?P<n>\d+))?"), k) for k in _NUMBERED]
+    others = "".join(rf"(?<!{re.escape(w)})(?<!{re.escape(w)} )" for w in words("read.source_short.other_minutes"))
+    joined = _alternatives("paper_numbers_joined")
+    out.append((re.compile(rf"{others}(?:{_alternatives('paper')})(?P<n>\d+(?:(?:{joined})\d+)*)(?![-\d])"), "paper"))
+    out.append((re.compile(_alternatives("closing")), "closing"))
+    return tuple(out)
 
 
 def _full_name(key: str, match: re.Match[str], lang: str) -> str:
     number = match.groupdict().get("n")
-    if key in ("source.name.paper", "source.name.closing"):
-        return phrase(key, lang, meeting=phrase("source.name.meeting", lang), n=number or "")
-    name = phrase(key, lang)
+    if key in ("paper", "closing"):  # a paper or a discussion of the meeting the seed records
+        return phrase(f"source.name.{key}", lang, meeting=phrase("source.name.meeting", lang), n=number or "")
+    name = phrase(f"source.name.{key}", lang)
     return phrase("source.name.criteria_item", lang, name=name, n=number) if number else name
 
 
 def full_names(text: str, lang: str = "ja") -> str:
     """`text` with the documents it names by a short name (PPC, NISC, 目安A-2, 資料21) named in
     full, as a department can look them up."""
-    for pattern, key in _SHORT_NAMES:
+    for pattern, key in _short_names():
         text = pattern.sub(lambda m, key=key: _full_name(key, m, lang), text)
     return text
 

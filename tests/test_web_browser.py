@@ -352,9 +352,9 @@ def test_japan_as_clerks_write_it_stays_domestic(page: Any) -> None:
         add_subcontractor(page, f"データセンター{written}", written)
     add_subcontractor(page, "海外の事業者", "米国")
     settled(page)
-    messages = " ".join(pane_state(page)["messages"])
-    assert "海外の事業者" in messages and "アメリカ合衆国" in messages  # read as the United States, named in full
-    assert "データセンター" not in messages  # 日本, 国内, Japan, jp and 日本国 are all Japan
+    abroad = [m for m in pane_state(page)["messages"] if "所在国が国内ではない" in m]
+    # 日本, 国内, Japan, jp and 日本国 are all Japan; 米国 is read as the United States, named in full
+    assert len(abroad) == 1 and abroad[0].startswith("「海外の事業者」の所在国が国内ではない（アメリカ合衆国）。")
     read = page.locator("[data-read-for$='.country']")
     assert "「日本」として読み取りました" in read.nth(1).text_content()
     # 日本 is the first country the page offers
@@ -373,18 +373,24 @@ def fill_some(page: Any) -> dict[str, str]:
 
 def test_a_file_too_large_keeps_everything_typed(page: Any, tmp_path: Path) -> None:
     typed = fill_some(page)
-    page.set_input_files("#upload", files=[{"name": "big.xlsx", "mimeType": "application/octet-stream",
-                                            "buffer": b"0" * (30 * 1024 * 1024)}])
+    big = tmp_path / "big.xlsx"
+    with big.open("wb") as out:
+        out.truncate(30 * 1024 * 1024)
+    page.set_input_files("#upload", str(big))
     page.click("#upload-button")
     alert = page.locator(".upload [data-size-error]")
     alert.wait_for()
-    assert "30 MB" in alert.text_content() and "16 MB" in alert.text_content() and "そのまま" in alert.text_content()
+    assert "30 MB" in alert.text_content() and "10 MB" in alert.text_content() and "そのまま" in alert.text_content()
     for name, text in typed.items():
         assert page.input_value(control(name)) == text
     shoot(page, page.locator(".upload").first, "error-too-large", tmp_path)
 
 
-def test_back_and_a_lost_connection_never_empty_the_form(page: Any, address: str) -> None:
+def test_back_and_a_lost_connection_never_empty_the_form(browser: Any, address: str) -> None:
+    # a page of its own: a refused connection and a page not found are the browser console's errors here
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
+    page = context.new_page()
+    page.goto(address)
     typed = fill_some(page)
     page.goto(address + "rules")
     page.go_back()
@@ -393,7 +399,8 @@ def test_back_and_a_lost_connection_never_empty_the_form(page: Any, address: str
         assert page.input_value(control(name)) == text
     assert "このタブ" in page.text_content(".privacy")  # the page says where the draft is kept
     # the server cannot be reached: the pane says so in the page's words, and nothing typed goes
-    page.route("**/api/check", lambda route: route.abort())
+    page.route("**/api/check", lambda route: route.abort("connectionrefused"))
+    page.locator(control("case.title")).press("End")
     page.locator(control("case.title")).press_sequentially("（第2版）")
     page.wait_for_function("() => document.getElementById('pane-status').textContent.includes('届きませんでした')")
     assert page.input_value(control("case.title")) == typed["case.title"] + "（第2版）"
@@ -403,6 +410,7 @@ def test_back_and_a_lost_connection_never_empty_the_form(page: Any, address: str
     page.go_back()
     page.wait_for_function("() => !document.getElementById('proposal').hasAttribute('data-fresh')")
     assert page.input_value(control("case.title")) == typed["case.title"] + "（第2版）"
+    context.close()
 
 
 # ------------------------------------------------------------------ accessible

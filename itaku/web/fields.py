@@ -55,6 +55,7 @@ class Field:
     model_choices: bool = True  # the choices are the field's own (not a list made here, as of rules)
     long: bool = False
     suggestions: tuple[str, ...] = ()  # a text's usual values, offered as the clerk types (countries)
+    title: str = ""  # the field's short name (作業場所): a heading's, where the field stands alone
 
     def control(self, row: int | str | None = None, table: str | None = None) -> str:
         """The control's name on the page (a list's column: `LIST.N.COLUMN`)."""
@@ -129,7 +130,7 @@ def _field(node: Node, lang: str, catalog: Catalog, name: str, full_label: str, 
     return Field(
         name=name, kind=kind, label=node.question(lang), full_label=full_label, required=node.required,
         choices=choices, hint=_hint(node, lang), node=node, nullable=node.nullable, model_choices=model_choices,
-        long=node.name in LONG_TEXT, suggestions=node.suggestions(lang),
+        long=node.name in LONG_TEXT, suggestions=node.suggestions(lang), title=node.label(lang),
     )
 
 
