@@ -106,16 +106,24 @@ Part = Field | Section | Table | Mapping | Constant
 
 def _hint(node: Node, lang: str) -> str:
     """The field's hint from the one description (the Excel form's too), with how the page takes
-    its kind: a list of texts or of boxes to tick reads differently from one cell of the form."""
+    its kind where that needs saying: a date's or a number's writings, a list of boxes to fill or
+    tick (the page's own words: a cell of the Excel form is written differently). A yes/no, a
+    choice or a text with a hint of its own needs no more; without one, the page's word for its kind."""
+    own = node.hint(lang)
+    if node.kind in (DATE, INT):
+        return node.help(lang)
     if node.kind == TEXT_LIST:
         kind = phrase("web.hint.text_list", lang)
     elif node.kind == ENUM_LIST:
         kind = phrase("web.hint.enum_list" if node.nullable else "web.hint.enum_list_required", lang)
+    elif own:
+        return own
     elif node.kind == ENUM:
-        kind = phrase("web.hint.choice", lang)
+        return phrase("web.hint.choice", lang)
+    elif node.kind == YESNO:
+        return phrase("web.hint.yesno", lang)
     else:
-        return node.help(lang)
-    own = node.hint(lang)
+        return node.kind_help(lang)
     return phrase("form.hint_and_kind", lang, hint=own, kind=kind) if own else kind
 
 
