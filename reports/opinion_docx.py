@@ -31,7 +31,7 @@ from docx.text.paragraph import Paragraph
 
 from itaku.engine.catalog import Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation, ExceptionStatus
-from itaku.engine.safe_text import inert
+from itaku.engine.safe_text import inert_inline
 from itaku.engine.status import completeness_lead, opinion_text
 from itaku.engine.wareki import date_text, dates_in_text
 from itaku.engine.wording import phrase
@@ -45,8 +45,9 @@ FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 
 def _text(value: str) -> str:
     """Text from a proposal or a rule made safe for a document: control characters (which XML
-    cannot hold) become visible escapes."""
-    return inert(value)
+    cannot hold) become visible escapes, and a line break a space (python-docx would make it a line
+    of its own: every text here is one paragraph)."""
+    return inert_inline(value)
 
 
 def _set_fonts(document: DocumentType) -> None:
@@ -105,7 +106,7 @@ def _exception_line(exception: ExceptionStatus, catalog: Catalog, lang: str) -> 
 
 
 def _case(document: DocumentType, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
-    document.add_heading(phrase("case.number", lang, number=evaluation.case.number), level=1)
+    document.add_heading(_text(phrase("case.number", lang, number=evaluation.case.number)), level=1)
     _labelled(document, phrase("docx.subject", lang), evaluation.case.title, lang)
     _labelled(document, phrase("report.department", lang), evaluation.case.department, lang)
     redelegation = phrase(f"redelegation.{evaluation.classification.redelegation}", lang)

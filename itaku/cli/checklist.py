@@ -23,12 +23,12 @@ from itaku.cli.common import (
     REGISTER,
     REGISTER_DB,
     WAIVERS,
-    approved_inputs,
     approved_version,
     as_date,
     catalog_for,
     evaluate_files,
     handles_errors,
+    run_inputs,
 )
 from itaku.cli.dates import DATE
 from itaku.engine.errors import InputError
@@ -83,7 +83,7 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
     _check_suffix(output)
     if approved is not None and source is None:
         raise InputError(str(approved), None, phrase("excel.approved_without_from"))
-    inputs = [*([source] if source is not None else []), *approved_inputs(approved)]
+    inputs = run_inputs([source] if source is not None else [], None, approved, profile)
     check_target(output, inputs)  # refuse a bad target before any work
     catalog = catalog_for(profile)
     proposal = load_proposal(source, catalog=catalog) if source is not None else None
@@ -149,7 +149,7 @@ def checklist(
         _done(output, started, verbose)
         return
     catalog = catalog_for(profile)
-    inputs = [*files, *([waivers] if waivers else []), *([answers] if answers else []), *approved_inputs(approved)]
+    inputs = run_inputs(files, waivers, approved, profile, answers=answers)
     check_target(output, inputs)  # refuse a bad target before the (slower) evaluation
     evaluations = evaluate_files(
         files, engine_name, as_date(as_of), waivers, catalog, approved,

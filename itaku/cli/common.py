@@ -27,6 +27,7 @@ from itaku.files.reading import (
     CONFIG_ENV,
     Approved,
     approved_from_register,
+    configuration_in_use,
     configured_compare,
     configured_profile,
     configured_register,
@@ -35,6 +36,7 @@ from itaku.files.reading import (
     load_profile,
     load_proposal,
     load_register,
+    profile_files,
     proposal_files,
     with_answers,
 )
@@ -228,18 +230,40 @@ def merged_answers(proposals: list[tuple[Path, Proposal]], answers: Path, catalo
 
 def approved_version(earlier: Approved, approved: Path | None, proposal: Proposal, proposals: int) -> tuple[str, Proposal] | None:
     """The version `proposal` is compared with, (its file as shown, the proposal): the one file given
-    for a single proposal, else the approved version of its case number (None: no such version)."""
+    for a single proposal, else the approved version of its case number (None: no such version). A
+    single file of another case number is an InputError naming both numbers: comparing two cases
+    would report every difference between them as a change."""
     single = approved is not None and not approved.is_dir() and proposals == 1
     pair = next(iter(earlier.values()), None) if single else earlier.get(proposal.case.number)
-    return None if pair is None else (inert_line(pair[0]), pair[1])
+    if pair is None:
+        return None
+    if pair[1].case.number != proposal.case.number:
+        raise InputError(pair[0], "case.number", phrase(
+            "error.approved_other_case", approved=pair[1].case.number, number=proposal.case.number,
+        ))
+    return inert_line(pair[0]), pair[1]
 
 
-def approved_inputs(approved: Path | None) -> list[Path]:
-    """The approved files, which an output must never overwrite."""
+def approved_inputs(approved: Path | None, exclude: Path | None = None) -> list[Path]:
+    """The approved files, which an output must never overwrite (`exclude`: see proposal_files)."""
     if approved is None:
         return []
     if approved.is_dir():
-        return proposal_files(approved)
-    if not approved.exists():
+        return proposal_files(approved, exclude)
+    if not os.path.lexists(approved):
         raise InputError(str(approved), None, phrase("error.not_found"))
     return [approved]
+
+
+def run_inputs(
+    files: tuple[Path, ...] | list[Path] = (), waivers: Path | None = None, approved: Path | None = None,
+    profile: str | None = None, outdir: Path | None = None, answers: Path | None = None,
+) -> list[Path]:
+    """Every file a command reads, which no output of it may replace: the proposals, the waivers,
+    the answers to the questions, the approved versions (never what lies in screen's `outdir`), the
+    chosen profile's files and the user's configuration."""
+    configuration = configuration_in_use()
+    return [
+        *files, *([waivers] if waivers else []), *([answers] if answers else []), *approved_inputs(approved, outdir),
+        *profile_files(chosen_profile(profile)), *([configuration] if configuration else []),
+    ]

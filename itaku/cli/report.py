@@ -18,11 +18,11 @@ from itaku.cli.common import (
     REGISTER,
     REGISTER_DB,
     WAIVERS,
-    approved_inputs,
     as_date,
     catalog_for,
     evaluate_files,
     handles_errors,
+    run_inputs,
 )
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
@@ -72,7 +72,7 @@ def report(
         raise InputError(output, None, phrase("error.output_format_unknown"))
     if fmt == "docx" and output == "-":
         raise InputError(output, None, phrase("error.docx_to_stdout"))
-    inputs = [*files, *([waivers] if waivers else []), *([answers] if answers else []), *approved_inputs(approved)]
+    inputs = run_inputs(files, waivers, approved, profile, answers=answers)
     target = None if output == "-" else Path(output)
     if target is not None:
         check_target(target, inputs)  # refuse before any work: an input is never overwritten

@@ -7,6 +7,7 @@ screened). The highest applicable code wins.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import stat
@@ -29,12 +30,13 @@ from itaku.cli.common import (
     catalog_for,
     chosen_profile,
     handles_errors,
+    run_inputs,
     with_register,
 )
-from itaku.engine.errors import InputError
+from itaku.engine.errors import InputError, ItakuError
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
-from itaku.files.reading import file_kind
+from itaku.files.reading import file_kind, real_path
 
 FORMAT_SUFFIX = {"json": ".json", "html": ".html", "md": ".md"}
 
@@ -89,7 +91,7 @@ def screen(
         load_register(waivers)  # a broken register too
     register = None
     if approved:
-        load_approved(approved, catalog)  # and the approved versions
+        load_approved(approved, catalog, outdir)  # and the approved versions (never this run's results)
     elif with_register(use_register):
         register = register_db or configured_register() or ""
         approved_from_register(register or None, None, catalog)  # a register that cannot be read stops here
@@ -98,10 +100,13 @@ def screen(
     except ImportError as exc:
         raise click.UsageError(phrase("error.format_needs_module", fmt=fmt, module=exc.name)) from None
     _prepare(outdir, paths)
-    folder = sc.OutputFolder(outdir)
-    folder.start()
-    settings = sc.Settings(engine_name, as_date(as_of), waivers, fmt, lang, fail_on, opinion_list, chosen, approved, register)
-    reserved = (sc.SUMMARY_NAME, sc.OPINION_LIST_NAME, sc.MANIFEST_NAME)
+    # what the run reads is never removed nor replaced; the files in OUTDIR that are not results of
+    # an earlier run stay too, and a result that would take such a name is renamed (`~2`)
+    inputs = run_inputs([p for p in paths if not p.is_dir()], waivers, approved, chosen, outdir)
+    folder = sc.OutputFolder(outdir, inputs)
+    staying = folder.start()
+    settings = sc.Settings(engine_name, as_date(as_of), waivers, fmt, lang, fail_on, opinion_list, chosen, approved, register, outdir)
+    reserved = (sc.SUMMARY_NAME, sc.OPINION_LIST_NAME, sc.MANIFEST_NAME, *staying)
     # Every result's name is on disk before the first result (see OutputFolder); the same walk counts them.
     total = folder.plan(task.name for task in sc.tasks(paths, outdir, FORMAT_SUFFIX[fmt], reserved=reserved))
     progress = Progress(sys.stderr, total, enabled=sys.stderr.isatty())
@@ -126,11 +131,15 @@ def screen(
         summary.opinion_list = written or (
             f"skipped: more than {sc.OPINION_LIST_MAX} proposals" if opinions.skipped else None
         )
-    except (KeyboardInterrupt, Terminated):
-        # what was screened stays, each result whole; the summary says the run did not finish
-        summary.status = "interrupted"
+    except BaseException as exc:
+        # what was screened stays, each result whole; the summary says the run did not finish, and
+        # with the code the command exits with
+        interrupted = isinstance(exc, (KeyboardInterrupt, Terminated))
+        summary.status = "interrupted" if interrupted else "stopped"
+        summary.stopped_with = _exit_code(exc)
         progress.close()
-        sc.write_summary(folder, summary)
+        with contextlib.suppress(Exception):  # the error that stopped the run is the one to report
+            sc.write_summary(folder, summary)
         raise
     finally:
         if summary.status == "complete":
@@ -146,12 +155,23 @@ def screen(
         sys.exit(summary.exit_code)
 
 
+def _exit_code(exc: BaseException) -> int:
+    """The code the command exits with after `exc` (as stops_cleanly and handles_errors choose it)."""
+    if isinstance(exc, KeyboardInterrupt):
+        return 130
+    if isinstance(exc, Terminated):
+        return 143
+    if isinstance(exc, ItakuError):
+        return exc.exit_code
+    return 3
+
+
 def _prepare(outdir: Path, paths: tuple[Path, ...]) -> None:
     """Create OUTDIR; refuse one that is an input folder (results would mix with proposals), a
     symbolic link, or anything but a folder."""
-    resolved = outdir.resolve()
+    resolved = real_path(outdir)
     for path in paths:
-        if path.is_dir() and path.resolve() == resolved:
+        if path.is_dir() and real_path(path) == resolved:
             raise InputError(str(outdir), None, phrase("error.outdir_is_input"))
     try:
         existing = os.lstat(outdir)
@@ -159,6 +179,8 @@ def _prepare(outdir: Path, paths: tuple[Path, ...]) -> None:
         existing = None
     except (OSError, ValueError) as exc:
         raise InputError(str(outdir), None, phrase("error.cannot_write", error=getattr(exc, "strerror", None) or exc)) from None
+    if existing is not None and stat.S_ISLNK(existing.st_mode):
+        raise InputError(str(outdir), None, phrase("error.outdir_is_link"))
     if existing is not None and not stat.S_ISDIR(existing.st_mode):
         raise InputError(str(outdir), None, phrase("error.output_not_regular", kind=file_kind(existing.st_mode)))
     try:

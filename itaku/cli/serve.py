@@ -6,7 +6,11 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
+import os
+import signal
 import socket
+import sys
+from typing import Any
 
 import click
 
@@ -164,5 +168,15 @@ def serve(
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets)
             click.echo(f"itaku: {phrase('serve.ready', url=f'http://{shown}:{bound}/')}")
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            """Ctrl-C or SIGTERM: stop at once. uvicorn would wait for every request in progress, and
+            the process for the worker threads judging them; the page writes nothing and keeps
+            nothing, so nothing is lost by ending here, with the line and code of any command."""
+            interrupted = sig == signal.SIGINT
+            click.echo(f"itaku: {phrase('error.interrupted' if interrupted else 'error.terminated')}", err=True)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130 if interrupted else 143)
 
     Server(config).run(sockets=[sock])

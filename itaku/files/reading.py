@@ -12,6 +12,7 @@ InputError naming the file.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from itaku.engine.profiles import (
     bundled_profile_text,
     bundled_profiles,
     parse_profile,
+    profile_path,
 )
 from itaku.engine.safe_text import inert_line
 from itaku.engine.waivers import Register, parse_register
@@ -70,6 +72,8 @@ def file_kind(mode: int) -> str:
 def _refuse_os_error(file: str, exc: OSError) -> InputError:
     if isinstance(exc, FileNotFoundError):
         return InputError(file, None, phrase("error.not_found"))
+    if exc.errno == errno.ELOOP:  # links pointing at each other: said in the user's language
+        return InputError(file, None, phrase("error.link_loop"))
     return InputError(file, None, phrase("error.unreadable", error=exc.strerror or type(exc).__name__))
 
 
@@ -210,22 +214,31 @@ def with_answers(proposal: Proposal, answers: Answers) -> Proposal:
 Approved = dict[str, tuple[str, Proposal]]  # case number -> (source, the approved proposal)
 
 
-def proposal_files(folder: Path) -> list[Path]:
-    """The proposal files under a folder, recursively, sorted (hidden and Excel lock files skipped)."""
+def real_path(path: Path) -> Path:
+    """`path` with every link followed as far as it goes, never failing: a loop of links or a
+    missing part leaves the rest as written (Path.resolve raises on a loop in Python 3.11)."""
+    return Path(os.path.realpath(path))
+
+
+def proposal_files(folder: Path, exclude: Path | None = None) -> list[Path]:
+    """The proposal files under a folder, recursively, sorted (hidden and Excel lock files skipped,
+    and the folder `exclude` with all it holds: screen's OUTDIR, whose results are no proposals)."""
+    skipped = real_path(exclude) if exclude is not None else None
     return sorted(
         p for p in folder.rglob("*")
         if p.is_file() and p.suffix.lower() in SUFFIXES
         and not any(part.startswith((".", "~$")) for part in p.relative_to(folder).parts)
+        and (skipped is None or skipped not in real_path(p).parents)
     )
 
 
-def load_approved(path: Path, catalog: Catalog | None = None) -> Approved:
+def load_approved(path: Path, catalog: Catalog | None = None, exclude: Path | None = None) -> Approved:
     """The approved versions in a file or a folder, by case number; two with one number are an error
-    (forms are read as `load_proposal` reads them)."""
-    if not path.exists():
+    (forms are read as `load_proposal` reads them; `exclude`: see proposal_files)."""
+    if not os.path.lexists(path):
         raise InputError(str(path), None, phrase("error.not_found"))
     out: Approved = {}
-    for file in proposal_files(path) if path.is_dir() else [path]:
+    for file in proposal_files(path, exclude) if path.is_dir() else [path]:
         proposal = load_proposal(file, catalog=catalog)
         number = proposal.case.number
         if number in out:
@@ -280,9 +293,11 @@ CONFIG_KEYS = ("profile", "register", "compare_with_register")
 
 def configuration() -> tuple[Path, dict[str, Any], dict[tuple[Any, ...], int]]:
     """The user's configuration file, its settings and their lines ({} when there is no file); a
-    key it does not know is an error naming the file."""
+    key it does not know is an error naming the file. A configuration that exists but cannot be read
+    (a folder, a FIFO, a link to nothing) is an InputError naming it: what the user chose is never
+    replaced by the defaults without a word."""
     path = config_file()
-    if not path.is_file():
+    if not os.path.lexists(path):
         return path, {}, {}
     try:
         data, lines = load_yaml(read_text(path))
@@ -311,9 +326,26 @@ def configured_profile() -> str | None:
     path, value = _configured_text("profile")
     if value is None:
         return None
-    if value in bundled_profiles() or Path(value).is_absolute():
+    if profile_path(value) is None or Path(value).is_absolute():
         return value
     return str(path.parent / value)
+
+
+def configuration_in_use() -> Path | None:
+    """The user's configuration file when there is one (it is an input: no output replaces it)."""
+    path = config_file()
+    return path if os.path.lexists(path) else None
+
+
+def profile_files(value: str) -> list[Path]:
+    """The files the profile `value` is read from (none for a shipped one): outputs never replace them."""
+    path = profile_path(value)
+    if path is None:
+        return []
+    if path.is_dir():
+        rules = path / PROFILE_RULES
+        return [path / PROFILE_FILE, *(sorted(rules.glob("*.yaml")) if rules.is_dir() else [])]
+    return [path]
 
 
 def configured_register() -> str | None:
@@ -338,11 +370,12 @@ def configured_compare() -> bool:
 
 
 def load_profile(value: str) -> Profile:
-    """A profile by the name of a shipped one, or from a folder (profile.yaml, rules/*.yaml) or file."""
-    path = Path(value)
-    if not path.exists():
-        if value in bundled_profiles():
-            return parse_profile(bundled_profile_text(value))
+    """A profile by the name of a shipped one (always: a folder of that name is `./NAME`), or from a
+    folder (profile.yaml, rules/*.yaml) or a file."""
+    path = profile_path(value)
+    if path is None:
+        return parse_profile(bundled_profile_text(value))
+    if not os.path.lexists(path):
         raise InputError(value, None, phrase("error.profile_not_found", shipped=", ".join(bundled_profiles())))
     if path.is_dir():
         main = path / PROFILE_FILE
