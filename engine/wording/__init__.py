@@ -142,17 +142,6 @@ def fill(text: str, lang: str, words: Words | None = None) -> str:
     return _PLACEHOLDER.sub(word, text)
 
 
-ABBREVIATION = "abbreviation."  # abbreviations.yaml: an abbreviation and the name it stands for
-
-
-def abbreviations(lang: str) -> tuple[tuple[str, str], ...]:
-    """(abbreviation, full name) in `lang` for every abbreviation of the catalogue, longest first
-    (so that a longer one is expanded before a shorter one inside it)."""
-    shorts = [key[len(ABBREVIATION):] for key in _catalogue()[0] if key.startswith(ABBREVIATION)]
-    found = [(short, phrase(f"abbreviation.{short}", lang)) for short in shorts]
-    return tuple(sorted(found, key=lambda pair: (-len(pair[0]), pair[0])))
-
-
 def keys() -> set[str]:
     """Every key of the catalogue (texts and reading vocabularies)."""
     texts, reading, _ = _catalogue()
