@@ -25,15 +25,17 @@ _DERIVED_CHOICES = {"classification.agenda": "agenda", "classification.redelegat
 def field_label(path: str, lang: str) -> str:
     """A field as the form asks it: its own label (the form's question), not the chain of its
     sections; a list item's field is named with the list and the item's number
-    (再委託先等（1件目）　区の承認). A fact the engine derives is named with its section. An unknown
-    path is returned as given."""
+    (再委託先等（1件目）　区の承認), a list's field read of any item (a rule's condition) with the
+    list (再委託先等　所在国). A fact the engine derives is named with its section. An unknown path is
+    returned as given."""
     index = _INDEX.search(path)
     plain = _INDEX.sub("", path)
     chain = fields.ancestry(plain)
     if chain and chain[-1].path == plain:
         own = chain[-1].label(lang)
         if index is None:
-            return own
+            records = next((f for f in chain[:-1] if f.kind == fields.RECORDS), None)
+            return own if records is None else phrase("evidence.item_field", lang, item=records.label(lang), label=own)
         listed = next((f for f in chain if f.path == plain[: index.start()]), chain[0])
         item = listed.label(lang) + phrase("evidence.item_number", lang, number=int(index.group(1)) + 1)
         return phrase("evidence.item_field", lang, item=item, label=own)
