@@ -12,7 +12,6 @@ from pathlib import Path
 
 import click
 
-from itaku.checklists.kinds import KINDS
 from itaku.cli.common import (
     APPROVED,
     AS_OF,
@@ -21,7 +20,6 @@ from itaku.cli.common import (
     PROFILE,
     WAIVERS,
     approved_inputs,
-    approved_version,
     as_date,
     catalog_for,
     evaluate_files,
@@ -30,8 +28,10 @@ from itaku.cli.common import (
 from itaku.engine.errors import InputError
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
-from itaku.files.reading import load_approved, load_proposal
+from itaku.files.reading import load_proposal
 from itaku.files.writing import check_target, write_bytes_atomic
+from itaku.reports.formats import keys
+from itaku.service.evaluating import Service
 
 OUTPUT = click.option(
     "-o", "--output", "output", required=True, type=click.Path(path_type=Path),
@@ -85,7 +85,7 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
     proposal = load_proposal(source, catalog=catalog) if source is not None else None
     comparison = None
     if proposal is not None and approved is not None:
-        pair = approved_version(load_approved(approved, catalog), approved, proposal, 1)
+        pair = Service(catalog, approved=approved).approved_for(proposal, alone=True)
         comparison = compare(pair[1], proposal, pair[0]) if pair is not None else None
     wb = build_form(catalog, lang, proposal, str(source or ""), comparison)
     write_bytes_atomic(output, wbk.workbook_bytes(wb), inputs)
@@ -93,7 +93,7 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("kind", type=click.Choice(keys("checklist")))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @OUTPUT
 @LANG

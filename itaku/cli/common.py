@@ -16,23 +16,14 @@ from typing import Any, TypeVar
 import click
 
 from itaku.engine.catalog import Catalog, words_of
-from itaku.engine.errors import InputError, ItakuError
-from itaku.engine.evaluation import Evaluation, Evaluator
-from itaku.engine.models import Proposal
-from itaku.engine.profiles import DEFAULT_PROFILE, profile_catalog
+from itaku.engine.errors import ExitCode, InputError, ItakuError
+from itaku.engine.evaluation import Evaluation
+from itaku.engine.profiles import DEFAULT_PROFILE
 from itaku.engine.safe_text import inert_line
-from itaku.engine.waivers import Register
 from itaku.engine.wording import language, municipality, phrase
-from itaku.files.reading import (
-    CONFIG_ENV,
-    Approved,
-    configured_profile,
-    load_approved,
-    load_profile,
-    load_proposal,
-    load_register,
-    proposal_files,
-)
+from itaku.files.reading import CONFIG_ENV, proposal_files
+from itaku.service.evaluating import FAIL_ON as FAIL_ON_CHOICES
+from itaku.service.evaluating import Service, chosen_profile, load_catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,6 +49,10 @@ PROFILE = click.option(
     "--profile", "profile", default=None, metavar="NAME|PATH",
     help=f"The municipality's profile: a shipped one (default, example-city), a folder or a file. "
     f"Default: ${CONFIG_ENV}, else `profile:` in ~/.config/itaku/config.yaml, else {DEFAULT_PROFILE}.",
+)
+FAIL_ON = click.option(
+    "--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="blocker", show_default=True,
+    help="Exit 1 when a finding reaches this severity.",
 )
 APPROVED = click.option(
     "--approved", type=click.Path(path_type=Path), default=None,
@@ -87,13 +82,13 @@ def stops_cleanly() -> Iterator[None]:
         sys.stdout.flush()  # a closed pipe shows here, not as a complaint at interpreter exit
     except KeyboardInterrupt:
         click.echo(f"itaku: {phrase('error.interrupted')}", err=True)
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except Terminated:
         click.echo(f"itaku: {phrase('error.terminated')}", err=True)
-        sys.exit(143)
+        sys.exit(ExitCode.TERMINATED)
     except BrokenPipeError:
         _quiet_stdout()
-        sys.exit(141)
+        sys.exit(ExitCode.CLOSED_PIPE)
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)
@@ -127,7 +122,7 @@ def handles_errors(func: F) -> F:
             if os.environ.get("ITAKU_DEBUG"):
                 raise
             click.echo(f"itaku: {phrase('error.internal', kind=type(exc).__name__, error=inert_line(exc))}", err=True)
-            sys.exit(3)
+            sys.exit(ExitCode.ENGINE)
         finally:
             municipality.reset(words)
             language.reset(token)
@@ -140,17 +135,11 @@ def as_date(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value else None
 
 
-def chosen_profile(option: str | None) -> str:
-    """Which profile judges: --profile, else $ITAKU_PROFILE, else the user's configuration, else the
-    shipped default (a shipped profile's name, or the path of a folder or file)."""
-    return option or os.environ.get(CONFIG_ENV) or configured_profile() or DEFAULT_PROFILE
-
-
 def catalog_for(option: str | None) -> Catalog:
     """The catalog as the chosen profile adapts it (a broken profile is an input error, exit 2). From
     here on the command names the municipality as that profile does (区, 市), in what it reads (a
     form's choices) as in what it writes."""
-    catalog = profile_catalog(load_profile(chosen_profile(option)))
+    catalog = load_catalog(chosen_profile(option))
     municipality.set(words_of(catalog.profile))
     return catalog
 
@@ -164,27 +153,12 @@ def evaluate_files(
     approved: Path | None = None,
     detail: bool = True,
 ) -> list[Evaluation]:
-    """Load every file first (a bad one stops everything before any output), then evaluate; with
-    `approved`, compare each proposal with its approved version (one file for one proposal, else
-    matched by case number). `detail`: see Evaluator.evaluate."""
-    catalog = catalog or catalog_for(None)
-    register: Register = load_register(waivers) if waivers else {}
-    proposals = [(path, load_proposal(path, catalog=catalog)) for path in files]
-    earlier = load_approved(approved, catalog) if approved else {}
-    evaluator = Evaluator(catalog, engine_name)
-    out = []
-    for path, p in proposals:
-        pair = approved_version(earlier, approved, p, len(proposals))
-        out.append(evaluator.evaluate(p, inert_line(path), as_of, register.get(p.case.number, ()), approved=pair, detail=detail))
-    return out
-
-
-def approved_version(earlier: Approved, approved: Path | None, proposal: Proposal, proposals: int) -> tuple[str, Proposal] | None:
-    """The version `proposal` is compared with, (its file as shown, the proposal): the one file given
-    for a single proposal, else the approved version of its case number (None: no such version)."""
-    single = approved is not None and not approved.is_dir() and proposals == 1
-    pair = next(iter(earlier.values()), None) if single else earlier.get(proposal.case.number)
-    return None if pair is None else (inert_line(pair[0]), pair[1])
+    """Evaluate the files as the evaluation service does (itaku/service): every file loaded first (a
+    bad one stops everything before any output); with `approved`, each proposal compared with its
+    approved version (one file for one proposal, else matched by case number). `detail`: see
+    Evaluator.evaluate."""
+    service = Service(catalog or catalog_for(None), engine_name, as_of, waivers, approved)
+    return service.evaluate_files(list(files), detail)
 
 
 def approved_inputs(approved: Path | None) -> list[Path]:

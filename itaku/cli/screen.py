@@ -19,6 +19,7 @@ from itaku.cli.common import (
     APPROVED,
     AS_OF,
     ENGINE,
+    FAIL_ON,
     LANG,
     PROFILE,
     WAIVERS,
@@ -32,8 +33,10 @@ from itaku.engine.errors import InputError
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
 from itaku.files.reading import file_kind
+from itaku.reports.formats import offered_by
+from itaku.service.evaluating import Service
 
-FORMAT_SUFFIX = {"json": ".json", "html": ".html", "md": ".md"}
+FORMAT_SUFFIX = {f.key: f.suffix for f in offered_by("screen")}
 
 
 @click.command()
@@ -47,10 +50,7 @@ FORMAT_SUFFIX = {"json": ".json", "html": ".html", "md": ".md"}
     help="Worker processes (default and most: the CPUs usable; at most one per input). Results do not depend on it.",
 )
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMAT_SUFFIX)), default="json", show_default=True)
-@click.option(
-    "--fail-on", type=click.Choice(["blocker", "advice", "question", "never"]), default="blocker", show_default=True,
-    help="Exit 1 when a finding reaches this severity.",
-)
+@FAIL_ON
 @click.option(
     "--opinion-list/--no-opinion-list", default=True, show_default=True,
     help=f"Also write the advisor opinion list ({'opinion-list.xlsx'}) for up to 1,000 proposals.",
@@ -72,16 +72,12 @@ def screen(
     and summary.json. A file that cannot be read is reported and the others are still screened.
     With --approved FOLDER, each proposal is compared with the approved version of its case number.
     """
-    from itaku.files.reading import load_approved, load_register
     from itaku.screening import batch as sc
     from itaku.screening.progress import Progress
 
     chosen = chosen_profile(profile)
     catalog = catalog_for(chosen)  # a broken profile or catalog stops here, before any worker starts
-    if waivers:
-        load_register(waivers)  # a broken register too
-    if approved:
-        load_approved(approved, catalog)  # and the approved versions
+    Service(catalog, waivers=waivers, approved=approved).read_inputs()  # a broken register or approved version too
     try:
         sc.renderer(fmt, lang, chosen)
     except ImportError as exc:
