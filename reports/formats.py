@@ -22,7 +22,7 @@ class Format:
     """One output."""
 
     key: str  # its name: `--format html`, `itaku checklist self-check`
-    suffix: str  # the suffix of its file
+    suffix: str  # the suffix of its file ("": standard output only)
     media_type: str
     commands: tuple[Command, ...]  # the commands that write it
     also: tuple[str, ...] = ()  # further suffixes of `-o` that name it (`report -o meeting.htm`)
@@ -42,7 +42,7 @@ def _checklist(key: str, builder: str, sheets: Literal["proposal", "overview"]) 
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("text", ".txt", "text/plain; charset=utf-8", ("check",)),
+    Format("text", "", "text/plain; charset=utf-8", ("check",)),
     Format("json", ".json", "application/json", ("check", "screen")),
     Format("html", ".html", "text/html; charset=utf-8", ("report", "screen"), also=(".htm",)),
     Format("md", ".md", "text/markdown; charset=utf-8", ("report", "screen"), also=(".markdown",)),

@@ -30,7 +30,7 @@ from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
 from itaku.files.writing import check_target, write_bytes_atomic
-from itaku.reports.formats import keys
+from itaku.reports.formats import BY_KEY, keys
 from itaku.service.evaluating import Service
 
 OUTPUT = click.option(
@@ -39,8 +39,8 @@ OUTPUT = click.option(
 )
 
 
-def _check_suffix(output: Path) -> None:
-    if output.suffix.lower() != ".xlsx":
+def _check_suffix(output: Path, kind: str) -> None:
+    if output.suffix.lower() != BY_KEY[kind].suffix:
         raise InputError(str(output), None, phrase("excel.output_suffix"))
 
 
@@ -76,7 +76,7 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
     from itaku.engine.changes import compare
 
     started = time.perf_counter()
-    _check_suffix(output)
+    _check_suffix(output, "form")
     if approved is not None and source is None:
         raise InputError(str(approved), None, phrase("excel.approved_without_from"))
     inputs = [*([source] if source is not None else []), *approved_inputs(approved)]
@@ -123,7 +123,7 @@ def checklist(
     from itaku.checklists.sheets.pre_send import sends_bulk_mail
 
     started = time.perf_counter()
-    _check_suffix(output)
+    _check_suffix(output, kind)
     catalog = catalog_for(profile)
     inputs = [*files, *([waivers] if waivers else []), *approved_inputs(approved)]
     check_target(output, inputs)  # refuse a bad target before the (slower) evaluation
