@@ -16,7 +16,7 @@ from conftest import ROOT, SEED
 from itaku.cli.main import main
 from itaku.engine.errors import ExitCode
 from itaku.reports.formats import BY_KEY, FORMATS, keys
-from itaku.service.evaluating import FAIL_ON, Service, exit_code, load_catalog, reaches
+from itaku.service.evaluating import FAIL_ON_LEVELS, Service, exit_code, load_catalog, reaches
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +27,9 @@ def evaluations() -> list[Any]:
 def test_fail_on_thresholds_nest(evaluations: list[Any]) -> None:
     """What reaches blocker reaches advice, what reaches advice reaches question; never reaches nothing;
     and the seed tells the thresholds apart (else this test could not fail)."""
-    reached = {level: [reaches(e, level) for e in evaluations] for level in FAIL_ON}
+    reached = {level: [reaches(e, level) for e in evaluations] for level in FAIL_ON_LEVELS}
     assert not any(reached["never"])
-    for stricter, looser in itertools.pairwise(FAIL_ON[:-1]):
+    for stricter, looser in itertools.pairwise(FAIL_ON_LEVELS[:-1]):
         assert all(b for a, b in zip(reached[stricter], reached[looser], strict=True) if a)
     assert len({tuple(r) for r in reached.values()}) > 2
 

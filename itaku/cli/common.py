@@ -22,8 +22,7 @@ from itaku.engine.profiles import DEFAULT_PROFILE
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import language, municipality, phrase
 from itaku.files.reading import CONFIG_ENV, proposal_files
-from itaku.service.evaluating import FAIL_ON as FAIL_ON_CHOICES
-from itaku.service.evaluating import Service, chosen_profile, load_catalog
+from itaku.service.evaluating import FAIL_ON_LEVELS, Service, chosen_profile, load_catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,7 +50,7 @@ PROFILE = click.option(
     f"Default: ${CONFIG_ENV}, else `profile:` in ~/.config/itaku/config.yaml, else {DEFAULT_PROFILE}.",
 )
 FAIL_ON = click.option(
-    "--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="blocker", show_default=True,
+    "--fail-on", type=click.Choice(FAIL_ON_LEVELS), default="blocker", show_default=True,
     help="Exit 1 when a finding reaches this severity.",
 )
 APPROVED = click.option(

@@ -24,7 +24,7 @@ from itaku.engine.waivers import Register
 from itaku.files.reading import CONFIG_ENV, Approved, configured_profile, load_approved, load_profile, load_proposal, load_register
 
 # `--fail-on`: the least severe finding that fails a run, or never.
-FAIL_ON = ("blocker", "advice", "question", "never")
+FAIL_ON_LEVELS = ("blocker", "advice", "question", "never")
 
 Version = tuple[str, Proposal]  # (the file it was read from, as shown; the proposal)
 
