@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus
 import measure
+import register
 
 from itaku.engine.matching import DurableMatcher
 from itaku.engine.profiles import default_catalog
@@ -122,6 +123,7 @@ def main() -> None:
     mem = measure.memory(args.memory_n)
     built = measure.evaluator_memory(50)
     web = measure.web_load(args.web_clients, args.web_seconds)
+    reg = register.measure()
     suite = None if args.no_suite else measure.test_session()
     load_after = os.getloadavg()[0]
 
@@ -152,6 +154,11 @@ def main() -> None:
              ok=web["errors"] == 0),
         _row("  web server RSS after warm-up -> end (MB)", f"{web['rss_after_warm_up_mb']} -> {web['rss_at_end_mb']}",
              target="< 20 growth", ok=web["rss_growth_mb"] < 20),
+        _row(f"register, {reg['cases']:,} cases / {reg['versions']:,} versions / {reg['events']:,} events, SQLite: "
+             "due, history (ms, CPU)", f"{reg['due_cpu_ms']}, {reg['history_cpu_ms']}", target="< 100 each",
+             ok=max(reg["due_cpu_ms"], reg["history_cpu_ms"]) < 100),
+        _row("  same, wall clock (ms); as commands, whole processes (ms)",
+             f"{reg['due_ms']}, {reg['history_ms']}; {reg['due_command_ms']}, {reg['history_command_ms']}"),
     ]
     if suite is not None:
         rows.append(_row("test suite: seconds, peak RSS of its largest process (MB)",
@@ -172,6 +179,7 @@ def main() -> None:
         "screen": {f"jobs{jobs}": v for jobs, v in screens.items()},
         "cold_check": cold,
         "memory": mem,
+        "register": reg,
         "evaluator_memory": built,
         "test_session": suite,
         "excel": excel,

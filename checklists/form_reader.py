@@ -62,6 +62,15 @@ def read_form(data: bytes, file: str, warn: Warn, catalog: Catalog | None = None
         return FormReader(data, file, warn, catalog).read()
 
 
+def open_workbook(data: bytes, file: str, warn: Warn) -> Workbook:
+    """A workbook a person filled in, after the guard's checks (xlsx_guard), as the form is read:
+    macros are ignored (and `warn` says so), a file that is no workbook is refused (exit 2)."""
+    found = inspect_workbook(data, file)
+    if found.has_macros:
+        warn(f"{file}: {phrase('excel.macros_ignored')}")
+    return _load(data, file)
+
+
 def _load(data: bytes, file: str) -> Workbook:
     try:
         with warnings.catch_warnings():
@@ -72,6 +81,47 @@ def _load(data: bytes, file: str) -> Workbook:
             )
     except Exception as exc:  # any failure to parse a hostile or broken file is "not a workbook" (exit 2)
         raise InputError(file, None, f"{phrase('excel.not_workbook')} ({type(exc).__name__})") from None
+
+
+_FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes, [colour], padding
+_FORMAT_PLACEHOLDER = re.compile(r"[0#?@yYmMdDhHsSeEgGbBaApP]")
+
+
+def _format_sections(number_format: str) -> list[str]:
+    """A number format's sections (positive;negative;zero;text), split on `;` outside quotes."""
+    sections, current, quoted = [], "", False
+    for char in number_format:
+        if char == '"':
+            quoted = not quoted
+        if char == ";" and not quoted:
+            sections.append(current)
+            current = ""
+        else:
+            current += char
+    return [*sections, current]
+
+
+def shown_otherwise(number_format: str | None, value: Any) -> str | None:
+    """How a cell's number format shows `value`, when not as it is: "hidden" (nothing shows, as with
+    `;;;`) or "replaced" (another text shows, as with `;;;"はい"`); None when the value shows."""
+    if not number_format or number_format == "General" or isinstance(value, bool):
+        return None
+    sections = _format_sections(number_format)
+    if isinstance(value, str):
+        if len(sections) < 4:  # no text section: a text shows as typed
+            return None
+        section = sections[3]
+    elif isinstance(value, (int, float)):
+        index = 0 if value > 0 else 1 if value < 0 else 2
+        section = sections[index] if index < len(sections) else sections[0]
+    else:  # a date or time: its format writes it in some way, and it is read as a date
+        return None
+    literal = _FORMAT_LITERAL.sub(lambda m: "L" if m.group().startswith(('"', "\\")) else "", section).strip()
+    if isinstance(value, str) and "@" in section:
+        return None if literal.replace("@", "") == "" else "replaced"
+    if _FORMAT_PLACEHOLDER.search(_FORMAT_LITERAL.sub("", section)):
+        return None
+    return "replaced" if literal else "hidden"
 
 
 def _has_values(ws: Worksheet) -> bool:
@@ -94,10 +144,7 @@ class FormReader:
     # ------------------------------------------------------------ entry
 
     def read(self) -> Proposal:
-        found = inspect_workbook(self.data, self.file)
-        if found.has_macros:
-            self.warn(f"{self.file}: {phrase('excel.macros_ignored')}")
-        self.wb = _load(self.data, self.file)
+        self.wb = open_workbook(self.data, self.file, self.warn)
         self._check_version()
         self._find_sheets()
         main, key_row = self.sheets[MAIN_ROLE]
@@ -214,6 +261,11 @@ class FormReader:
         if not is_blank(raw) and (ws.row_dimensions[row].hidden or ws.column_dimensions[cell.column_letter].hidden):
             # a value nobody sees on screen still counts: say so, so that it is not a surprise
             self.warn(f"{self.file}: {ws.title}!{cell.coordinate}: {phrase('excel.hidden_cell')}")
+        shown = "" if is_blank(raw) else shown_otherwise(cell.number_format, raw)
+        if shown == "replaced":  # the clerk reads another text than the one judged: refused
+            raise self._fail(f"{ws.title}!{cell.coordinate}", phrase("excel.format_replaces"))
+        if shown == "hidden":  # like a hidden row: read, and said
+            self.warn(f"{self.file}: {ws.title}!{cell.coordinate}: {phrase('excel.format_hides')}")
         try:
             value = read_cell(node, raw)
         except CellProblem as exc:

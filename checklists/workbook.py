@@ -50,9 +50,10 @@ EXCEL_CELL_LIMIT = 32_767
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 # Workbook timestamps and zip entry times are fixed so that the same input gives the same bytes.
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
-# Characters an XML parser drops or changes (CR becomes LF), written as spreadsheets write them:
-# `_x000D_`; a typed `_x0041_` keeps its meaning by escaping its underscore (`_x005F_x0041_`).
-_OOXML_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+# Characters XML cannot hold (controls, lone surrogates, U+FFFE, U+FFFF) or that a parser changes (CR
+# becomes LF), written as spreadsheets write them: `_x000D_`; a typed `_x0041_` keeps its meaning by
+# escaping its underscore (`_x005F_x0041_`).
+_OOXML_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")

@@ -31,6 +31,9 @@ MAX_SHEETS = 32  # the form has six; copies of them are refused by role, not by 
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _HUGE_NUMBER = re.compile(rb"<(?:\w+:)?v>\s*[-+]?(\d{21,})\s*<")
 _CELL_REF = re.compile(rb'\br="([A-Za-z]{1,3}[0-9]{1,7})"')
+_SHARED_ITEM = re.compile(rb"<(?:\w+:)?si[\s>/]")
+# a cell holding a shared string: its attributes (t="s" among them) and the index it stores
+_SHARED_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt\s*=\s*["\']s["\'][^>]*)>\s*<(?:\w+:)?v>\s*([^<]*?)\s*<')
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -75,6 +78,7 @@ def inspect_workbook(data: bytes, file: str) -> Inspection:
                 raise InputError(file, None, phrase("excel.zip_ratio", name=info.filename, ratio=ratio, limit=MAX_RATIO))
     cells = 0
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        shared = _shared_strings(archive, file)
         for info in infos:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 try:
@@ -85,6 +89,7 @@ def inspect_workbook(data: bytes, file: str) -> Inspection:
                 if cells > MAX_CELLS:
                     raise InputError(file, None, phrase("excel.too_many_cells", limit=MAX_CELLS))
                 _refuse_huge_numbers(archive, info.filename, xml, file)
+                _refuse_bad_shared_strings(archive, info.filename, xml, file, shared)
     return Inspection(has_macros=any(n.lower().endswith("vbaproject.bin") for n in names))
 
 
@@ -98,6 +103,30 @@ def _refuse_huge_numbers(archive: zipfile.ZipFile, part: str, xml: bytes, file: 
     title = _sheet_titles(archive).get(part, part)
     where = f"{title}!{ref.group(1).decode('ascii')}" if ref is not None else title
     raise InputError(file, where, phrase("excel.number_too_large", digits=len(found.group(1))))
+
+
+def _shared_strings(archive: zipfile.ZipFile, file: str) -> int:
+    """How many shared strings the workbook holds (0 without a shared-string part)."""
+    try:
+        return len(_SHARED_ITEM.findall(archive.read("xl/sharedStrings.xml")))
+    except KeyError:
+        return 0
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
+        raise InputError(file, None, phrase("excel.not_workbook")) from None
+
+
+def _refuse_bad_shared_strings(archive: zipfile.ZipFile, part: str, xml: bytes, file: str, count: int) -> None:
+    """A cell naming a shared string that is not there (a negative index, or past the last): no
+    spreadsheet opens such a workbook, and openpyxl would wrap a negative index round to another
+    string. Refused naming the cell."""
+    for found in _SHARED_CELL.finditer(xml):
+        index = found.group(2)
+        if index.isdigit() and int(index) < count:
+            continue
+        ref = _CELL_REF.search(found.group(1))
+        title = _sheet_titles(archive).get(part, part)
+        where = f"{title}!{ref.group(1).decode('ascii')}" if ref is not None else title
+        raise InputError(file, where, phrase("excel.bad_shared_string"))
 
 
 def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:

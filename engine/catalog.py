@@ -449,11 +449,20 @@ def _compile(
         if value not in allowed:
             raise CatalogError(file, line, spec.id, f"derive value '{value}' is not one of {', '.join(allowed)}")
     paths = tuple(dict.fromkeys(leaf.path for leaf in cond.leaves(condition)))
+    if cond.alternatives_bound(condition) > cond.MAX_ALTERNATIVES:
+        raise CatalogError(
+            file, line, spec.id,
+            f"the condition has too many alternatives (more than {cond.MAX_ALTERNATIVES} once its 'any' lists are "
+            "multiplied out); split the rule or list the values with 'in'",
+        )
     escalations = []
     try:
         conjuncts = cond.normal_form(condition)
         for step in spec.escalate if isinstance(spec, Rule) else ():
-            escalations.append((cond.normal_form(cond.parse(_substitute(step.when, spec, chosen, scopes))), step))
+            stepped = cond.parse(_substitute(step.when, spec, chosen, scopes))
+            if cond.alternatives_bound(stepped) > cond.MAX_ALTERNATIVES:
+                raise cond.ConditionError(f"an 'escalate' condition has more than {cond.MAX_ALTERNATIVES} alternatives")
+            escalations.append((cond.normal_form(stepped), step))
     except cond.ConditionError as exc:
         raise CatalogError(file, line, spec.id, str(exc)) from None
     silenceable = tuple(dict.fromkeys(_silenceable(when))) if when else ()

@@ -34,8 +34,10 @@ from itaku.engine.errors import EngineError, InputError
 from itaku.engine.facts import build_facts
 from itaku.engine.matching import Match, make_matcher
 from itaku.engine.models import ExceptionEntry, Proposal
-from itaku.engine.responses import committed_text, promise_only
+from itaku.engine.responses import read_answer
 from itaku.engine.safe_text import shorten
+from itaku.engine.templating import TemplateLimit, bounded_environment, render_bounded
+from itaku.engine.templating import budget as message_budget
 from itaku.engine.waivers import ExceptionStatus, Waivers
 from itaku.engine.wording import phrase, speaking_for
 
@@ -201,6 +203,12 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def _read_answer(answer: str) -> tuple[bool, str]:
+    """(whether the answer only promises, its committed sentences normalised for matching)."""
+    promise_only, committed = read_answer(answer)
+    return promise_only, _normalise(committed)
+
+
 QUOTE_LIMIT = 100  # characters of a proposal's value quoted inside a message
 SHOWN_LIMIT = 200  # characters of an item's name or an evidence value kept in a finding
 
@@ -209,14 +217,11 @@ def _quoted(value: Any) -> Any:
     return shorten(value, QUOTE_LIMIT) if isinstance(value, str) else value
 
 
-@functools.lru_cache(maxsize=1)
 def message_templates() -> Any:
-    """The sandboxed jinja2 environment of rule messages; jinja2 is imported only when a message
-    with a placeholder is first needed (most are plain text, and a cold `check` should not wait)."""
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, finalize=_quoted)
+    """The sandboxed jinja2 environment of rule messages, bounded in steps, time and size (see
+    engine/templating.py); jinja2 is imported only when a message with a placeholder is first needed
+    (most are plain text, and a cold `check` should not wait)."""
+    return bounded_environment(_quoted)
 
 
 class Evaluator:
@@ -262,7 +267,8 @@ class Evaluator:
             if d.id in derived_ids and self._in_force(d, day) and isinstance(d.spec, Derivation)
         )
         waivers = Waivers(self.catalog, list(proposal.exceptions), [e for _, _, e in register], day)
-        findings = self._findings(proposal, source, facts, matches, day, waivers)
+        with message_budget():  # the messages of one proposal share one budget of steps and time
+            findings = self._findings(proposal, source, facts, matches, day, waivers)
         if approved is not None:
             earlier = self.evaluate(approved[1], approved[0], day)
             kept = {(f.rule_id, f.item) for f in earlier.findings}
@@ -356,6 +362,7 @@ class Evaluator:
     ) -> list[Finding]:
         seen: dict[tuple[str, str | None], Finding] = {}
         names: dict[tuple[str, str], int] = {}  # (rule, item name) -> findings so far, for fingerprints
+        read = functools.cache(_read_answer)  # each topic's answer read once, however many findings it answers
         for rule_id, binding in matches:
             rule = self.catalog.rule(rule_id)
             if rule is None or not self._in_force(rule, day):
@@ -393,7 +400,7 @@ class Evaluator:
                 evidence=self._evidence(rule, facts, binding),
                 fingerprint=_fingerprint(rule_id, proposal.case.number, item, occurrence),
                 exception=exception,
-                response=self._judge(spec, answer) if answer is not None else None,
+                response=self._judge(spec, answer, read(answer)) if answer is not None else None,
                 severity_note=self.catalog.severity_notes.get(rule_id),
             )
         order = self._order
@@ -471,10 +478,18 @@ class Evaluator:
                 self._compiled_messages[key] = template
             if isinstance(template, str):
                 return template
-            return template.render(**context, params=rule.params).strip()
+            return render_bounded(template, {**context, "params": rule.params}).strip()
         except Exception as exc:
-            from jinja2 import TemplateError  # already imported: only a template gets this far
+            from jinja2 import TemplateError, TemplateSyntaxError  # already imported: only a template gets this far
+            from jinja2.sandbox import SecurityError
 
+            # a message written past the limits, or using what a message may not (a filter, a method),
+            # is the fault of the rule's file (a profile's): exit 2 naming it
+            where = f"{phrase('error.line')} {rule.line} [{rule.id}]"
+            if isinstance(exc, TemplateLimit):
+                raise InputError(rule.file, where, phrase("error.message_limit", error=exc)) from None
+            if isinstance(exc, (TemplateSyntaxError, SecurityError)):
+                raise InputError(rule.file, where, phrase("error.message_failed", error=exc)) from None
             if isinstance(exc, (TemplateError, TypeError, ValueError, KeyError)):
                 raise EngineError(source, rule.id, f"message template failed: {exc}") from None
             raise
@@ -497,14 +512,15 @@ class Evaluator:
         return tuple(out)
 
     @staticmethod
-    def _judge(spec: Rule, answer: str) -> ResponseStatus:
-        if promise_only(answer):
+    def _judge(spec: Rule, answer: str, reading: tuple[bool, str]) -> ResponseStatus:
+        promise_only, text = reading
+        if promise_only:
             # 「確認し、検討する」 commits to nothing yet, whatever it names
             explain = Localized(ja=phrase("response.promise_only", "ja"), en=phrase("response.promise_only", "en"))
             return ResponseStatus(text=answer, closes=False, explain=explain, promise_only=True)
         if spec.response is None:
             return ResponseStatus(text=answer, closes=None, explain=None)
-        text = _normalise(committed_text(answer))  # what is only promised does not count
+        # `text`: what is committed to, normalised; what is only promised does not count
         closes = any(_normalise(term) in text for term in spec.response.must_mention)
         return ResponseStatus(text=answer, closes=closes, explain=None if closes else spec.response.explain)
 

@@ -184,7 +184,13 @@ def load_json(text: str, file: str) -> tuple[Any, Lines]:
         raise InputError(file, where(place, lines) if place is not None else None, str(exc)) from None
     except RecursionError:  # deeper than Python follows, so far deeper than MAX_DEPTH
         raise InputError(file, None, phrase("error.yaml_depth", limit=MAX_DEPTH)) from None
+    found = _LONE_SURROGATE.search(json.dumps(data, ensure_ascii=False))
+    if found is not None:  # half of a character: no file, cell or page could hold the text
+        raise InputError(file, None, phrase("error.lone_surrogate", escape=f"\\u{ord(found.group()):04x}"))
     return data, lines
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON decodes a pair to one character: any left is alone
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+|\n')

@@ -188,6 +188,21 @@ class HandoverMethod(str, Enum):
     unspecified = "unspecified"
 
 
+class RemoteConnection(str, Enum):
+    """How a trusted link into the network is held open (an addition to the format)."""
+
+    per_job = "per_job"
+    permanent = "permanent"
+
+
+class LinkSharing(str, Enum):
+    """Who a cloud-storage link reaches (an addition to the format)."""
+
+    named_people = "named_people"
+    organisation = "organisation"
+    anyone_with_link = "anyone_with_link"
+
+
 class AssuranceScope(str, Enum):
     cloud_service = "cloud_service"
     vendor = "vendor"
@@ -238,6 +253,14 @@ class Data(Strict):
     my_number: YesNo = Field(None, json_schema_extra=label("特定個人情報", "My Number data"))
     pia_done: YesNo = Field(None, json_schema_extra=label("特定個人情報保護評価", "PIA done"))
     minimised: YesNo = Field(None, json_schema_extra=label("必要最小限の確認", "Minimised"))
+    # Additions to the format: personal data put on an external service or published, and the people told.
+    external_service: YesNo = Field(
+        None, json_schema_extra=label("外部サービスへの個人情報の登録", "Put on an external service")
+    )
+    published: YesNo = Field(None, json_schema_extra=label("個人情報の公表・掲載", "Published"))
+    notice_or_consent: YesNo = Field(
+        None, json_schema_extra=label("本人への通知・同意", "People told or consenting")
+    )
 
 
 class Vendor(Strict):
@@ -252,6 +275,11 @@ class Vendor(Strict):
     antivirus: YesNo = Field(None, json_schema_extra=label("ウイルス対策の徹底", "Anti-virus"))
     requirements_confirmed: YesNo = Field(
         None, json_schema_extra=label("要件充足の確認", "Requirements confirmed")
+    )
+    # An addition to the format: the vendor's ability to manage personal data was checked before it was
+    # chosen, whatever the selection method (PPC guide 4-8-9(1)).
+    capability_checked: YesNo = Field(
+        None, json_schema_extra=label("選定前の管理能力の確認", "Ability checked before selection")
     )
 
 
@@ -284,6 +312,10 @@ class Subcontractor(Strict):
     )
     country: str | None = Field(None, json_schema_extra=label("所在国", "Country"))
     tier: int = Field(1, ge=1, le=MAX_TIER, json_schema_extra=label("階層", "Tier"))
+    # An addition to the format: how the approved re-delegate is checked during the work (PPC guide 4-8-9(4)).
+    supervision_planned: YesNo = Field(
+        None, json_schema_extra=label("委託先を通じた定期の確認", "Checked regularly through the vendor")
+    )
 
 
 class Antivirus(Strict):
@@ -309,6 +341,22 @@ class RemoteMaintenance(Strict):
     source_restricted: YesNo = Field(None, json_schema_extra=label("接続元制限", "Source limited"))
     mfa: YesNo = Field(None, json_schema_extra=label("多要素認証", "MFA"))
     logged: YesNo = Field(None, json_schema_extra=label("ログ記録", "Logged"))
+    # Additions to the format: the trusted link itself (a maintenance VPN, a vendor's connected system).
+    connection: RemoteConnection | None = Field(
+        None, json_schema_extra=label("接続の形態（常時・作業の都度）", "Connection (permanent or per job)")
+    )
+    appliance_patched: YesNo = Field(
+        None, json_schema_extra=label("接続機器（VPN装置等）の脆弱性対策", "Connection appliance patched")
+    )
+    connectors_limited: YesNo = Field(
+        None, json_schema_extra=label("接続できる者の限定と個人ごとの認証", "Who may connect limited, each authenticated")
+    )
+    protection_disabled: YesNo = Field(
+        None,
+        json_schema_extra=label(
+            "委託先の指示によるウイルス対策・更新の停止", "Anti-malware or updates switched off on the vendor's instruction"
+        ),
+    )
 
 
 class System(Strict):
@@ -363,6 +411,17 @@ class System(Strict):
     cloud_certifications: list[CloudCert] | None = Field(
         None, json_schema_extra=label("クラウドの認証", "Cloud certifications")
     )
+    # Additions to the format: backups that survive ransomware, and the cloud service's end and level.
+    backup_offline: YesNo = Field(
+        None, json_schema_extra=label("オフライン又は変更できないバックアップ", "Offline or immutable backup")
+    )
+    restore_tested: YesNo = Field(None, json_schema_extra=label("復旧の試験", "Restore tested"))
+    exit_plan: YesNo = Field(
+        None, json_schema_extra=label("サービス終了時のデータの移行・消去の計画", "Exit plan (data moved and deleted)")
+    )
+    service_level: YesNo = Field(
+        None, json_schema_extra=label("サービスレベルの合意（稼働率・復旧目標）", "Service level agreed")
+    )
 
 
 class ApplicationSite(Strict):
@@ -414,6 +473,13 @@ class Email(Strict):
     planned_sends: int | None = Field(
         None, ge=0, le=500, json_schema_extra=label("送信予定回数", "Planned sends")
     )
+    # Additions to the format: mail to one person that carries personal data, and its check before sending.
+    individual_mail: YesNo = Field(
+        None, json_schema_extra=label("個人情報を含む個別のメール送信", "Individual mail carrying personal data")
+    )
+    individual_mail_check: YesNo = Field(
+        None, json_schema_extra=label("個別メールの送信前の確認（宛先・添付）", "Check before each individual mail")
+    )
 
 
 class Devices(Strict):
@@ -453,6 +519,10 @@ class Lifecycle(Strict):
     handover_method: HandoverMethod | None = Field(
         None, json_schema_extra=label("受渡し方法", "Hand-over method")
     )
+    # An addition to the format: the vendor's accounts on the {self}'s systems are removed when operation ends.
+    vendor_accounts_removed: YesNo = Field(
+        None, json_schema_extra=label("終了時の委託先アカウントの削除", "Vendor accounts removed at the end")
+    )
 
 
 class Supervision(Strict):
@@ -474,6 +544,81 @@ class Supervision(Strict):
     )
     incident_manual: YesNo = Field(
         None, json_schema_extra=label("事故対応マニュアル", "Incident manual")
+    )
+    # Additions to the format: an inspection by video or photos where a visit is impracticable ("remote,
+    # because…"), and what the {self} does with what supervision finds.
+    remote_inspection: YesNo = Field(
+        None, json_schema_extra=label("実地によらない確認（Web会議・写真等）", "Remote inspection (video, photos)")
+    )
+    remote_inspection_reason: str | None = Field(
+        None, json_schema_extra=label("実地による検査が困難な理由", "Why a visit is impracticable")
+    )
+    reports_evaluated: YesNo = Field(
+        None, json_schema_extra=label("受託者の報告の評価", "Vendor reports evaluated")
+    )
+    defects_corrected: YesNo = Field(
+        None, json_schema_extra=label("不備の是正の求めと確認", "Defects corrected")
+    )
+    stop_work_on_incident: YesNo = Field(
+        None, json_schema_extra=label("事故時の作業の停止", "Work stopped after an incident")
+    )
+
+
+class Sharing(Strict):
+    """Cloud storage and shared links (an addition to the format)."""
+
+    used: YesNo = Field(None, json_schema_extra=label("クラウドストレージ・共有リンクの利用", "Cloud storage or shared links used"))
+    link_setting: LinkSharing | None = Field(
+        None, json_schema_extra=label("共有リンクの公開範囲", "Who a shared link reaches")
+    )
+    link_creators_limited: YesNo = Field(
+        None, json_schema_extra=label("共有リンクを作成できる者の限定", "Who may create links limited")
+    )
+
+
+class Staffing(Strict):
+    """People outside the contract who handle the data (an addition to the format)."""
+
+    agency_staff: YesNo = Field(
+        None, json_schema_extra=label("派遣・臨時の従事者による取扱い", "Agency or temporary staff handle data")
+    )
+    agency_staff_bound: YesNo = Field(
+        None, json_schema_extra=label("派遣等の従事者への守秘義務・研修・届出", "Agency staff bound, trained and listed")
+    )
+    outside_access: YesNo = Field(
+        None,
+        json_schema_extra=label(
+            "契約外の者（データセンター職員等）が個人情報に触れうる", "Others (e.g. data-centre staff) can reach the data"
+        ),
+    )
+    outside_access_controlled: YesNo = Field(
+        None, json_schema_extra=label("契約外の者のアクセスの制限と記録", "Their access limited and logged")
+    )
+    helpdesk_subcontracted: YesNo = Field(
+        None, json_schema_extra=label("委託先のヘルプデスク等の外部委託", "Vendor's helpdesk subcontracted")
+    )
+
+
+class Printing(Strict):
+    """Paper, print and post: printed notices, counter hand-overs, paper kept at the vendor (an addition)."""
+
+    printed_notices: YesNo = Field(
+        None, json_schema_extra=label("通知書等の印刷・封入・発送", "Notices printed, enclosed and posted")
+    )
+    enclosure_check: YesNo = Field(
+        None, json_schema_extra=label("封入物と宛先の照合（誤封入・誤送付の防止）", "Enclosures checked against addresses")
+    )
+    counter_handover: YesNo = Field(
+        None, json_schema_extra=label("窓口での書類の受渡し", "Documents handed over at a counter")
+    )
+    counter_check: YesNo = Field(
+        None, json_schema_extra=label("窓口での本人確認と受渡しの記録", "Identity checked and hand-over recorded")
+    )
+    paper_at_vendor: YesNo = Field(
+        None, json_schema_extra=label("受託者の事業所での紙の保管", "Paper kept at the vendor's site")
+    )
+    paper_locked: YesNo = Field(
+        None, json_schema_extra=label("紙の施錠保管と持出しの記録", "Paper locked away, removals recorded")
     )
 
 
@@ -524,6 +669,9 @@ class Proposal(Strict):
     devices: Devices | None = None
     lifecycle: Lifecycle | None = None
     supervision: Supervision | None = None
+    sharing: Sharing | None = None
+    staffing: Staffing | None = None
+    printing: Printing | None = None
     responses: dict[str, str] = Field(
         default_factory=dict, json_schema_extra=label("担当課の対応", "Responses")
     )

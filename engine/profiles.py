@@ -19,6 +19,7 @@ import functools
 import hashlib
 import itertools
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
@@ -387,3 +388,10 @@ def profile_catalog(profile: Profile | str) -> Catalog:
 def default_catalog() -> Catalog:
     """The bundled catalog as the default profile (the seed's ward) adapts it, once per process."""
     return profile_catalog(DEFAULT_PROFILE)
+
+
+def profile_path(text: str) -> Path | None:
+    """The folder or file a --profile value names, or None when it names a shipped profile. A shipped
+    profile's name always means the shipped profile, whatever the working folder holds (a folder or
+    file called `default` there is `./default`); any other value is a path."""
+    return None if text in bundled_profiles() else Path(text)

@@ -46,12 +46,19 @@ def is_promise(sentence: str) -> bool:
     return promise.search(unicodedata.normalize("NFKC", sentence).strip(closing).lower()) is not None
 
 
+def read_answer(answer: str) -> tuple[bool, str]:
+    """(promise_only, committed_text) of an answer, its sentences split once: a long answer is read
+    once per topic, not once for every finding it answers."""
+    sentences = _sentences(answer)
+    committed = [s for s in sentences if not is_promise(s)]
+    return bool(sentences) and not committed, "\n".join(committed)
+
+
 def committed_text(answer: str) -> str:
     """The sentences of an answer that commit to something (promises to look into it left out)."""
-    return "\n".join(s for s in _sentences(answer) if not is_promise(s))
+    return read_answer(answer)[1]
 
 
 def promise_only(answer: str) -> bool:
     """Whether every sentence of a (non-empty) answer only promises to look into the matter."""
-    sentences = _sentences(answer)
-    return bool(sentences) and all(is_promise(s) for s in sentences)
+    return read_answer(answer)[0]

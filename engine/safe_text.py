@@ -4,6 +4,7 @@ Three strengths, one set of rules:
 - `inert`: for documents (Excel cells, reports): control characters, bidirectional overrides,
   line and paragraph separators and lone surrogates become visible escapes; tabs and line breaks
   stay, since a cell or a paragraph may hold several lines.
+- `inert_inline`: for one line of a document: `inert`, a line break written as a space.
 - `inert_line`: for the terminal and error lines: the same, and tabs and line breaks too, so that a
   value can never start a line of its own that looks like a verdict, a finding or another error.
 - `json_text`: JSON with the same characters written as `\\uXXXX` escapes (the data is unchanged).
@@ -20,8 +21,9 @@ import re
 from typing import Any
 
 # C0 and C1 controls and DEL; bidirectional marks, embeddings, overrides and isolates; the line and
-# paragraph separators; lone surrogates.
-_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+# paragraph separators; lone surrogates; U+FFFE and U+FFFF, which no XML document may hold (a Word
+# file or a workbook with one does not open), like the C0 controls and surrogates.
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff"
 _BLOCK = re.compile(f"[{_UNSAFE}]")
 _LINE = re.compile(f"[{_UNSAFE}\t\n]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -40,6 +42,13 @@ def _escape(match: re.Match[str]) -> str:
 def inert(text: object) -> str:
     """Text safe for a document: unsafe characters become visible escapes; tabs and line breaks stay."""
     return _BLOCK.sub(_escape, str(text))
+
+
+def inert_inline(text: object) -> str:
+    """Text safe for one line of a document (a title, a field, a paragraph of a Word file): `inert`,
+    and a line break becomes a space, so that no value starts a line that reads as the document's
+    own (a forged 意見 line under 件名)."""
+    return inert(text).replace("\n", " ")
 
 
 def inert_line(text: object) -> str:

@@ -53,6 +53,7 @@ FORMATS: tuple[Format, ...] = (
     _checklist("inspection", "inspection.add_sheet", "proposal"),
     _checklist("management-record", "management_record.add_sheet", "proposal"),
     _checklist("pre-send", "pre_send.add_sheet", "proposal"),
+    _checklist("questions", "questions.add_sheet", "proposal"),
     _checklist("opinion-list", "opinion_list.build", "overview"),
     _checklist("matrix", "matrix.build", "overview"),
 )

@@ -1,9 +1,13 @@
 """The advisor's draft opinion as a Word document, in the council's own form, ready to edit.
 
 For each case, on its own pages (the case number in the page header, page numbers in the
-footer): 件名, 担当課, 区分, then 意見 in the council's phrases, then the numbered points to advise
-(blockers and advice that count), each with what to confirm (確認事項) and a clause to add
-(追記例); 参考 items follow as a short list, then what became of each exception. The same words as
+footer): 件名, 担当課, 区分, what is still to be confirmed (記載の確認が必要な事項 N件, while any
+is), then 意見 in the council's phrases (said to be provisional while questions are open), then the
+opinion's points only (blockers and advice that count), numbered in the opinion's rank order, each
+with what to confirm (確認事項) and a clause to add (追記例); the questions before the meeting are
+not points of the opinion and go to the department in a document of their own (`itaku checklist
+questions`), which a line here refers to; 参考 items follow as a short list, then what became of
+each exception. The same words as
 the reports (one Evaluation feeds both), without identifiers.
 
 Same input, same bytes: the core properties carry a fixed date (the meeting's, else 2000-01-01)
@@ -27,7 +31,8 @@ from docx.text.paragraph import Paragraph
 
 from itaku.engine.catalog import Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation, ExceptionStatus
-from itaku.engine.safe_text import inert
+from itaku.engine.safe_text import inert_inline
+from itaku.engine.status import completeness_lead, opinion_text
 from itaku.engine.wareki import date_text, dates_in_text
 from itaku.engine.wording import phrase
 from itaku.reports.json_view import agenda_text
@@ -40,8 +45,9 @@ FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 
 def _text(value: str) -> str:
     """Text from a proposal or a rule made safe for a document: control characters (which XML
-    cannot hold) become visible escapes."""
-    return inert(value)
+    cannot hold) become visible escapes, and a line break a space (python-docx would make it a line
+    of its own: every text here is one paragraph)."""
+    return inert_inline(value)
 
 
 def _set_fonts(document: DocumentType) -> None:
@@ -100,15 +106,17 @@ def _exception_line(exception: ExceptionStatus, catalog: Catalog, lang: str) -> 
 
 
 def _case(document: DocumentType, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
-    document.add_heading(phrase("case.number", lang, number=evaluation.case.number), level=1)
+    document.add_heading(_text(phrase("case.number", lang, number=evaluation.case.number)), level=1)
     _labelled(document, phrase("docx.subject", lang), evaluation.case.title, lang)
     _labelled(document, phrase("report.department", lang), evaluation.case.department, lang)
     redelegation = phrase(f"redelegation.{evaluation.classification.redelegation}", lang)
     classification = agenda_text(evaluation, lang) + phrase("sep.path", lang) + redelegation
     _labelled(document, phrase("report.classification", lang), classification, lang)
-    document.add_heading(phrase("report.opinion", lang), level=2)
-    document.add_paragraph(phrase(f"verdict.{evaluation.verdict}", lang))
-    points = [f for f in evaluation.findings if f.counts and f.severity in ("blocker", "advice")]
+    if (lead := completeness_lead(evaluation, lang)) is not None:
+        document.add_paragraph().add_run(lead).bold = True
+    document.add_heading(phrase("opinion.heading", lang), level=2)
+    document.add_paragraph(opinion_text(evaluation, lang))
+    points = [f for f in evaluation.findings if f.in_opinion]  # in the opinion's rank order
     for i, finding in enumerate(points, start=1):
         paragraph = document.add_paragraph()
         paragraph.add_run(phrase("docx.point", lang, number=i, text=_text(finding.message.get(lang))))
@@ -121,6 +129,8 @@ def _case(document: DocumentType, evaluation: Evaluation, catalog: Catalog, lang
             detail.paragraph_format.left_indent = Mm(8)
             detail.add_run(phrase(key, lang) + phrase("sep.label", lang)).bold = True
             detail.add_run(_text(text))
+    if any(f.severity == "question" for f in evaluation.findings):
+        document.add_paragraph(phrase("docx.questions_apart", lang))
     notes = [f for f in evaluation.findings if f.counts and f.severity == "info"]
     if notes:
         document.add_heading(phrase("docx.notes", lang), level=2)

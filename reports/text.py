@@ -39,7 +39,7 @@ def render_text(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
     if not evaluation.findings:
         lines.append(f"   {phrase('no_findings', lang)}")
     for group in grouped_by_topic(evaluation, catalog, lang):
-        lines.append(f"-- {group['label']} [{group['topic']}]")
+        lines.append(f"-- {group['label']}{phrase('report.topic_status', lang, status=group['status_label'])} [{group['topic']}]")
         for f in group["findings"]:
             carried = phrase("text.carried_over", lang, note=phrase("report.carried_over", lang)) if f["carried_over"] else ""
             lines.append(f"   [{f['severity_label']}] {f['rule_id']}: {inert_line(f['message'])}{carried}")

@@ -12,6 +12,7 @@ from typing import Any
 
 from itaku.engine.catalog import Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation, Finding
+from itaku.engine.status import STATUSES, topic_status
 from itaku.engine.wareki import date_text, dates_in_text, meeting_text
 from itaku.engine.wording import phrase
 from itaku.reports.evidence import evidence_text, source_text
@@ -25,9 +26,17 @@ def case_sort_key(evaluation: Evaluation) -> tuple[Any, ...]:
     return (0, int(digits.group()), number) if digits else (1, 0, number)
 
 
+# Which part of a review a topic's findings stand in, by the topic's status: the opinion's points,
+# the questions before the meeting, then the rest (reminders, and findings an exception set aside).
+SECTION = {"action": "opinion", "advice": "opinion", "question": "questions", "info": "notes", "no_finding": "notes", "na": "notes"}
+SECTION_HEADING = {"opinion": "report.part.opinion", "questions": "questions.heading", "notes": "report.part.notes"}
+
+
 def grouped_by_topic(evaluation: Evaluation, catalog: Catalog, lang: str) -> list[dict[str, Any]]:
-    """Findings grouped by topic, each group where its first finding stands in the opinion's rank
-    order (the Evaluation's order); each group with its label."""
+    """Findings grouped by topic, each group with its label, its status (engine.status.topic_status,
+    the one every output shows) and the part of the review it stands in (`SECTION`). Groups come by
+    status, and within one status where their first finding stands in the opinion's rank order
+    (the Evaluation's order)."""
     groups: dict[str, list[Finding]] = {}
     for finding in evaluation.findings:
         groups.setdefault(finding.topic, []).append(finding)
@@ -35,12 +44,17 @@ def grouped_by_topic(evaluation: Evaluation, catalog: Catalog, lang: str) -> lis
     for topic, items in groups.items():
         t = catalog.topics[topic]
         answered = next((i for i, f in enumerate(items) if f.response is not None), None)
+        status = topic_status(evaluation, topic)
         out.append({
             "topic": topic,
             "label": t.get(lang),
+            "status": status,
+            "status_label": phrase(f"status.{status}", lang),
+            "section": SECTION[status],
+            "section_label": phrase(SECTION_HEADING[SECTION[status]], lang),
             "findings": [FindingView.of(f, lang, response_text=i == answered).as_data() for i, f in enumerate(items)],
         })
-    return out
+    return sorted(out, key=lambda g: STATUSES.index(g["status"]))  # stable: rank order within a status
 
 
 # ------------------------------------------------------------------ reports (HTML, Markdown)
@@ -76,14 +90,13 @@ def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, 
     with the added ones marked, and the responses no finding answers. The identifiers stay under
     `ids` for the collapsed 詳細 part."""
     out = EvaluationView.of(evaluation, lang).as_data()
-    out["verdict_label"] = phrase(f"verdict_short.{evaluation.verdict}", lang)
     out["meeting_text"] = meeting_text(evaluation.case.meeting, evaluation.case.session, lang) or "—"
     out["as_of_text"] = date_text(evaluation.as_of, lang)
     groups = grouped_by_topic(evaluation, catalog, lang)
     for group in groups:
-        group["severity"] = group["findings"][0]["severity"]  # groups list their most severe first
         for finding in group["findings"]:
             finding["heading"] = finding["title"] if finding["title"] != group["label"] else ""
+            finding["basis_label"] = phrase(f"basis.{finding['basis']}", lang)
             finding["source_text"] = source_text(finding["source"], lang)
             for evidence in finding["evidence"]:
                 evidence["text"] = evidence_text(evidence["path"], evidence["value"], lang)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
+from docx import Document
 
 from conftest import EXAMPLES
 from itaku.engine.evaluation import Evaluation, Evaluator
 from itaku.files.reading import load_proposal
+from itaku.reports.opinion_docx import render_opinion_docx
 
 # case: (agenda, verdict, topics at advice or above, topics that must not appear above info)
 TABLE = {
@@ -69,3 +74,23 @@ def test_verdict_phrases_are_the_councils(cli) -> None:  # type: ignore[no-untyp
     assert result.exit_code == 0
     assert "必要となる一定の対策はとられているものの、さらに以下の内容について助言" in result.stdout
     assert "必要となる対策は十分にとられている" in result.stdout
+
+
+@pytest.mark.parametrize("engine", ["durable", "reference"])
+def test_the_word_opinion_leads_with_the_advisors_points(engine: str, request: pytest.FixtureRequest, catalog) -> None:  # type: ignore[no-untyped-def]
+    """The draft opinion a clerk edits carries the opinion's points only, the advisor's own first
+    (資料23: attachments and the procedure manual; 資料27: anti-malware and sender domain
+    authentication), 資料23's at most five; the questions are not among them."""
+    for case, first, most in (
+        ("23", ["attachment-handling", "procedure-manual"], 5),
+        ("27", ["anti-malware", "sender-domain-authentication"], None),
+    ):
+        evaluation = _evaluate(request.getfixturevalue(engine), case)
+        topic_of = {f.message.ja: f.topic for f in evaluation.findings}
+        document = Document(io.BytesIO(render_opinion_docx([evaluation], catalog)))
+        points = [re.sub(r"^（\d+）", "", p.text) for p in document.paragraphs if re.match(r"（\d+）", p.text)]
+        topics = [next(t for m, t in topic_of.items() if point.startswith(m)) for point in points]
+        assert sorted(topics[:2]) == sorted(first), (case, topics)
+        assert most is None or len(points) <= most
+        assert all(f.in_opinion for f in evaluation.findings if f.topic in topics and f.message.ja in "".join(points))
+        assert not any(f.message.ja in "".join(points) for f in evaluation.findings if f.severity == "question")

@@ -27,7 +27,7 @@ from itaku.checklists.build import KINDS, PER_PROPOSAL
 from itaku.checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, VERSION_NAME
 from itaku.checklists.sheets import inspection
 from itaku.checklists.sheets.management_record import add_months, planned_events
-from itaku.checklists.sheets.matrix import cell_state
+from itaku.checklists.sheets.matrix import FILLS
 from itaku.checklists.values import read_choice, read_choice_list
 from itaku.checklists.workbook import FONT_NAME, INPUT_FILL
 from itaku.cli.common import evaluate_files
@@ -35,6 +35,7 @@ from itaku.engine import fields
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.models import Proposal
+from itaku.engine.status import completeness_lead, opinion_text, topic_status
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
 from itaku.reports.view import case_sort_key
@@ -382,7 +383,7 @@ def test_opinion_list_one_row_per_case_in_case_number_order(
     ws = wb.worksheets[0]
     header = 3
     # two meetings: the meeting is a column, not the title
-    assert headers(ws, header)[:7] == ["審議会", "資料番号", "件名", "担当課", "区分", "意見", "担当課の対応"]
+    assert headers(ws, header)[:8] == ["審議会", "資料番号", "件名", "担当課", "区分", "意見", "事前確認事項", "担当課の対応"]
     assert "令和" not in ws["A1"].value
     starts = [r for r in range(header + 1, ws.max_row + 1) if ws.cell(row=r, column=3).value]
     numbers = [ws.cell(row=r, column=2).value for r in starts]
@@ -395,12 +396,14 @@ def test_opinion_list_one_row_per_case_in_case_number_order(
         continued = [ws.cell(row=r, column=2).value for r in range(first + 1, last)]
         assert continued == [f"{evaluation.case.number}（続き）"] * (last - first - 1)
         opinion = "".join(str(ws.cell(row=r, column=6).value or "") for r in range(first, last))
-        answers = "".join(str(ws.cell(row=r, column=7).value or "") for r in range(first, last))
-        assert opinion.startswith(phrase(f"verdict.{evaluation.verdict}", "ja"))
+        answers = "".join(str(ws.cell(row=r, column=8).value or "") for r in range(first, last))
+        lead = completeness_lead(evaluation, "ja")
+        assert opinion.startswith((lead + "\n" if lead else "") + opinion_text(evaluation, "ja"))
+        points = [f for f in evaluation.findings if f.in_opinion]
+        # the opinion's points, numbered in the opinion's rank order
+        assert [opinion.index(f.message.ja) for f in points] == sorted(opinion.index(f.message.ja) for f in points)
         for finding in evaluation.findings:
-            if finding.counts and finding.severity in ("blocker", "advice"):
-                assert finding.message.ja in opinion
-            elif finding.severity == "info":
+            if finding.severity in ("info", "question"):
                 assert finding.message.ja not in opinion
         for text in evaluation.responses.values():
             assert text in answers
@@ -428,11 +431,9 @@ def test_matrix_cells_follow_the_evaluations(
             continue
         seen += 1
         for cell, evaluation in zip(row[1 : 1 + len(seed_evaluations)], seed_evaluations, strict=True):
-            state = cell_state(evaluation, topic, catalog)
+            state = topic_status(evaluation, topic)
             assert cell.value == phrase(f"matrix.{state}", "ja")
-            assert cell.fill.fgColor.rgb.endswith(
-                {"blocker": "FFC7CE", "advice": "FFEB9C", "info": "DDEBF7", "fit": "C6EFCE", "na": "F2F2F2"}[state]
-            )
+            assert cell.fill.fgColor.rgb == FILLS[state].fgColor.rgb
             worst = [f for f in evaluation.findings if f.topic == topic and f.counts]
             if any(f.severity == "blocker" for f in worst):
                 assert cell.value.startswith("×")

@@ -21,6 +21,7 @@ from itaku.cli.main import main
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation, Evaluator
 from itaku.engine.profiles import default_catalog
+from itaku.engine.status import STATUSES, opinion_text, topic_status, verdict_label
 from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
 from itaku.reports.evidence import source_text
@@ -168,12 +169,15 @@ def test_agenda_has_one_row_per_input_in_case_number_order(meeting, evaluations)
     _, doc = meeting
     table = doc.find("table", "agenda-table")
     headers = [th.text() for th in table.find("thead").find_all("th")]
-    assert headers == [phrase(f"report.col.{k}") for k in ("number", "title", "department", "agenda", "verdict")]
+    assert headers == [phrase(f"report.col.{k}") for k in ("number", "title", "department", "agenda", "verdict", "open_questions")]
     assert all(th.attrs.get("scope") == "col" for th in table.find("thead").find_all("th"))
     rows = [[squash(cell.text()) for cell in tr.find_all() if cell.tag in ("th", "td")]
             for tr in table.find("tbody").find_all("tr")]
     expected = [
-        [e.case.number, e.case.title, e.case.department, agenda_text(e, "ja"), phrase(f"verdict_short.{e.verdict}")]
+        [
+            e.case.number, e.case.title, e.case.department, agenda_text(e, "ja"), verdict_label(e, "ja"),
+            phrase("report.count", count=e.completeness.open_questions) if e.completeness.open_questions else "—",
+        ]
         for e in sorted(evaluations.values(), key=case_sort_key)
     ]
     assert rows == expected
@@ -185,7 +189,7 @@ def test_cases_follow_in_case_number_order_with_verdict_and_classification(meeti
     ordered = sorted(evaluations.values(), key=case_sort_key)
     assert [s.find(cls="case-title").text() for s in sections] == [e.case.title for e in ordered]
     for section, e in zip(sections, ordered, strict=True):
-        assert section.find(cls="verdict-text").text() == phrase(f"verdict.{e.verdict}")
+        assert section.find(cls="verdict-text").text() == opinion_text(e, "ja")
         assert f"verdict-{e.verdict}" in section.find("section", "verdict").classes
         assert section.find(cls="agenda-kind").text() == agenda_text(e, "ja")
         assert section.find(cls="redelegation").text() == phrase(f"redelegation.{e.classification.redelegation}")
@@ -276,11 +280,13 @@ def test_responses_without_a_finding_are_still_shown(meeting, evaluations) -> No
 
 
 def _in_report_order(e: Evaluation) -> list[Any]:
-    order = {"blocker": 0, "advice": 1, "info": 2}
+    """The findings as the report lists them: by topic, the topics by status, then where their
+    first finding stands in the Evaluation's (ranked) order."""
     by_topic: dict[str, list[Any]] = {}
-    for f in sorted(e.findings, key=lambda f: (order[f.severity], f.topic)):
+    for f in e.findings:
         by_topic.setdefault(f.topic, []).append(f)
-    return [f for fs in by_topic.values() for f in fs]
+    topics = sorted(by_topic, key=lambda t: STATUSES.index(topic_status(e, t)))
+    return [f for t in topics for f in by_topic[t]]
 
 
 def test_html_is_self_contained_semantic_and_printable(meeting) -> None:
@@ -449,11 +455,11 @@ def test_lang_en_uses_english_labels_and_messages(tmp_path: Path, evaluations) -
     doc = parse(html)
     assert doc.find("html").attrs["lang"] == "en"
     headers = [th.text() for th in doc.find("table", "agenda-table").find("thead").find_all("th")]
-    assert headers == [phrase(f"report.col.{k}", "en") for k in ("number", "title", "department", "agenda", "verdict")]
+    assert headers == [phrase(f"report.col.{k}", "en") for k in ("number", "title", "department", "agenda", "verdict", "open_questions")]
     assert doc.find("h1").text() == titled("report.title.meeting", "en")
     for number, e in evaluations.items():
         section = case_section_en(doc, number)
-        assert section.find(cls="verdict-text").text() == phrase(f"verdict.{e.verdict}", "en")
+        assert section.find(cls="verdict-text").text() == opinion_text(e, "en")
         messages = [m.text() for m in section.find_all(cls="message")]
         assert sorted(messages) == sorted(f.message.en for f in e.findings)
     for key in ("report.findings", "report.data_items", "report.opinion"):

@@ -58,6 +58,7 @@ FULLY_STATED_MAIL = {
     "system": {
         "internet_facing": True, "firewall": True, "waf": True, "patches": True, "access_log_monitoring": True,
         "internal_security_review": True, "backups": True, "cloud_certifications": ["ismap"],
+        "backup_offline": True, "restore_tested": True, "exit_plan": True, "service_level": True,
         "data_location": "domestic", "antivirus": {"vendor_servers": True, "ward_terminals": True, "auto_update": True},
         "authentication": {"method": "id_password", "per_person_accounts": True, "mfa": True},
     },
@@ -73,6 +74,7 @@ FULLY_STATED_MAIL = {
     "supervision": {
         "on_site_inspection": True, "inspections_per_year": 1, "staff_training": True, "trainings_per_year": 1,
         "incident_manual": True, "management_record": True, "annual_report": True,
+        "reports_evaluated": True, "defects_corrected": True, "stop_work_on_incident": True,
     },
 }
 
@@ -136,9 +138,14 @@ def test_an_exposed_system_with_no_hardening_stated_gets_a_point_per_topic(engin
             {"name": "入力会社", "role": "data_processing", "approved_by_ward": True, "same_obligations": True},
             {"redelegation": "question"},
         ),
-        (
+        (  # approved on a checked basis, but how it is supervised afterwards is not said (issue 24)
             {"name": "入力会社", "role": "data_processing", "approved_by_ward": True, "same_obligations": True,
              "security_confirmed": True},
+            {"redelegation": "question"},
+        ),
+        (
+            {"name": "入力会社", "role": "data_processing", "approved_by_ward": True, "same_obligations": True,
+             "security_confirmed": True, "supervision_planned": True},
             {"redelegation": None},
         ),
     ],

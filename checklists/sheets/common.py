@@ -17,6 +17,7 @@ from itaku.engine import fields
 from itaku.engine.catalog import Catalog, Rule
 from itaku.engine.changes import Change
 from itaku.engine.evaluation import Evaluation, ExceptionStatus
+from itaku.engine.status import completeness_lead, topic_status, verdict_label
 from itaku.engine.wareki import date_text, dates_in_text, meeting_text
 from itaku.engine.wording import phrase
 from itaku.reports.json_view import agenda_text
@@ -78,6 +79,20 @@ def period_text(evaluation: Evaluation, lang: str) -> str:
 def meeting_line(evaluation: Evaluation, lang: str) -> str:
     """The meeting the proposal goes to: 令和元年度第4回（令和元年9月9日）, or — when not stated."""
     return meeting_text(evaluation.case.meeting, evaluation.case.session, lang) or "—"
+
+
+def completeness_text(evaluation: Evaluation, lang: str) -> str:
+    """「記載の確認が必要な事項 N件」 while questions before the meeting are open, else that none is."""
+    return completeness_lead(evaluation, lang) or phrase("completeness.complete", lang)
+
+
+def lead_pairs(evaluation: Evaluation, lang: str, opinion: bool = True) -> list[tuple[str, Any]]:
+    """The header lines a proposal's sheet leads with: what is still to be confirmed and (with
+    `opinion`) the verdict, marked provisional while anything is."""
+    pairs: list[tuple[str, Any]] = [(phrase("head.completeness", lang), completeness_text(evaluation, lang))]
+    if opinion:
+        pairs.append((phrase("head.verdict", lang), verdict_label(evaluation, lang)))
+    return pairs
 
 
 def classification_text(evaluation: Evaluation, lang: str) -> str:
@@ -173,6 +188,37 @@ def changes_block(
         row += 1
     if not shown:
         row = note_row(ws, row, phrase(empty, lang), columns)
+    return row
+
+
+RAISED = ("action", "advice", "question", "info")  # topic statuses with a finding to look at
+
+
+def topics_block(ws: Worksheet, row: int, evaluation: Evaluation, columns: int, lang: str) -> int:
+    """The topics the review raised, under a heading: each topic's status (engine.status, the same
+    as every output shows it) and its label, by status and then in the opinion's rank order (where
+    the topic's first finding stands); returns the next row."""
+    first: dict[str, int] = {}
+    for index, finding in enumerate(evaluation.findings):
+        first.setdefault(finding.topic, index)
+    raised = [
+        (s, label, first.get(topic, len(first)))
+        for topic, label in evaluation.topic_labels(lang) if (s := topic_status(evaluation, topic)) in RAISED
+    ]
+    if not raised:
+        return row
+    wbk.put(ws, row, 1, phrase("checklist.raised_topics", lang), bold=True, fill=wbk.GROUP_FILL)
+    wbk.merge(ws, row, 1, row, columns)
+    row += 1
+    for status, label, _ in sorted(raised, key=lambda t: (RAISED.index(t[0]), t[2])):
+        wbk.put(ws, row, 1, phrase(f"status.{status}", lang), bold=status != "info")
+        wbk.put(ws, row, 2, None)
+        wbk.merge(ws, row, 1, row, 2)
+        wbk.put(ws, row, 3, label)
+        for column in range(4, columns + 1):
+            wbk.put(ws, row, column, None)
+        wbk.merge(ws, row, 3, row, columns)
+        row += 1
     return row
 
 

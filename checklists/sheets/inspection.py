@@ -1,7 +1,9 @@
 """立入り調査チェックシート: the record of an on-site inspection, one row per measure the proposal
 promises: what to look at or ask there, how (確認方法, pre-filled and editable), the result and
-what was seen, with room to write by hand. One header holds the date, the place, the ward's
-inspectors and the vendor's attendees. The field each row comes from is in a hidden column.
+what was seen, with room to write by hand. One header holds what is still to be confirmed, the
+verdict, the date, the place, the ward's inspectors and the vendor's attendees; the topics the
+review raised follow with their status (the same as every output shows), for the inspectors to
+look at on site. The field each row comes from is in a hidden column.
 
 A measure is a yes/no field answered "yes" in a section of things the vendor must keep doing
 (system, mail, devices, data lifecycle, supervision, application site, vendor, contract) and, per
@@ -86,12 +88,13 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     """One proposal's on-site inspection record. Compared with the approved version, the measures
     and header values that changed are bold and underlined with their 【追加】／【変更】 mark, and
     every change (what was removed too) is listed above the table."""
-    del catalog  # the record reads what the proposal promises; the signature is every sheet's
+    del catalog  # the record reads what the proposal and its review say; the signature is every sheet's
     columns = len(WIDTHS)
     marks = common.marks_of(evaluation)
     ws, title = common.proposal_sheet(wb, evaluation, "inspection", WIDTHS, columns, lang)
     row = common.header_block(ws, 2, [
         (phrase("head.case", lang), common.case_line(evaluation, lang)),
+        *common.lead_pairs(evaluation, lang),
         (phrase("col.department", lang), evaluation.case.department),
         (phrase("head.vendor", lang), common.header_value(evaluation, marks, ["vendor.name"], lang)),
         (phrase("head.period", lang), common.header_value(evaluation, marks, common.PERIOD, lang, common.period_text(evaluation, lang))),
@@ -101,6 +104,7 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         (phrase("head.attendees", lang), common.INPUT),
     ], columns)
     row = common.changes_block(ws, row, evaluation, columns, lang)
+    row = common.topics_block(ws, row, evaluation, columns, lang)
     row = common.note_row(ws, row, phrase("note.inspection", lang), columns)
     header = row
     wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in (

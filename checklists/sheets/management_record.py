@@ -9,6 +9,9 @@ rows are seeded from the contract period:
 - 報告受理 and データ消去確認 on the end date.
 Without dates the same rows come with the planned date blank. Ten blank rows follow for events
 nobody planned.
+
+From the register (`checklist management-record --from-register`), the log holds instead what was
+recorded, on the days it happened, and what is still due on its day, marked where overdue.
 """
 
 from __future__ import annotations
@@ -16,16 +19,19 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.styles import PatternFill
 
 from itaku.checklists import workbook as wbk
 from itaku.checklists.marks import marked_items, marked_text
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
-from itaku.engine.wareki import date_text
+from itaku.engine.wareki import date_text, meeting_text
 from itaku.engine.wording import phrase
+from itaku.register.due import ManagementRecord, item_text
 
 EVENTS = ("handover", "inspection", "phone", "report", "deletion")
 WIDTHS = [5, 16, 17, 17, 12, 12, 36, 18]
@@ -77,8 +83,10 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     items_change = marks.field("data.items", bool(evaluation.data_items))
     if items_change is not None and not item_changes:  # the whole section added or removed
         items = marked_text(items, items_change, lang)
+    lead = common.lead_pairs(evaluation, lang)
     row = common.header_block(ws, 2, [
         (phrase("head.case", lang), common.case_line(evaluation, lang)),
+        *lead,
         (phrase("col.department", lang), evaluation.case.department),
         (phrase("head.vendor", lang), common.header_value(evaluation, marks, ["vendor.name"], lang)),
         (phrase("head.period", lang), common.header_value(evaluation, marks, common.PERIOD, lang, common.period_text(evaluation, lang))),
@@ -107,6 +115,94 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
                  title=phrase("col.event", lang))
     ids = {header + number: event for number, (event, _) in enumerate(events, start=1)}
     block = ("case.number", "case.department", "vendor.name", "period", "data.items")
-    ids.update(dict(zip(range(2, 2 + len(block)), block, strict=True)))
+    rows_of = [2, *range(3 + len(lead), 2 + len(lead) + len(block))]  # the lead lines come from no field
+    ids.update(dict(zip(rows_of, block, strict=True)))
     wbk.id_column(ws, columns + 1, header, ids, header=phrase("col.ids", lang))
     common.finish(ws, title, header, columns, minimum=wbk.line_height() * 2)
+
+
+REGISTER_FILL = PatternFill("solid", fgColor="F8CBAD")  # a row overdue: past its day with nothing recorded
+
+
+def _proposal_text(proposal: dict[str, Any], path: str) -> Any:
+    current: Any = proposal
+    for part in path.split("."):
+        current = current.get(part) if isinstance(current, dict) else None
+    return current
+
+
+def _day(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def add_register_sheet(wb: Workbook, record: ManagementRecord, today: dt.date, lang: str) -> None:
+    """One case's management record from the register: the header from the version the council last
+    approved and its decision, then the log: every event recorded, on the day it happened, and what
+    is still to be done on its due day, shaded and marked 【期限超過】 where that day has passed."""
+    columns = len(WIDTHS)
+    case = record.history.case
+    line = phrase("case.line", lang, number=phrase("case.number", lang, number=case.number), title=case.title)
+    name, n = wbk.sheet_title(phrase("case.number", lang, number=case.number)), 2
+    while name in wb.sheetnames:
+        name, n = wbk.sheet_title(f"{name[:27]}({n})"), n + 1
+    ws = wb.create_sheet(name)
+    wbk.set_widths(ws, WIDTHS)
+    wbk.title_row(ws, phrase("kind.management-record", lang), columns)
+    title = phrase("checklist.print_title", lang, kind=phrase("kind.management-record", lang), case=line)
+    p = record.proposal
+    start, end = _day(_proposal_text(p, "period.start")), _day(_proposal_text(p, "period.end"))
+    period = phrase("date.period", lang, start=date_text(start, lang), end=date_text(end, lang)) if start or end else "—"
+    decision = record.decision
+    decided = "—" if decision is None else phrase(
+        "register.record.decision", lang, outcome=phrase(f"register.outcome.{decision.outcome}", lang),
+        meeting=meeting_text(decision.decided_on, decision.session, lang), seq=record.version_seq,
+    )
+    conditions = "\n".join(f"{k}. {c}" for k, c in enumerate(decision.conditions, 1)) if decision and decision.conditions else "—"
+    row = common.header_block(ws, 2, [
+        (phrase("head.case", lang), line),
+        (phrase("col.department", lang), case.department),
+        (phrase("head.vendor", lang), _proposal_text(p, "vendor.name") or "—"),
+        (phrase("head.period", lang), period),
+        (phrase("head.data_items", lang), phrase("sep.list", lang).join(_proposal_text(p, "data.items") or []) or "—"),
+        (phrase("register.record.decided", lang), decided),
+        (phrase("register.record.conditions", lang), conditions),
+        (phrase("head.handlers", lang), common.INPUT),
+    ], columns)
+    row = common.note_row(ws, row, phrase("register.record.note", lang, date=date_text(today, lang)), columns)
+    header = row
+    wbk.header_row(ws, header, [phrase(f"col.{k}", lang) for k in (
+        "no", "event", "planned", "done_on", "staff", "counterpart", "content", "evidence",
+    )])
+    entries: list[tuple[dt.date, int, list[Any], bool]] = []
+    for e in record.events:
+        content = [e.result, e.note] + ([phrase("register.record.condition", lang, n=e.condition)] if e.condition else [])
+        entries.append((e.happened_on, 0, [phrase(f"event.{e.kind}", lang), None, date_text(e.happened_on, lang), e.staff,
+                                          e.counterpart, phrase("sep.list", lang).join(x for x in content if x), e.certificate], False))
+    for item in record.outstanding:
+        kind = "condition" if item.what in ("condition", "exception") else item.what
+        text = item_text(item, lang) + (phrase("register.due.overdue", lang) if item.overdue else "")
+        entries.append((item.due_on, 1, [phrase(f"event.{kind}", lang), date_text(item.due_on, lang), None, None, None, text, None],
+                        item.overdue))
+    entries.sort(key=lambda x: (x[0], x[1]))
+    r = header
+    for number, (_, _, cells, overdue) in enumerate(entries, start=1):
+        r = header + number
+        wbk.put(ws, r, 1, number, horizontal="center")
+        for column, value in enumerate(cells, start=2):
+            wbk.put(ws, r, column, value or None, fill=REGISTER_FILL if overdue else None)
+    for number in range(len(entries) + 1, len(entries) + common.BLANK_ROWS + 1):
+        r = header + number
+        wbk.put(ws, r, 1, number, horizontal="center")
+        for column in range(2, columns + 1):
+            wbk.put(ws, r, column, None, fill=wbk.INPUT_FILL)
+    wbk.dropdown(ws, f"B{header + 1}:B{r}", [phrase(f"event.{e}", lang) for e in EVENTS], title=phrase("col.event", lang))
+    common.finish(ws, title, header, columns, minimum=wbk.line_height() * 2)
+
+
+def build_from_register(records: list[ManagementRecord], today: dt.date, lang: str) -> Workbook:
+    """The management record workbook from the register: one sheet per case."""
+    wb = wbk.new_workbook(phrase("kind.management-record", lang))
+    for record in records:
+        add_register_sheet(wb, record, today, lang)
+    wb.active = 0
+    return wb

@@ -1,6 +1,8 @@
-"""The secretariat's overview: finding topics down, proposals across; each cell the worst severity
-of the topic's findings, 適 when rules of the topic apply and found nothing, 該当なし when none
-applies. Cells are coloured and also marked (× △ i ○ －) so that the sheet reads in black and white.
+"""The secretariat's overview: finding topics down, proposals across; each cell the topic's status
+(engine.status.topic_status, as every output shows it: 要対応, 助言, 事前確認, 参考, 適 when rules
+of the topic apply and found nothing, 該当なし when none applies), under each proposal's verdict
+(marked provisional while questions are open) and the number of questions still open. Cells are
+coloured and also marked (× △ ? i ○ －) so that the sheet reads in black and white.
 """
 
 from __future__ import annotations
@@ -10,16 +12,20 @@ from openpyxl.styles import PatternFill
 
 from itaku.checklists import workbook as wbk
 from itaku.checklists.sheets import common
-from itaku.engine.catalog import SEVERITY_RANK, Catalog
+from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
+from itaku.engine.status import topic_status, verdict_label
 from itaku.engine.wording import phrase
 from itaku.reports.view import case_sort_key, meeting_names
 
+# One fill per topic status (engine.status), the marks of the wording catalogue (matrix.<status>)
+# saying the same in black and white.
 FILLS = {
-    "blocker": PatternFill("solid", fgColor="FFC7CE"),
+    "action": PatternFill("solid", fgColor="FFC7CE"),
     "advice": PatternFill("solid", fgColor="FFEB9C"),
+    "question": PatternFill("solid", fgColor="E4D7F5"),
     "info": PatternFill("solid", fgColor="DDEBF7"),
-    "fit": PatternFill("solid", fgColor="C6EFCE"),
+    "no_finding": PatternFill("solid", fgColor="C6EFCE"),
     "na": PatternFill("solid", fgColor="F2F2F2"),
 }
 
@@ -28,21 +34,6 @@ def topics(catalog: Catalog) -> list[str]:
     """Topics that have at least one finding rule, in the topic list's order."""
     used = {common.rule_spec(catalog, c.id).topic for c in catalog.rules if common.rule_spec(catalog, c.id)}
     return [t for t in catalog.topics if t in used]
-
-
-def cell_state(evaluation: Evaluation, topic: str, catalog: Catalog) -> str:
-    """blocker / advice / info (the worst counted finding), fit, or na."""
-    worst = max(
-        (f.severity for f in evaluation.findings if f.topic == topic and f.counts),
-        key=lambda s: SEVERITY_RANK[s], default=None,
-    )
-    if worst is not None:
-        return worst
-    for status in evaluation.rules:
-        spec = common.rule_spec(catalog, status.rule_id)
-        if spec is not None and spec.topic == topic and status.judgement != "na":
-            return "fit"
-    return "na"
 
 
 def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: str) -> None:
@@ -67,15 +58,21 @@ def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: s
     row = header + 1
     wbk.put(ws, row, 1, phrase("head.verdict", lang), bold=True, fill=wbk.GROUP_FILL)
     for i, evaluation in enumerate(ordered, start=2):
-        wbk.put(ws, row, i, phrase(f"verdict_short.{evaluation.verdict}", lang), bold=True, horizontal="center")
+        wbk.put(ws, row, i, verdict_label(evaluation, lang), bold=True, horizontal="center")
+    row += 1  # what the opinion is provisional on: the questions still open
+    wbk.put(ws, row, 1, phrase("head.completeness", lang), bold=True, fill=wbk.GROUP_FILL)
+    for i, evaluation in enumerate(ordered, start=2):
+        open_questions = evaluation.completeness.open_questions
+        text = phrase("report.count", lang, count=open_questions) if open_questions else phrase("matrix.none_open", lang)
+        wbk.put(ws, row, i, text, bold=bool(open_questions), horizontal="center")
     ids: dict[int, str] = {}
     for topic in topics(catalog):
         row += 1
         ids[row] = topic
         wbk.put(ws, row, 1, common.topic_label(catalog, topic, lang))
         for i, evaluation in enumerate(ordered, start=2):
-            state = cell_state(evaluation, topic, catalog)
-            wbk.put(ws, row, i, phrase(f"matrix.{state}", lang), fill=FILLS[state], horizontal="center")
+            status = topic_status(evaluation, topic)
+            wbk.put(ws, row, i, phrase(f"matrix.{status}", lang), fill=FILLS[status], horizontal="center")
     wbk.id_column(ws, columns + 1, header, ids, header=phrase("col.ids", lang))
     wbk.fit_row_heights(ws, 2, ws.max_row)
     # the case numbers repeat on every printed page; the topic column stays when scrolling right

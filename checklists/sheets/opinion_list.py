@@ -2,8 +2,11 @@
 
 Printed on A3 landscape, one page for a meeting of the seed's size, the meeting named in its title
 (回次 and 和暦 date) and the marks explained at the top. When the proposals go to several meetings
-(a screening of many), the meeting is a column instead. A long opinion continues in the rows below
-(Excel's 409 pt limit on one row). The rule ids behind each row are in a hidden column.
+(a screening of many), the meeting is a column instead. Each opinion leads with what is still to
+be confirmed and is said to be provisional while it is; its points come in the opinion's rank order;
+the topics with questions before the meeting have a column of their own. A long opinion continues
+in the rows below (Excel's 409 pt limit on one row). The rule ids behind each row are in a hidden
+column.
 """
 
 from __future__ import annotations
@@ -15,32 +18,50 @@ from itaku.checklists.marks import BOLD_UNDERLINE
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
+from itaku.engine.status import completeness_lead, opinion_text, topic_status
 from itaku.engine.wareki import meeting_text
 from itaku.engine.wording import phrase
 from itaku.reports.json_view import agenda_text
 from itaku.reports.view import case_sort_key, meeting_names
 
 WIDTHS = {
-    "meeting": 18, "case_number": 11, "title": 30, "department": 13, "agenda": 8, "changes": 40, "opinion": 88, "response": 72,
+    "meeting": 18, "case_number": 11, "title": 30, "department": 13, "agenda": 8, "changes": 40, "opinion": 88, "questions": 36,
+    "response": 72,
 }
 
 
 def opinion(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
-    """The verdict phrase, then each counted blocker and advice in the advisor's words, numbered,
-    then every exception and what became of it."""
-    lines = [phrase(f"verdict.{evaluation.verdict}", lang)]
-    items = [f for f in evaluation.findings if f.counts and f.severity in ("blocker", "advice")]
-    for i, f in enumerate(items, start=1):
+    """What is still to be confirmed (記載の確認が必要な事項 N件, while any is), the opinion in the
+    council's phrase (said to be provisional then), each point of the opinion in the advisor's
+    words under its topic, numbered in the opinion's rank order, then every exception and what
+    became of it."""
+    lead = completeness_lead(evaluation, lang)
+    lines = [*([lead] if lead else []), opinion_text(evaluation, lang)]
+    for i, f in enumerate((f for f in evaluation.findings if f.in_opinion), start=1):
         mark = phrase(f"severity.{f.severity}", lang)
         text = f.message.get(lang)
         if f.carried_over:
             text = phrase("opinion.carried_over", lang, text=text, note=phrase("report.carried_over", lang))
-        lines.append(phrase("opinion.item", lang, number=i, mark=mark, text=text))
+        topic = common.topic_label(catalog, f.topic, lang)
+        lines.append(phrase("opinion.point", lang, number=i, mark=mark, topic=topic, text=text))
     name = phrase("col.exception", lang)
     lines += [phrase("opinion.tagged", lang, name=name, text=common.exception_text(e, catalog, lang)) for e in evaluation.exceptions]
     condition = phrase("report.conditions", lang)
     lines += [phrase("opinion.tagged", lang, name=condition, text=c.get(lang)) for c in evaluation.conditions]
     return "\n".join(lines)
+
+
+def questions(evaluation: Evaluation, lang: str) -> str | None:
+    """The topics whose status is 事前確認 (engine.status), each marked when the department's answers
+    closed every question under it; None when there is none."""
+    lines = []
+    for topic, label in evaluation.topic_labels(lang):
+        if topic_status(evaluation, topic) != "question":
+            continue
+        answered = not any(f.open_question for f in evaluation.findings if f.topic == topic)
+        text = phrase("opinion.answered", lang, topic=label) if answered else label
+        lines.append(phrase("opinion.tagged", lang, name=phrase("status.question", lang), text=text))
+    return "\n".join(lines) or None
 
 
 def changes(evaluation: Evaluation, lang: str) -> tuple[str, bool]:
@@ -77,7 +98,7 @@ def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: s
     compared = any(e.changes.comparison is not None for e in evaluations)
     keys = [
         *(["meeting"] if several else []), "case_number", "title", "department", "agenda",
-        *(["changes"] if compared else []), "opinion", "response",
+        *(["changes"] if compared else []), "opinion", "questions", "response",
     ]
     columns = len(keys)
     wbk.set_widths(ws, [WIDTHS[k] for k in keys])
@@ -97,7 +118,7 @@ def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: s
     ids: dict[int, str] = {}
     row = header + 1
     for evaluation in sorted(evaluations, key=case_sort_key):
-        ids[row] = ", ".join(f.rule_id for f in evaluation.findings if f.counts and f.severity != "info")
+        ids[row] = ", ".join(f.rule_id for f in evaluation.findings if f.in_opinion)
         values = {
             "meeting": meeting_text(evaluation.case.meeting, evaluation.case.session, lang) or "—",
             "case_number": evaluation.case.number,
@@ -105,6 +126,7 @@ def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: s
             "department": evaluation.case.department,
             "agenda": agenda_text(evaluation, lang),
             "opinion": opinion(evaluation, catalog, lang),
+            "questions": questions(evaluation, lang),
             "response": responses(evaluation, catalog, lang) or None,
         }
         changed_text, changed = changes(evaluation, lang)

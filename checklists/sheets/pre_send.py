@@ -85,8 +85,10 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     marks = common.marks_of(evaluation)
     ws, title = common.proposal_sheet(wb, evaluation, "pre-send", widths, columns, lang)
     rows, default = planned_rows(evaluation)
+    lead = common.lead_pairs(evaluation, lang)
     row = common.header_block(ws, 2, [
         (phrase("head.case", lang), common.case_line(evaluation, lang)),
+        *lead,
         (phrase("col.department", lang), evaluation.case.department),
         (phrase("head.vendor", lang), common.header_value(evaluation, marks, ["vendor.name"], lang)),
         (phrase("head.recipients", lang), common.header_value(evaluation, marks, ["email.recipients"], lang)),
@@ -108,7 +110,8 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
             wbk.put(ws, r, column, None, fill=wbk.INPUT_FILL,
                     horizontal="center" if column in checks else None)
     paths = ("case.number", "case.department", "vendor.name", "email.recipients", "email.attachments", "email.planned_sends", "email")
-    wbk.id_column(ws, columns + 1, header, dict(zip(range(2, 9), paths, strict=True)), header=phrase("col.ids", lang))
+    rows_of = [2, *range(3 + len(lead), 3 + len(lead) + len(paths) - 1)]  # the lead lines come from no field
+    wbk.id_column(ws, columns + 1, header, dict(zip(rows_of, paths, strict=True)), header=phrase("col.ids", lang))
     if rows:
         cells = [f"{get_column_letter(c)}{header + 1}:{get_column_letter(c)}{header + rows}" for c in checks]
         wbk.dropdown(ws, cells, [phrase(f"check.{c}", lang) for c in CHECKS], title=phrase("col.result", lang))

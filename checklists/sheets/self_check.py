@@ -1,8 +1,10 @@
 """自己点検シート: the department checks its own proposal, one question per row.
 
-The department answers each question in a blank 結果 column (○／×／－, with a dropdown) and a
-備考 column; beside them, 「審査での指摘」 says what the review found on the same point, in the
-report's words: every finding (参考 included, and what became of an exception), 指摘なし where the
+The sheet leads with the questions still to be confirmed before the meeting (記載の確認が必要な事項
+N件) and the verdict, marked provisional while any is open. Each row's 区分 names the topic with its
+status, the same as every output shows it. The department answers each question in a blank 結果
+column (○／×／－, with a dropdown) and a 備考 column; beside them, 「審査での指摘」 says what the
+review found on the same point, in the report's words: every finding (参考 included, and what became of an exception), 指摘なし where the
 rules apply and found nothing. Rules that ask the same question share one row. The questions no
 rule of which applies to this proposal follow in a compact section of their own, each still
 marked 該当なし: the department has nothing to answer there, and a sheet of 84 questions, most of
@@ -21,6 +23,7 @@ from itaku.checklists import workbook as wbk
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation, Finding
+from itaku.engine.status import topic_status
 from itaku.engine.wording import phrase
 from itaku.reports.evidence import source_text
 from itaku.reports.view import profile_label
@@ -36,7 +39,8 @@ class Question:
     """One row: a question and every rule in force that asks it."""
 
     text: str
-    topic: str
+    topic: str  # the topic's label
+    topic_id: str
     rule_ids: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     applies: bool = False
@@ -55,7 +59,9 @@ def questions(evaluation: Evaluation, catalog: Catalog, lang: str) -> list[Quest
         if spec is None:
             continue
         text = spec.checklist.get(lang)
-        question = by_text.setdefault(text, Question(text=text, topic=common.topic_label(catalog, spec.topic, lang)))
+        question = by_text.setdefault(text, Question(
+            text=text, topic=common.topic_label(catalog, spec.topic, lang), topic_id=spec.topic,
+        ))
         question.rule_ids.append(status.rule_id)
         source = source_text(spec.source, lang)
         if source not in question.sources:
@@ -81,6 +87,13 @@ def review_text(question: Question, catalog: Catalog, lang: str) -> str:
     return "\n".join(lines)
 
 
+def topic_cell(evaluation: Evaluation, question: Question, lang: str) -> str:
+    """The row's topic with the topic's status, the same as every output shows it (a topic's other
+    questions may be what raised it)."""
+    status = phrase(f"status.{topic_status(evaluation, question.topic_id)}", lang)
+    return phrase("selfcheck.topic", lang, topic=question.topic, status=status)
+
+
 def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str) -> None:
     """One proposal's self-check sheet."""
     columns = len(WIDTHS)
@@ -88,6 +101,7 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     first = 2
     row = common.header_block(ws, first, [
         (phrase("head.case", lang), common.case_line(evaluation, lang)),
+        *common.lead_pairs(evaluation, lang),
         (phrase("head.section", lang), evaluation.case.department),
         (phrase("head.writer", lang), common.INPUT),
         (phrase("head.extension", lang), common.INPUT),
@@ -115,7 +129,7 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
         ids[row] = ", ".join(question.rule_ids)
         row = common.write_row(ws, row, [
             (number, {"horizontal": "center"}),
-            (question.topic, {}),
+            (topic_cell(evaluation, question, lang), {}),
             (question.text, {}),
             ("\n".join(question.sources), {"size": 9}),
             (None, {"fill": wbk.INPUT_FILL, "horizontal": "center"}),

@@ -34,7 +34,18 @@ checked tree), `normal_form` (DNF across sections), `evaluate` (plain Python) an
 (durable_rules patterns). Everything public is re-exported here: `from itaku.engine import conditions as cond`.
 """
 
-from itaku.engine.conditions.durable import END, FLAG, NULL, PHASE_SECTION, RULES_PER_SHARD, Test, durable_fact, to_durable
+from itaku.engine.conditions.durable import (
+    END,
+    FLAG,
+    MAX_ALTERNATIVES,
+    NULL,
+    PHASE_SECTION,
+    RULES_PER_SHARD,
+    Test,
+    alternatives_bound,
+    durable_fact,
+    to_durable,
+)
 from itaku.engine.conditions.evaluate import Bindings, Facts, Predicate, compile_match, predicate, value_at
 from itaku.engine.conditions.normal_form import Conjunct, normal_form
 from itaku.engine.conditions.parser import COMPARISONS, OPERATORS, parse
@@ -55,8 +66,8 @@ from itaku.engine.conditions.tree import And, ConditionError, Exists, Leaf, Node
 
 __all__ = [
     "CLASSIFICATION_FIELDS", "COMPARISONS", "DATA_ITEM_FIELDS", "DERIVED_SECTIONS", "END", "FLAG", "LIST_SECTIONS",
-    "LIST_SUFFIX", "NOT_MATCHED", "NULL", "OPERATORS", "PHASE_SECTION", "ROOT", "RULES_PER_SHARD", "And",
+    "LIST_SUFFIX", "MAX_ALTERNATIVES", "NOT_MATCHED", "NULL", "OPERATORS", "PHASE_SECTION", "ROOT", "RULES_PER_SHARD", "And",
     "Bindings", "ConditionError", "Conjunct", "Exists", "Facts", "Leaf", "Node", "NoneOf", "Or", "Predicate",
-    "Test", "compile_match", "durable_fact", "enum_list_fields", "has_negation", "int_fields", "leaves",
+    "Test", "alternatives_bound", "compile_match", "durable_fact", "enum_list_fields", "has_negation", "int_fields", "leaves",
     "normal_form", "parse", "predicate", "resolve", "section_names", "sections_used", "to_durable", "value_at",
 ]

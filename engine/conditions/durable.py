@@ -9,7 +9,7 @@ from typing import Any
 from itaku.engine import fields
 from itaku.engine.conditions.normal_form import Conjunct
 from itaku.engine.conditions.paths import LIST_SUFFIX, resolve
-from itaku.engine.conditions.tree import And, Exists, Leaf, Node, Or
+from itaku.engine.conditions.tree import And, Exists, Leaf, Node, NoneOf, Or
 
 PHASE_SECTION = "__phase__"
 RULES_PER_SHARD = 128  # durable rules joined to one phase-marker pattern (durable's limit is 256)
@@ -118,6 +118,39 @@ def _alternatives(node: Node) -> list[list[Test]]:
         return result
     assert isinstance(node, Or)
     return [alt for child in node.children for alt in _alternatives(child)]
+
+
+# The most durable rules one condition may become (the bundled rules need at most 8): the alternatives
+# of one conjunct share a marker shard, which feeds at most 256 joins, and a shard is started after 128.
+MAX_ALTERNATIVES = RULES_PER_SHARD
+
+
+def alternatives_bound(node: Node) -> int:
+    """How many durable rules `node` can become at most (`and` multiplies, `or` adds, a negation
+    counts as its own alternatives), computed without expanding anything: a condition of nested
+    `any:` grows exponentially, and must be refused before the expansion is attempted."""
+    if isinstance(node, Exists):
+        return 1
+    if isinstance(node, Leaf):
+        return max(1, len(_leaf_alternatives(node)))
+    if isinstance(node, NoneOf):
+        # folded into a positive test, a negation turns `and` into `or` and back: count it both ways
+        return max(_product(node.expr), alternatives_bound(node.expr))
+    if isinstance(node, And):
+        return _product(node)
+    assert isinstance(node, Or)
+    return sum(alternatives_bound(c) for c in node.children)
+
+
+def _product(node: Node) -> int:
+    """The bound of `node` read with every `or` as an `and` (the shape of its complement)."""
+    if isinstance(node, (And, Or)):
+        total = 1
+        for child in node.children:
+            total *= alternatives_bound(child) if isinstance(node, And) else _product(child)
+            total = min(total, MAX_ALTERNATIVES + 1)  # past the limit the exact size does not matter
+        return total
+    return alternatives_bound(node)
 
 
 def _pattern(section: str, tests: list[Test]) -> Test:

@@ -13,22 +13,26 @@ from pathlib import Path
 import click
 
 from itaku.cli.common import (
+    ANSWERS,
     APPROVED,
     AS_OF,
     ENGINE,
     LANG,
     PROFILE,
+    REGISTER,
+    REGISTER_DB,
     WAIVERS,
-    approved_inputs,
     as_date,
     catalog_for,
     evaluate_files,
     handles_errors,
+    run_inputs,
 )
+from itaku.cli.dates import DATE
 from itaku.engine.errors import InputError
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
-from itaku.files.reading import load_proposal
+from itaku.files.reading import configured_register, load_proposal
 from itaku.files.writing import check_target, write_bytes_atomic
 from itaku.reports.formats import BY_KEY, keys
 from itaku.service.evaluating import Service
@@ -79,7 +83,7 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
     _check_suffix(output, "form")
     if approved is not None and source is None:
         raise InputError(str(approved), None, phrase("excel.approved_without_from"))
-    inputs = [*([source] if source is not None else []), *approved_inputs(approved)]
+    inputs = run_inputs([source] if source is not None else [], None, approved, profile)
     check_target(output, inputs)  # refuse a bad target before any work
     catalog = catalog_for(profile)
     proposal = load_proposal(source, catalog=catalog) if source is not None else None
@@ -94,7 +98,7 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
 
 @click.command()
 @click.argument("kind", type=click.Choice(keys("checklist")))
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @OUTPUT
 @LANG
 @ENGINE
@@ -102,11 +106,23 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
 @WAIVERS
 @PROFILE
 @APPROVED
+@REGISTER
+@REGISTER_DB
+@click.option(
+    "--from-register", is_flag=True,
+    help="management-record only, instead of FILES: the record of each case the council approved, from the register "
+    "(--db), with the dates recorded and what is overdue.",
+)
+@click.option("--case", "cases", multiple=True, help="With --from-register: only this case (repeat for more).")
+@click.option("--today", type=DATE, default=None, help="With --from-register: the day overdue is counted from (default: today).")
+@ANSWERS
 @click.option("-v", "--verbose", is_flag=True, help="Say what was written and how long it took.")
 @handles_errors
 def checklist(
     kind: str, files: tuple[Path, ...], output: Path, lang: str, engine_name: str,
-    as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None, verbose: bool,
+    as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None,
+    use_register: bool | None, register_db: str | None, from_register: bool, cases: tuple[str, ...], today: dt.date | None,
+    answers: Path | None, verbose: bool,
 ) -> None:
     """Write checklist KIND for the proposals FILES as an Excel workbook.
 
@@ -115,8 +131,10 @@ def checklist(
     inspection         立入り調査チェックシート: one row per measure the proposal promises
     management-record  委託管理記録: header and a dated log seeded from the contract period
     pre-send           メール送信前チェックリスト: one row per planned bulk send
+    questions          事前確認事項: the questions before the meeting, with room to answer
+                       (read the answers back with `itaku check FILE --answers THIS.xlsx`)
     opinion-list       セキュリティアドバイザー意見一覧: one row per proposal
-    matrix             topics down, proposals across, worst severity in each cell
+    matrix             topics down, proposals across, each topic's status in each cell
     """
     from itaku.checklists import workbook as wbk
     from itaku.checklists.build import build_checklist
@@ -124,10 +142,19 @@ def checklist(
 
     started = time.perf_counter()
     _check_suffix(output, kind)
+    if from_register or not files:
+        if not from_register or files or kind != "management-record":
+            raise click.UsageError(phrase("register.record.files_or_register"))
+        _record_from_register(output, register_db, list(cases) or None, today or dt.date.today(), lang)
+        _done(output, started, verbose)
+        return
     catalog = catalog_for(profile)
-    inputs = [*files, *([waivers] if waivers else []), *approved_inputs(approved)]
+    inputs = run_inputs(files, waivers, approved, profile, answers=answers)
     check_target(output, inputs)  # refuse a bad target before the (slower) evaluation
-    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog, approved)
+    evaluations = evaluate_files(
+        files, engine_name, as_date(as_of), waivers, catalog, approved,
+        use_register=use_register, register_db=register_db, answers=answers,
+    )
     if kind == "pre-send":
         for evaluation in evaluations:
             if not sends_bulk_mail(evaluation):
@@ -138,3 +165,18 @@ def checklist(
     wb = build_checklist(kind, evaluations, catalog, lang)
     write_bytes_atomic(output, wbk.workbook_bytes(wb), inputs)
     _done(output, started, verbose)
+
+
+def _record_from_register(output: Path, db: str | None, cases: list[str] | None, today: dt.date, lang: str) -> None:
+    """The management record workbook from the register."""
+    from itaku.checklists import workbook as wbk
+    from itaku.checklists.sheets.management_record import build_from_register
+    from itaku.register.due import management_records
+    from itaku.register.service import Register
+    from itaku.register.store import open_store
+
+    check_target(output, [])
+    records = management_records(Register(open_store(db or configured_register())), cases, today)
+    if not records:
+        raise InputError(str(output), None, phrase("register.record.none"))
+    write_bytes_atomic(output, wbk.workbook_bytes(build_from_register(records, today, lang)), [])

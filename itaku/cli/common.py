@@ -21,7 +21,7 @@ from itaku.engine.evaluation import Evaluation
 from itaku.engine.profiles import DEFAULT_PROFILE
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import language, municipality, phrase
-from itaku.files.reading import CONFIG_ENV, proposal_files
+from itaku.files.reading import CONFIG_ENV, configuration_in_use, profile_files, proposal_files
 from itaku.service.evaluating import FAIL_ON_LEVELS, Service, chosen_profile, load_catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,10 +53,25 @@ FAIL_ON = click.option(
     "--fail-on", type=click.Choice(FAIL_ON_LEVELS), default="blocker", show_default=True,
     help="Exit 1 when a finding reaches this severity.",
 )
+ANSWERS = click.option(
+    "--answers", type=click.Path(path_type=Path), default=None,
+    help="The questions before the meeting as the department answered them (the workbook of "
+    "`itaku checklist questions`, filled in): each answer is taken as the response on its topic.",
+)
 APPROVED = click.option(
     "--approved", type=click.Path(path_type=Path), default=None,
     help="The version approved earlier: a file (one proposal), or a folder matched by case number. "
     "Changes are computed and findings already present then are marked as carried over.",
+)
+
+REGISTER = click.option(
+    "--register/--no-register", "use_register", default=None,
+    help="Compare each proposal with the version of its case the council last approved, from the register "
+    "(default: `compare_with_register:` in the configuration). --approved overrides it.",
+)
+REGISTER_DB = click.option(
+    "--db", "register_db", default=None, metavar="PATH|URL",
+    help="The register, with --register (default: `register:` in the configuration, else the user's data directory).",
 )
 
 
@@ -151,21 +166,43 @@ def evaluate_files(
     catalog: Catalog | None = None,
     approved: Path | None = None,
     detail: bool = True,
+    use_register: bool | None = None,
+    register_db: str | None = None,
+    answers: Path | None = None,
 ) -> list[Evaluation]:
     """Evaluate the files as the evaluation service does (itaku/service): every file loaded first (a
-    bad one stops everything before any output); with `approved`, each proposal compared with its
-    approved version (one file for one proposal, else matched by case number). `detail`: see
-    Evaluator.evaluate."""
-    service = Service(catalog or catalog_for(None), engine_name, as_of, waivers, approved)
+    bad one stops everything before any output); with `answers`, the department's answers to the
+    questions taken as the responses of the proposals they are for; each proposal compared with its
+    approved version: with `approved`, one file for one proposal, else matched by case number; else,
+    with the register (`use_register`, or the configuration), the version of its case the council last
+    approved. `detail`: see Evaluator.evaluate."""
+    service = Service(
+        catalog or catalog_for(None), engine_name, as_of, waivers, approved,
+        use_register=use_register, register_db=register_db or None, answers=answers,
+    )
     return service.evaluate_files(list(files), detail)
 
 
-def approved_inputs(approved: Path | None) -> list[Path]:
-    """The approved files, which an output must never overwrite."""
+def approved_inputs(approved: Path | None, exclude: Path | None = None) -> list[Path]:
+    """The approved files, which an output must never overwrite (`exclude`: see proposal_files)."""
     if approved is None:
         return []
     if approved.is_dir():
-        return proposal_files(approved)
-    if not approved.exists():
+        return proposal_files(approved, exclude)
+    if not os.path.lexists(approved):
         raise InputError(str(approved), None, phrase("error.not_found"))
     return [approved]
+
+
+def run_inputs(
+    files: tuple[Path, ...] | list[Path] = (), waivers: Path | None = None, approved: Path | None = None,
+    profile: str | None = None, outdir: Path | None = None, answers: Path | None = None,
+) -> list[Path]:
+    """Every file a command reads, which no output of it may replace: the proposals, the waivers,
+    the answers to the questions, the approved versions (never what lies in screen's `outdir`), the
+    chosen profile's files and the user's configuration."""
+    configuration = configuration_in_use()
+    return [
+        *files, *([waivers] if waivers else []), *([answers] if answers else []), *approved_inputs(approved, outdir),
+        *profile_files(chosen_profile(profile)), *([configuration] if configuration else []),
+    ]

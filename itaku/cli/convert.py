@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from itaku.cli.common import LANG, PROFILE, catalog_for, handles_errors
+from itaku.cli.common import LANG, PROFILE, catalog_for, handles_errors, run_inputs
 from itaku.engine.dump import proposal_yaml
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
@@ -29,12 +29,13 @@ def convert(source: Path, output: str, lang: str, profile: str | None) -> None:
     order of the format; the same file the self-check page saves as 提案書（YAML）. A form's choices
     are read as the profile names the municipality (市 as well as 区 under a city's profile)."""
     target = None if output == "-" else Path(output)
+    inputs = run_inputs([source], profile=profile)
     if target is not None:
         if target.suffix.lower() not in BY_KEY["yaml"].suffixes:
             raise InputError(output, None, phrase("error.output_yaml_suffix"))
-        check_target(target, [source])
+        check_target(target, inputs)
     text = proposal_yaml(load_proposal(source, catalog=catalog_for(profile)))
     if target is None:
         click.echo(text, nl=False)
     else:
-        write_text_atomic(target, text, [source])
+        write_text_atomic(target, text, inputs)

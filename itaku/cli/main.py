@@ -14,12 +14,15 @@ from pathlib import Path
 import click
 
 from itaku.cli.common import (
+    ANSWERS,
     APPROVED,
     AS_OF,
     ENGINE,
     FAIL_ON,
     LANG,
     PROFILE,
+    REGISTER,
+    REGISTER_DB,
     WAIVERS,
     as_date,
     catalog_for,
@@ -40,6 +43,7 @@ LAZY = {
     "screen": ("itaku.cli.screen", "screen"),
     "convert": ("itaku.cli.convert", "convert"),
     "serve": ("itaku.cli.serve", "serve"),
+    "register": ("itaku.cli.register", "register"),
 }
 
 
@@ -82,17 +86,24 @@ def main() -> None:
 @WAIVERS
 @PROFILE
 @APPROVED
+@REGISTER
+@REGISTER_DB
+@ANSWERS
 @handles_errors
 def check(
     files: tuple[Path, ...], fmt: str, lang: str, fail_on: str, engine_name: str,
     as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None,
+    use_register: bool | None, register_db: str | None, answers: Path | None,
 ) -> None:
     """Review proposals (YAML, JSON or a filled Excel form) and print findings and verdicts."""
     from itaku.reports.json_view import evaluations_json
     from itaku.reports.text import render_text
 
     catalog = catalog_for(profile)
-    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog, approved, detail=False)
+    evaluations = evaluate_files(
+        files, engine_name, as_date(as_of), waivers, catalog, approved, detail=False,
+        use_register=use_register, register_db=register_db, answers=answers,
+    )
     if fmt == "json":
         click.echo(evaluations_json(evaluations, lang))
     else:

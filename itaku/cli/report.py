@@ -9,17 +9,20 @@ from pathlib import Path
 import click
 
 from itaku.cli.common import (
+    ANSWERS,
     APPROVED,
     AS_OF,
     ENGINE,
     LANG,
     PROFILE,
+    REGISTER,
+    REGISTER_DB,
     WAIVERS,
-    approved_inputs,
     as_date,
     catalog_for,
     evaluate_files,
     handles_errors,
+    run_inputs,
 )
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
@@ -43,6 +46,9 @@ _SUFFIX_FORMAT = named_by_suffix("report")
 @WAIVERS
 @PROFILE
 @APPROVED
+@REGISTER
+@REGISTER_DB
+@ANSWERS
 @click.option(
     "-o", "--output", "output", required=True, metavar="OUT",
     help="File to write, atomically; never one of the inputs. '-' writes to standard output.",
@@ -50,7 +56,8 @@ _SUFFIX_FORMAT = named_by_suffix("report")
 @handles_errors
 def report(
     files: tuple[Path, ...], fmt: str | None, lang: str, engine_name: str,
-    as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None, output: str,
+    as_of: dt.datetime | None, waivers: Path | None, profile: str | None, approved: Path | None,
+    use_register: bool | None, register_db: str | None, answers: Path | None, output: str,
 ) -> None:
     """Write one proposal's review, or a meeting report for several (agenda, then each case in
     case-number order), as one self-contained HTML file or as Markdown; with --format docx, the
@@ -66,12 +73,15 @@ def report(
         raise InputError(output, None, phrase("error.output_format_unknown"))
     if fmt == "docx" and output == "-":
         raise InputError(output, None, phrase("error.docx_to_stdout"))
-    inputs = [*files, *([waivers] if waivers else []), *approved_inputs(approved)]
+    inputs = run_inputs(files, waivers, approved, profile, answers=answers)
     target = None if output == "-" else Path(output)
     if target is not None:
         check_target(target, inputs)  # refuse before any work: an input is never overwritten
     catalog = catalog_for(profile)
-    evaluations = evaluate_files(files, engine_name, as_date(as_of), waivers, catalog, approved, detail=False)
+    evaluations = evaluate_files(
+        files, engine_name, as_date(as_of), waivers, catalog, approved, detail=False,
+        use_register=use_register, register_db=register_db, answers=answers,
+    )
     if fmt == "docx":
         from itaku.reports.opinion_docx import render_opinion_docx
 

@@ -14,6 +14,7 @@ from itaku.engine.errors import ExitCode, InputError
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.lint import lint
 from itaku.engine.rule_examples import run_examples
+from itaku.engine.safe_text import inert_line, json_text
 from itaku.engine.wording import phrase
 
 
@@ -49,14 +50,14 @@ def list_rules(fmt: str, lang: str, profile: str | None) -> None:
     catalog = catalog_for(profile)
     items = [_summary(c) for c in (*catalog.derivations, *catalog.rules)]
     if fmt == "json":
-        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        click.echo(json_text(items, indent=2))
         return
     for item in items:
         ex = item["examples"]
-        click.echo(
+        click.echo(inert_line(
             f"{item['id']:<28} {item['severity'] or '-':<8} {item['topic']:<32} "
             f"{phrase('rules.list.examples', fires=ex['fires'], passes=ex['passes'])}  {item['source']}"  # type: ignore[index]
-        )
+        ))
 
 
 @rules.command("test")
@@ -72,7 +73,7 @@ def test_rules(verbose: bool, engine_name: str, lang: str, profile: str | None) 
     failures = [r for r in results if not r.ok]
     for r in results:
         if verbose or not r.ok:
-            click.echo(r.describe())
+            click.echo(inert_line(r.describe()))
     click.echo(phrase("rules.test.summary", passed=len(results) - len(failures), failed=len(failures)))
     if failures:
         sys.exit(ExitCode.FINDINGS)
@@ -136,7 +137,8 @@ def explain(rule_id: str, lang: str, profile: str | None) -> None:
     for kind in ("fires", "passes"):
         for ex in getattr(spec.examples, kind):
             out.append(f"{phrase(f'explain.{kind}', lang)}: {json.dumps(ex, ensure_ascii=False, default=str)}")
-    click.echo("\n".join(out))
+    # each line as one line: a profile's text (a message, a reason) never starts a line of its own
+    click.echo("\n".join(inert_line(line) for line in out))
 
 
 @rules.command("coverage")
@@ -154,16 +156,16 @@ def coverage_command(fmt: str, lang: str, profile: str | None) -> None:
         click.echo(markdown_table(cov))
     else:
         for line in scope_table(cov, catalog):
-            click.echo(line)
+            click.echo(inert_line(line))
         click.echo(phrase("coverage.summary", statements=len(cov.statements), uncovered=len(cov.uncovered), gaps=len(cov.general_gaps)))
     for s in cov.uncovered:
-        click.echo(phrase("coverage.no_rule", id=s.id, text=s.text))
+        click.echo(inert_line(phrase("coverage.no_rule", id=s.id, text=s.text)))
     for statement_id, rule_id in cov.unknown:
-        click.echo(phrase("coverage.unknown_rule", rule=rule_id, statement=statement_id))
+        click.echo(inert_line(phrase("coverage.unknown_rule", rule=rule_id, statement=statement_id)))
     for topic in cov.general_gaps:
-        click.echo(phrase("coverage.general_gap", topic=topic))
+        click.echo(inert_line(phrase("coverage.general_gap", topic=topic)))
     for s in cov.set_aside:
-        click.echo(phrase("coverage.set_aside", id=s.id, text=s.text))
+        click.echo(inert_line(phrase("coverage.set_aside", id=s.id, text=s.text)))
     if cov.uncovered or cov.unknown or cov.general_gaps:
         sys.exit(ExitCode.FINDINGS)
 
@@ -176,7 +178,7 @@ def lint_command(lang: str, profile: str | None) -> None:
     """Rules that can never fire, rules subsumed by another of the same topic, severity conflicts."""
     problems = lint(catalog_for(profile))
     for p in problems:
-        click.echo(p.describe())
+        click.echo(inert_line(p.describe()))
     click.echo(phrase("lint.count", count=len(problems)))
     if problems:
         sys.exit(ExitCode.FINDINGS)
@@ -203,16 +205,17 @@ def diff_command(profiles: tuple[str, ...], fmt: str, lang: str) -> None:
     differences = diff_catalogs(a, b, lang)
     if fmt == "json":
         names = [c.profile.id if c.profile else "-" for c in (a, b)]
-        click.echo(json.dumps({
+        click.echo(json_text({
             "a": {"profile": first, "id": names[0]}, "b": {"profile": second, "id": names[1]},
             "differences": [d.__dict__ for d in differences],
-        }, ensure_ascii=False, indent=2))
+        }, indent=2))
         return
-    click.echo(f"A: {first}\nB: {second}")
+    # a profile's names and reasons are shown as proposal values are: never a line of their own
+    click.echo(f"A: {inert_line(first)}\nB: {inert_line(second)}")
     section = None
     for d in differences:
         if d.section != section:
             section = d.section
             click.echo(f"-- {phrase(f'diff.section.{section}', lang)}")
-        click.echo(f"   {d.subject}\n      A: {d.a}\n      B: {d.b}")
+        click.echo(f"   {inert_line(d.subject)}\n      A: {inert_line(d.a)}\n      B: {inert_line(d.b)}")
     click.echo(phrase("diff.count", lang, count=len(differences)))

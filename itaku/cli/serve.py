@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
+import signal
 import socket
+import sys
+from typing import Any
 
 import click
 
 from itaku.cli.common import ENGINE, LANG, PROFILE, catalog_for, handles_errors
-from itaku.engine.errors import InputError
+from itaku.engine.errors import ExitCode, InputError
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
 
@@ -78,5 +82,15 @@ def serve(host: str, port: int, lang: str, engine_name: str, profile: str | None
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets)
             click.echo(f"itaku: {phrase('serve.ready', url=f'http://{shown}:{bound}/')}")
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            """Ctrl-C or SIGTERM: stop at once. uvicorn would wait for every request in progress, and
+            the process for the worker threads judging them; the page writes nothing and keeps
+            nothing, so nothing is lost by ending here, with the line and code of any command."""
+            interrupted = sig == signal.SIGINT
+            click.echo(f"itaku: {phrase('error.interrupted' if interrupted else 'error.terminated')}", err=True)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(ExitCode.INTERRUPTED if interrupted else ExitCode.TERMINATED)
 
     Server(config).run(sockets=[sock])

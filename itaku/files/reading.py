@@ -1,5 +1,6 @@
 """Reading input files: proposals (YAML, JSON or a filled Excel form), waiver registers, the
-approved versions proposals are compared with, profiles and the user's configuration.
+department's answers to the questions before the meeting, the approved versions proposals are
+compared with, profiles and the user's configuration.
 
 This is the one place that opens input files. Every file is read once, as bytes, and bounded: only
 a regular file is opened (a FIFO, a device or a socket is refused before it is opened, and again
@@ -11,10 +12,12 @@ InputError naming the file.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -31,6 +34,7 @@ from itaku.engine.profiles import (
     bundled_profile_text,
     bundled_profiles,
     parse_profile,
+    profile_path,
 )
 from itaku.engine.safe_text import inert_line
 from itaku.engine.waivers import Register, parse_register
@@ -68,6 +72,8 @@ def file_kind(mode: int) -> str:
 def _refuse_os_error(file: str, exc: OSError) -> InputError:
     if isinstance(exc, FileNotFoundError):
         return InputError(file, None, phrase("error.not_found"))
+    if exc.errno == errno.ELOOP:  # links pointing at each other: said in the user's language
+        return InputError(file, None, phrase("error.link_loop"))
     return InputError(file, None, phrase("error.unreadable", error=exc.strerror or type(exc).__name__))
 
 
@@ -177,33 +183,98 @@ def load_register(path: Path) -> Register:
     return parse_register(read_text(path), str(path), path.suffix.lower())
 
 
+# ---------------------------------------------------------------- answers to the questions
+
+Answers = dict[str, dict[str, str]]  # case number -> topic -> the department's answer
+
+
+def load_answers(path: Path, catalog: Catalog, warn: Callable[[str], None] = warn_on_stderr) -> Answers:
+    """The department's answers in a filled 事前確認事項 workbook (`--answers FILE.xlsx`), by case
+    number and topic."""
+    if path.suffix.lower() not in FORM_SUFFIXES:
+        regular_file(path)
+        raise InputError(str(path), None, phrase("error.bad_suffix", suffixes=", ".join(sorted(FORM_SUFFIXES))))
+    data = read_bytes(path, MAX_FORM_BYTES)
+    from itaku.checklists.answers import read_answers  # openpyxl only when answers are read
+
+    return read_answers(data, str(path), catalog, warn)
+
+
+def with_answers(proposal: Proposal, answers: Answers) -> Proposal:
+    """`proposal` with the department's answers for its case taken as its responses (an answer
+    replaces the earlier response on its topic: the sheet carried that one to be edited)."""
+    given = answers.get(proposal.case.number)
+    if not given:
+        return proposal
+    return proposal.model_copy(update={"responses": {**proposal.responses, **given}})
+
+
 # ---------------------------------------------------------------- approved versions
 
 Approved = dict[str, tuple[str, Proposal]]  # case number -> (source, the approved proposal)
 
 
-def proposal_files(folder: Path) -> list[Path]:
-    """The proposal files under a folder, recursively, sorted (hidden and Excel lock files skipped)."""
+def real_path(path: Path) -> Path:
+    """`path` with every link followed as far as it goes, never failing: a loop of links or a
+    missing part leaves the rest as written (Path.resolve raises on a loop in Python 3.11)."""
+    return Path(os.path.realpath(path))
+
+
+def proposal_files(folder: Path, exclude: Path | None = None) -> list[Path]:
+    """The proposal files under a folder, recursively, sorted (hidden and Excel lock files skipped,
+    and the folder `exclude` with all it holds: screen's OUTDIR, whose results are no proposals)."""
+    skipped = real_path(exclude) if exclude is not None else None
     return sorted(
         p for p in folder.rglob("*")
         if p.is_file() and p.suffix.lower() in SUFFIXES
         and not any(part.startswith((".", "~$")) for part in p.relative_to(folder).parts)
+        and (skipped is None or skipped not in real_path(p).parents)
     )
 
 
-def load_approved(path: Path, catalog: Catalog | None = None) -> Approved:
+def load_approved(path: Path, catalog: Catalog | None = None, exclude: Path | None = None) -> Approved:
     """The approved versions in a file or a folder, by case number; two with one number are an error
-    (forms are read as `load_proposal` reads them)."""
-    if not path.exists():
+    (forms are read as `load_proposal` reads them; `exclude`: see proposal_files)."""
+    if not os.path.lexists(path):
         raise InputError(str(path), None, phrase("error.not_found"))
     out: Approved = {}
-    for file in proposal_files(path) if path.is_dir() else [path]:
+    for file in proposal_files(path, exclude) if path.is_dir() else [path]:
         proposal = load_proposal(file, catalog=catalog)
         number = proposal.case.number
         if number in out:
             raise InputError(str(file), "case.number", phrase("error.approved_duplicate", number=number, other=out[number][0]))
         out[number] = (str(file), proposal)
     return out
+
+
+def register_approved(register: Any, number: str, catalog: Catalog | None = None) -> tuple[str, Proposal] | None:
+    """The version of case `number` the council last approved, read from the register's stored file
+    (checked against its hash first: a changed file is an error, never used), as (how outputs name
+    it, the proposal); None when the case is not in the register or was never approved."""
+    found = register.approved_version(number)
+    if found is None:
+        return None
+    seq, name, content = found
+    return phrase("register.source", number=number, seq=seq, file=name), load_proposal_bytes(name, content, warn_on_stderr, catalog)
+
+
+def approved_from_register(db: str | None, numbers: set[str] | None, catalog: Catalog | None = None) -> Approved:
+    """The approved versions in the register at `db`, by case number: of cases `numbers` (those of
+    the proposals reviewed; None: every case in the register). The register number is the case
+    number a proposal states; a case not in the register, or never approved, has none."""
+    from itaku.register.service import Register as CaseRegister  # SQLAlchemy only when the register is used
+    from itaku.register.store import open_store
+
+    register = CaseRegister(open_store(db))
+    try:
+        out: Approved = {}
+        for number in sorted(numbers if numbers is not None else register.numbers()):
+            pair = register_approved(register, number, catalog)
+            if pair is not None:
+                out[number] = pair
+        return out
+    finally:
+        register.store.close()
 
 
 # ---------------------------------------------------------------- profiles and configuration
@@ -217,34 +288,94 @@ def config_file() -> Path:
     return Path(base) / "itaku" / "config.yaml"
 
 
-def configured_profile() -> str | None:
-    """The profile the user's configuration names (`profile: NAME-or-PATH`), a relative path taken
-    from the configuration's folder; None when there is no configuration file."""
+CONFIG_KEYS = ("profile", "register", "compare_with_register")
+
+
+def configuration() -> tuple[Path, dict[str, Any], dict[tuple[Any, ...], int]]:
+    """The user's configuration file, its settings and their lines ({} when there is no file); a
+    key it does not know is an error naming the file. A configuration that exists but cannot be read
+    (a folder, a FIFO, a link to nothing) is an InputError naming it: what the user chose is never
+    replaced by the defaults without a word."""
     path = config_file()
-    if not path.is_file():
-        return None
+    if not os.path.lexists(path):
+        return path, {}, {}
     try:
         data, lines = load_yaml(read_text(path))
     except YamlProblem as exc:
         raise InputError(str(path), f"{phrase('error.line')} {exc.line}" if exc.line else None, str(exc)) from None
-    if not isinstance(data, dict) or set(data) - {"profile"}:
+    if data is None:
+        return path, {}, {}
+    if not isinstance(data, dict) or set(data) - set(CONFIG_KEYS):
         raise InputError(str(path), None, phrase("error.config_keys"))
-    value = data.get("profile")
+    return path, data, lines
+
+
+def _configured_text(key: str) -> tuple[Path, str | None]:
+    path, data, lines = configuration()
+    value = data.get(key)
+    if value is None:
+        return path, None
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(str(path), f"{key} ({phrase('error.line')} {lines.get((key,))})", phrase("error.config_keys"))
+    return path, value
+
+
+def configured_profile() -> str | None:
+    """The profile the user's configuration names (`profile: NAME-or-PATH`), a relative path taken
+    from the configuration's folder; None when there is no configuration file."""
+    path, value = _configured_text("profile")
     if value is None:
         return None
-    if not isinstance(value, str) or not value.strip():
-        raise InputError(str(path), f"profile ({phrase('error.line')} {lines.get(('profile',))})", phrase("error.config_keys"))
-    if value in bundled_profiles() or Path(value).is_absolute():
+    if profile_path(value) is None or Path(value).is_absolute():
         return value
     return str(path.parent / value)
 
 
+def configuration_in_use() -> Path | None:
+    """The user's configuration file when there is one (it is an input: no output replaces it)."""
+    path = config_file()
+    return path if os.path.lexists(path) else None
+
+
+def profile_files(value: str) -> list[Path]:
+    """The files the profile `value` is read from (none for a shipped one): outputs never replace them."""
+    path = profile_path(value)
+    if path is None:
+        return []
+    if path.is_dir():
+        rules = path / PROFILE_RULES
+        return [path / PROFILE_FILE, *(sorted(rules.glob("*.yaml")) if rules.is_dir() else [])]
+    return [path]
+
+
+def configured_register() -> str | None:
+    """The register the user's configuration names (`register: PATH-or-URL`, a relative path taken
+    from the configuration's folder); None: the default place."""
+    path, value = _configured_text("register")
+    if value is None or "://" in value:
+        return value
+    place = Path(value).expanduser()
+    return str(place if place.is_absolute() else path.parent / place)
+
+
+def configured_compare() -> bool:
+    """Whether the configuration says to compare every proposal with its case's approved version
+    in the register (`compare_with_register: true`)."""
+    path, data, lines = configuration()
+    value = data.get("compare_with_register", False)
+    if not isinstance(value, bool):
+        raise InputError(str(path), f"compare_with_register ({phrase('error.line')} {lines.get(('compare_with_register',))})",
+                         phrase("error.config_keys"))
+    return value
+
+
 def load_profile(value: str) -> Profile:
-    """A profile by the name of a shipped one, or from a folder (profile.yaml, rules/*.yaml) or file."""
-    path = Path(value)
-    if not path.exists():
-        if value in bundled_profiles():
-            return parse_profile(bundled_profile_text(value))
+    """A profile by the name of a shipped one (always: a folder of that name is `./NAME`), or from a
+    folder (profile.yaml, rules/*.yaml) or a file."""
+    path = profile_path(value)
+    if path is None:
+        return parse_profile(bundled_profile_text(value))
+    if not os.path.lexists(path):
         raise InputError(value, None, phrase("error.profile_not_found", shipped=", ".join(bundled_profiles())))
     if path.is_dir():
         main = path / PROFILE_FILE

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
-from itaku.files.reading import file_kind
+from itaku.files.reading import file_kind, real_path
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 _FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -41,6 +41,14 @@ _CANNOT_SYNC_FOLDER = {errno.EINVAL, errno.EBADF, getattr(errno, "ENOTSUP", errn
 def _cannot_write(target: Path, exc: BaseException) -> InputError:
     error = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
     return InputError(str(target), None, phrase("error.cannot_write", error=error))
+
+
+def _same_file(source: Path, existing: os.stat_result) -> bool:
+    """Whether `source` is the file `existing` describes (a hard link to an input is that input)."""
+    try:
+        return os.path.samestat(os.stat(source), existing)
+    except (OSError, ValueError):
+        return False
 
 
 def check_target(target: Path, inputs: Iterable[Path] = ()) -> None:
@@ -57,9 +65,9 @@ def check_target(target: Path, inputs: Iterable[Path] = ()) -> None:
             raise InputError(str(target), None, phrase("error.output_is_directory"))
         if not stat.S_ISREG(existing.st_mode):
             raise InputError(str(target), None, phrase("error.output_not_regular", kind=file_kind(existing.st_mode)))
-    resolved = target.resolve()
+    resolved = real_path(target)
     for source in inputs:
-        if source.resolve() == resolved:
+        if real_path(source) == resolved or (existing is not None and _same_file(source, existing)):
             raise InputError(str(target), None, phrase("error.output_is_input"))
     directory = target.parent
     try:

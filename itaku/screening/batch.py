@@ -20,7 +20,7 @@ from typing import Any
 from itaku.engine.errors import EngineError, ExitCode, InputError
 from itaku.engine.safe_text import inert_line, json_text
 from itaku.engine.wording import phrase
-from itaku.files.reading import SUFFIXES
+from itaku.files.reading import SUFFIXES, real_path
 from itaku.files.writing import sync_folder, write_bytes_atomic
 from itaku.screening.workers import ordered_map
 from itaku.service.evaluating import Service, exit_code, load_catalog, reaches
@@ -50,6 +50,8 @@ class Settings:
     opinion_list: bool = True  # send back a slimmed Evaluation for the advisor opinion list
     profile: str = "default"  # a shipped profile's name, or the path of a profile folder or file
     approved: Path | None = None  # approved versions, matched by case number
+    register: str | None = None  # else the register's approved versions (its place; "" the default)
+    outdir: Path | None = None  # never read as approved versions, should it lie in the --approved folder
 
 
 @dataclass(frozen=True)
@@ -90,17 +92,17 @@ def discover(paths: Iterable[Path], exclude: Path | None = None) -> Iterator[tup
     The same file reached twice is screened once.
     """
     seen: set[Path] = set()
-    excluded = exclude.resolve() if exclude is not None else None
+    excluded = real_path(exclude) if exclude is not None else None
     for root in paths:
         if not root.is_dir():
-            key = root.resolve()
+            key = real_path(root)
             if key not in seen:
                 seen.add(key)
                 yield root, root.name
             continue
         for directory, dirnames, filenames in os.walk(root):
             here = Path(directory)
-            if excluded is not None and here.resolve() == excluded:
+            if excluded is not None and real_path(here) == excluded:
                 dirnames[:] = []
                 continue
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -108,7 +110,7 @@ def discover(paths: Iterable[Path], exclude: Path | None = None) -> Iterator[tup
                 if name.startswith((".", "~$")) or Path(name).suffix.lower() not in SUFFIXES:
                     continue
                 path = here / name
-                key = path.resolve()
+                key = real_path(path)  # a loop of links is that input's error when it is read
                 if key in seen:
                     continue
                 seen.add(key)
@@ -192,7 +194,12 @@ def init_worker(settings: Settings) -> None:
     language.set(settings.lang)
     catalog = load_catalog(settings.profile)
     municipality.set(words_of(catalog.profile))  # forms read (their choices) as the profile names itself
-    service = Service(catalog, settings.engine, settings.as_of, settings.waivers, settings.approved)
+    # the approved versions from where the command chose (settings.register: the register's place,
+    # or None), never from this run's results
+    service = Service(
+        catalog, settings.engine, settings.as_of, settings.waivers, settings.approved,
+        use_register=settings.register is not None, register_db=settings.register, outdir=settings.outdir,
+    )
     service.read_inputs()
     _ = service.evaluator  # compiled now, not on the first proposal
     _worker = _Worker(settings, service, renderer(settings.fmt, settings.lang, settings.profile))
@@ -253,7 +260,8 @@ class Summary:
     opinion_list: str | None = None  # its file name, or why there is none
     engine_errors: list[dict[str, str]] = field(default_factory=list)
     renamed: list[dict[str, str]] = field(default_factory=list)  # results not named plainly after their input
-    status: str = "complete"  # or "interrupted": the run was stopped before every input was screened
+    status: str = "complete"  # or "interrupted" (Ctrl-C, SIGTERM) or "stopped" (an error ended the run early)
+    stopped_with: ExitCode | None = None  # the exit code of a run that ended early: the summary says the run's code
 
     def add(self, outcome: Outcome) -> None:
         """Count one outcome in."""
@@ -286,7 +294,10 @@ class Summary:
 
     @property
     def exit_code(self) -> ExitCode:
-        """3 an engine error, else 2 a failed input, else 1 a finding reached --fail-on, else 0."""
+        """The code of a run that ended early, else 3 an engine error, else 2 a failed input, else 1 a
+        finding reached --fail-on, else 0."""
+        if self.stopped_with is not None:
+            return self.stopped_with
         return exit_code(bool(self.reached_fail_on), bool(self.failed), bool(self.engine_errors))
 
     def as_dict(self) -> dict[str, Any]:
@@ -359,12 +370,19 @@ class OutputFolder:
        without one the run did not finish, and the next run removes what the manifest lists.
     """
 
-    def __init__(self, outdir: Path) -> None:
+    def __init__(self, outdir: Path, inputs: Iterable[Path] = ()) -> None:
         self.outdir = outdir
+        self.inputs = {real_path(p) for p in inputs}  # files of this run never removed nor replaced
         self._manifest: Any = None
 
-    def start(self) -> None:
-        """Remove the earlier run's results, its summary and any half-written temporary file."""
+    def start(self) -> list[str]:
+        """Remove the earlier run's results, its summary and any half-written temporary file; return
+        the names of what stays in OUTDIR (the user's files, and inputs of this run), which no result
+        of this run may take. An input under a name only the run itself writes (summary.json) is
+        refused: the run would have to replace it."""
+        for own in (SUMMARY_NAME, OPINION_LIST_NAME, MANIFEST_NAME):
+            if real_path(self.outdir / own) in self.inputs:
+                raise InputError(str(self.outdir / own), None, phrase("error.output_is_input"))
         manifest = self.outdir / MANIFEST_NAME
         names = {SUMMARY_NAME, OPINION_LIST_NAME}
         try:
@@ -379,6 +397,8 @@ class OutputFolder:
             if "/" in name or name in (".", "..", MANIFEST_NAME):
                 continue
             path = self.outdir / name
+            if real_path(path) in self.inputs and not path.is_symlink():
+                continue  # an earlier result screened or used again in this run is this run's input
             try:
                 if path.is_symlink() or path.is_file():
                     path.unlink()
@@ -388,6 +408,8 @@ class OutputFolder:
             self._manifest = manifest.open("w", encoding="utf-8")
         except OSError as exc:
             raise InputError(str(manifest), None, phrase("error.cannot_write", error=exc.strerror or exc)) from None
+        with os.scandir(self.outdir) as entries:
+            return sorted(e.name for e in entries if e.name != MANIFEST_NAME)
 
     def plan(self, names: Iterable[str]) -> int:
         """List the names of every result this run will write, durably, before any is written;
@@ -415,7 +437,7 @@ class OutputFolder:
 
     def write(self, name: str, data: bytes) -> None:
         """Write summary.json or the opinion list (names every run removes first), atomically and durably."""
-        write_bytes_atomic(self.outdir / name, data)
+        write_bytes_atomic(self.outdir / name, data, self.inputs)
 
     def sync(self) -> None:
         """Make every name written so far durable: one fsync of the folder."""

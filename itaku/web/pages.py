@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from itaku.engine.catalog import Compiled
 from itaku.engine.safe_text import inert
@@ -29,6 +29,17 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Markup):
         return inert(value)
     return value
+
+
+def _data(value: Any) -> Markup:
+    """A value as a form control holds it (an input's value, a textarea's text): exactly as the
+    proposal states it, HTML-escaped, so that sending the form back gives the same proposal (the YAML
+    saved from the page is `itaku convert`'s). A control character is kept, not made a visible escape
+    as in the page's own text; CR is written as `&#13;`, which a browser's parser keeps (a raw CR it
+    would read as LF)."""
+    if value is None:
+        return Markup("")
+    return Markup(str(escape(str(value))).replace("\r", "&#13;"))
 
 
 def _control_id(name: str, suffix: str = "") -> str:
@@ -54,6 +65,7 @@ def environment() -> Environment:
         APPLIES=fd.APPLIES, NONE_CHOSEN=fd.NONE_CHOSEN, TOKEN_FIELD=security.TOKEN_FIELD,
         APPROVED_NAME=APPROVED_NAME, APPROVED_DATA=APPROVED_DATA,
     )
+    env.filters["data"] = _data
     env.tests["field"] = lambda p: isinstance(p, fd.Field)
     env.tests["section"] = lambda p: isinstance(p, fd.Section)
     env.tests["table"] = lambda p: isinstance(p, fd.Table)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from itaku.engine.catalog import Catalog, words_of
+from itaku.engine.catalog import SEVERITY_RANK, Catalog, words_of
 from itaku.engine.dump import proposal_yaml
 from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluation
@@ -34,6 +34,7 @@ from itaku.service.evaluating import Service
 from itaku.web import fields as fd
 from itaku.web.formdata import FormValues, Reading, read
 
+SEVERITIES = tuple(sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__, reverse=True))  # blocker first
 _UNSAFE = re.compile(r"[^\w\-]+")
 # The approved version the page holds, in two hidden fields (names no field of the form has): its
 # file name, and the proposal read from it as YAML, base64 (one line, whatever it contains). The
@@ -141,7 +142,7 @@ class Reviewer:
                         {"label": fd.label_of(e["path"], self.lang), "text": fd.value_text(e["path"], e["value"], self.lang)}
                         for e in finding["evidence"]
                     ]
-        counts = {s: sum(1 for f in evaluation.findings if f.severity == s and f.counts) for s in ("blocker", "advice", "info")}
+        counts = {s: sum(1 for f in evaluation.findings if f.severity == s and f.counts) for s in SEVERITIES}
         case["counts"] = counts
         return case
 
