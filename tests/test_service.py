@@ -12,7 +12,7 @@ from typing import Any
 import click
 import pytest
 
-from conftest import ROOT, SEED
+from conftest import EXAMPLES, ROOT, SEED
 from itaku.cli.main import main
 from itaku.engine.errors import ExitCode
 from itaku.reports.formats import BY_KEY, FORMATS, keys
@@ -109,3 +109,25 @@ def test_a_suffix_names_its_format(cli: Any, tmp_path: Path, suffix: str) -> Non
     assert cli("report", SEED[0], "-o", by_suffix).exit_code == 0
     assert cli("report", SEED[0], "--format", named, "-o", by_option).exit_code == 0
     assert by_suffix.read_bytes() == by_option.read_bytes()
+
+
+def test_every_front_end_takes_approved_versions_from_where_the_service_chooses(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The configuration turns the register on: `check` and `screen`'s workers (two processes) compare
+    the revision with the version the register holds as approved, and say the same; --approved
+    overrides the register in both."""
+    revision, approved = EXAMPLES / "revisions" / "23.yaml", EXAMPLES / "seed" / "23.yaml"
+    config = tmp_path / "config" / "itaku"
+    config.mkdir(parents=True)
+    (config / "config.yaml").write_text(f"register: {tmp_path / 'reg.sqlite3'}\ncompare_with_register: true\n")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    assert cli("register", "add", approved, "--new").exit_code == 0
+    assert cli("register", "decide", "23", "--outcome", "承認", "--meeting", "2019-09-09").exit_code == 0
+    for extra, compared_with in (((), "登録簿 案件23 第1版"), (("--approved", approved), str(approved))):
+        checked = json.loads(cli("check", revision, *extra, "--format", "json", "--fail-on", "never").stdout)[0]
+        assert compared_with in checked["changes"]["compared_with"]["source"]
+        out = tmp_path / f"screen{len(extra)}"
+        result = cli("screen", revision, SEED[0], *extra, "-o", out, "--jobs", "2", "--fail-on", "never")
+        assert result.exit_code == 0, result.stderr
+        assert json.loads((out / "23.yaml.json").read_text(encoding="utf-8")) == checked
