@@ -1,6 +1,7 @@
 """The one way a proposal is evaluated, whoever asks (`itaku check`, `report`, `checklist`, `screen`'s
-workers, the self-check page): the profile's catalog, the waiver register, the approved versions,
-one Evaluator; and what the results mean for `--fail-on` and the exit status.
+workers, the self-check page, `register add`): the profile's catalog, the waiver register, the
+approved versions (from --approved or the case register), the department's answers, one Evaluator;
+and what the results mean for `--fail-on` and the exit status.
 
 Below the front ends and above the files they read: `itaku.files` loads, `itaku.engine` evaluates;
 this layer puts the two together once, so that the same inputs give the same Evaluation everywhere.
