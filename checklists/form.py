@@ -230,7 +230,9 @@ class FormBuilder:
             _, value = _dig(self.data, node.path)
             heading = node.kind in (fields.SECTION, fields.RECORDS, fields.MAPPING)
             fill = wbk.GROUP_FILL if heading else None
-            wbk.put(ws, row, 1, fields.full_label(node.path, lang), bold=heading, fill=fill, locked=True)
+            # a field as the page asks it (a plain question); a heading with the headings above it
+            label = fields.full_label(node.path, lang) if heading else node.question(lang)
+            wbk.put(ws, row, 1, label, bold=heading, fill=fill, locked=True)
             wbk.put(ws, row, 2, node.path, size=9, color="595959", fill=fill, locked=True)
             where = node.path  # errors while writing are about the source proposal's field
             if node.is_leaf:

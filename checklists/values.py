@@ -19,7 +19,7 @@ from openpyxl.utils.datetime import from_excel
 
 from itaku.engine import fields
 from itaku.engine.fields import Field
-from itaku.engine.wareki import parse_date
+from itaku.engine.wareki import NoSuchDay, parse_date
 from itaku.engine.wording import default_words, fill, has, language, phrase, words
 
 _YES = frozenset(words("read.yes"))
@@ -38,6 +38,11 @@ _MAX_DIGITS = 20  # as in YAML and JSON: a longer number means nothing in a prop
 
 class CellProblem(ValueError):
     """A cell whose content does not fit its field; the message says what was expected."""
+
+
+class NoSuchDayProblem(CellProblem):
+    """A date written in a way the form reads whose day is not on the calendar (令和8年2月30日):
+    its message says so, rather than what writings of a date are read."""
 
 
 def expected(what: str, value: object, **values: object) -> str:
@@ -214,6 +219,8 @@ def read_date(raw: Any) -> dt.date | None:
             return None
         try:
             return parse_date(raw)
+        except NoSuchDay:
+            raise NoSuchDayProblem(phrase("excel.no_such_day", value=raw.strip()[:40])) from None
         except ValueError:
             pass
     raise CellProblem(expected("excel.expected.date", raw))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from defusedxml import ElementTree as DefusedET
 
-from itaku.engine.errors import InputError
+from itaku.engine.errors import InputError, megabytes
 from itaku.engine.wording import phrase
 
 MAX_FORM_BYTES = 10 * 1024 * 1024  # the file as stored
@@ -51,7 +51,7 @@ def inspect_workbook(data: bytes, file: str) -> Inspection:
     """Refuse (InputError, exit 2) anything that is not a plain, reasonably sized .xlsx/.xlsm,
     given the bytes of the file (read once and bounded by the caller)."""
     if len(data) > MAX_FORM_BYTES:
-        raise InputError(file, None, phrase("error.too_large", size=len(data), limit=MAX_FORM_BYTES))
+        raise InputError(file, None, phrase("error.too_large", size=megabytes(len(data)), limit=megabytes(MAX_FORM_BYTES)))
     if data[:8] == _OLE_MAGIC:
         # Encrypted OOXML and the old binary .xls share the OLE container; the stream name tells them apart.
         raise InputError(file, None, phrase("excel.encrypted" if _ENCRYPTION_INFO in data else "excel.old_xls"))
@@ -70,7 +70,7 @@ def inspect_workbook(data: bytes, file: str) -> Inspection:
         raise InputError(file, None, phrase("excel.too_many_sheets", count=sheets, limit=MAX_SHEETS))
     total = sum(info.file_size for info in infos)
     if total > MAX_INFLATED_BYTES:
-        raise InputError(file, None, phrase("excel.zip_total", size=total, limit=MAX_INFLATED_BYTES))
+        raise InputError(file, None, phrase("excel.zip_total", size=megabytes(total), limit=megabytes(MAX_INFLATED_BYTES)))
     for info in infos:
         if info.file_size > RATIO_FLOOR:
             ratio = info.file_size / max(info.compress_size, 1)

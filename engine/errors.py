@@ -17,6 +17,15 @@ class ExitCode(IntEnum):
     TERMINATED = 143  # SIGTERM
 
 
+def megabytes(size: int) -> str:
+    """A size as people read it in a message: 14 MB, 2 MB, 0.5 MB (never a count of bytes); a size
+    under a tenth of a megabyte (a test's limit, a tiny file) in KB, so it never reads 0 MB."""
+    if size < 1024 * 1024 // 10:
+        return f"{max(size / 1024, 0.1):.1f}".rstrip("0").rstrip(".") + " KB"
+    text = f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+    return f"{text} MB"
+
+
 class ItakuError(Exception):
     """Base of itaku's own errors; the CLI turns each into one message and an exit code."""
 

@@ -30,6 +30,7 @@ from itaku.engine.catalog import (
     words_of,
 )
 from itaku.engine.changes import Comparison, compare
+from itaku.engine.countries import country_name
 from itaku.engine.errors import EngineError, InputError
 from itaku.engine.facts import build_facts
 from itaku.engine.matching import Match, make_matcher
@@ -221,7 +222,10 @@ def message_templates() -> Any:
     """The sandboxed jinja2 environment of rule messages, bounded in steps, time and size (see
     engine/templating.py); jinja2 is imported only when a message with a placeholder is first needed
     (most are plain text, and a cold `check` should not wait)."""
-    return bounded_environment(_quoted)
+    env = bounded_environment(_quoted)
+    # a country as held (US) named as people read it (アメリカ合衆国): {{ item.country | country('ja') }}
+    env.filters["country"] = lambda value, lang="ja": country_name(str(value), lang) if value is not None else value
+    return env
 
 
 class Evaluator:

@@ -58,6 +58,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from itaku.engine.countries import country_names
 from itaku.engine.loader import MAX_LIST_ITEMS
 from itaku.engine.models import Proposal
 from itaku.engine.wording import fill, has, phrase, template
@@ -131,6 +132,7 @@ class Field:
     record: str | None = None
     order: int = 0
     children: tuple[Field, ...] = field(default=())
+    vocabulary: str | None = None  # a text read as one of a known set ("country": engine/countries.py)
 
     def label(self, lang: str) -> str:
         """The field's own label in `lang` (its name where the model gives none), naming the
@@ -160,10 +162,31 @@ class Field:
                 return choice.label(lang)
         return value
 
+    def question(self, lang: str) -> str:
+        """The field as a form asks it, a plain question (ask.PATH in the catalogue: 多要素認証 →
+        ログインにパスワード以外の要素（多要素認証）も使いますか); its label where none is written."""
+        return phrase(f"ask.{self.path}", lang) if has(f"ask.{self.path}") else self.label(lang)
+
+    def hint(self, lang: str) -> str:
+        """What a person needs to know to answer this field (hint.PATH: what 階層 counts, what
+        同等の義務 means, how a country is written); '' where the question says it all."""
+        return phrase(f"hint.{self.path}", lang) if has(f"hint.{self.path}") else ""
+
     def help(self, lang: str) -> str:
-        """What to enter, in `lang`: the answers of a yes/no, the choices, a number's bounds, how a
-        list or a date is written. Sections, record lists and mappings have none (their layout is
-        the form's own)."""
+        """What to enter, in `lang`: the field's own hint, then how its kind is written (the answers of
+        a yes/no, the choices, a number, a list, a date). Sections, record lists and mappings have
+        none (their layout is the form's own)."""
+        own, kind = self.hint(lang), self.kind_help(lang)
+        if own and kind and self.kind != INT:  # a number's own hint says how it is written
+            return phrase("form.hint_and_kind", lang, hint=own, kind=kind)
+        return own or kind
+
+    def suggestions(self, lang: str) -> tuple[str, ...]:
+        """What a form offers to pick from for a text of a known set (countries, 日本 first); () else."""
+        return country_names(lang) if self.vocabulary == "country" else ()
+
+    def kind_help(self, lang: str) -> str:
+        """How a value of this field's kind is written (the same for every field of the kind)."""
         if self.kind == YESNO:
             return phrase("form.yesno", lang)
         if self.kind == CHOICE:
@@ -172,14 +195,8 @@ class Field:
             return phrase("form.enum_list", lang, choices=phrase("sep.list", lang).join(c.label(lang) for c in self.choices))
         if self.kind == TEXT_LIST:
             return phrase("form.text_list", lang)
-        if self.kind == INT:
-            if self.minimum is not None and self.maximum is not None:
-                bounds = phrase("form.bounds_range", lang, low=self.minimum, high=self.maximum)
-            elif self.minimum is not None:
-                bounds = phrase("form.bounds_min", lang, low=self.minimum)
-            else:
-                bounds = ""
-            return phrase("form.int", lang, bounds=bounds)
+        if self.kind == INT:  # the bounds are the error message's to say, where they are passed
+            return phrase("form.int", lang)
         if self.kind == DATE:
             return phrase("form.date", lang)
         if self.kind == TEXT:
@@ -299,7 +316,9 @@ def _field(name: str, info: FieldInfo, prefix: str, record: str | None, counter:
         values = typing.get_args(inner)
         return Field(kind=CONST if len(values) == 1 else CHOICE, choices=plain_choices(values), **common)
     if inner is str:
-        return Field(kind=TEXT, min_length=least, **common)
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        vocabulary = extra.get("values")
+        return Field(kind=TEXT, min_length=least, vocabulary=str(vocabulary) if vocabulary else None, **common)
     if inner is int:
         return Field(kind=INT, minimum=bounds.get("minimum"), maximum=bounds.get("maximum"), **common)
     if inner is dt.date:

@@ -8,6 +8,7 @@ held to the same limits: list length, nesting depth, integer size.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -17,7 +18,8 @@ from pydantic import ValidationError
 
 from itaku.engine.errors import InputError
 from itaku.engine.models import Proposal
-from itaku.engine.wording import phrase
+from itaku.engine.wareki import date_text
+from itaku.engine.wording import language, phrase
 from itaku.engine.yamlio import MAX_DEPTH, MAX_INT_DIGITS, YamlProblem, load_yaml
 
 MAX_LIST_ITEMS = 500
@@ -41,18 +43,37 @@ def check_tree(value: Any, file: str, lines: Lines, path: tuple[Any, ...] = (), 
                 check_tree(item, file, lines, (*path, key), depth + 1)
 
 
-def where(loc: tuple[Any, ...], lines: Lines) -> str:
-    """A field's place as people read it: `case.kinds[0] (line 7)`."""
-    text = ""
+def field_place(loc: tuple[Any, ...], under: str = "") -> str:
+    """A field's place by its labels, as the form names it: 案件／区分（1件目）, 再委託先等（2件目）／所在国;
+    a key the proposal format does not know is quoted as written. Empty for the whole document.
+    `under`: the list of the proposal whose records the document holds (a register of exceptions)."""
+    from itaku.engine import fields  # the field tree reads this module's limits: imported when needed
+
+    out: list[str] = []
+    path: list[str] = [under] if under else []
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            if not out and under:
+                out.append(fields.get(under).label(language.get()))
+            if out:
+                out[-1] += phrase("evidence.item_number", number=part + 1)
+            continue
+        path.append(str(part))
+        node = fields.index().get(".".join(path))
+        out.append(node.label(language.get()) if node is not None else f"'{shown(part)}'")
+    return phrase("sep.path").join(out)
+
+
+def where(loc: tuple[Any, ...], lines: Lines, under: str = "") -> str:
+    """A field's place as people read it: `案件／区分（1件目） (行 7)` (`under`: see field_place)."""
+    text = field_place(loc, under)
     probe = tuple(loc)
     while probe and probe not in lines:
         probe = probe[:-1]
     line = lines.get(probe)
     if not text:
         text = phrase("error.document")
-    elif len(text) > 100:  # a path nested absurdly deep stays readable on one line
+    if len(text) > 100:  # a path nested absurdly deep stays readable on one line
         text = text[:99] + "…"
     return f"{text} ({phrase('error.line')} {line})" if line else text
 
@@ -91,7 +112,12 @@ def describe_error(err: Any) -> tuple[tuple[Any, ...], str]:
     if kind == "missing":
         return loc, phrase("error.missing_field")
     if kind in ("enum", "literal_error"):
-        return loc, phrase("error.bad_choice", value=shown(given), expected=str(ctx.get("expected", "")).replace("'", ""))
+        expected = _choices_of(loc) or str(ctx.get("expected", "")).replace("'", "")
+        return loc, phrase("error.bad_choice", value=shown(given), expected=expected)
+    if kind == "period_order":
+        lang = language.get()
+        start, end = (date_text(dt.date.fromisoformat(ctx[k]), lang) for k in ("start", "end"))
+        return loc, phrase("error.end_before_start", start=start, end=end)
     if kind.startswith("bool"):
         return loc, phrase("error.bad_yesno", value=shown(given))
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal", "date_range"):
@@ -99,7 +125,8 @@ def describe_error(err: Any) -> tuple[tuple[Any, ...], str]:
     if kind in ("too_short", "string_too_short"):
         return loc, phrase("error.too_short")
     if kind.startswith(("int", "date", "float")):
-        return loc, phrase("error.bad_type", value=shown(given), kind=kind.split("_")[0])
+        what = "date" if kind.startswith("date") else "int"
+        return loc, phrase("error.bad_type", value=shown(given), kind=phrase(f"error.kind.{what}"))
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return loc, phrase("error.bad_mapping", value=type(given).__name__)
     if kind == "list_type":
@@ -107,6 +134,17 @@ def describe_error(err: Any) -> tuple[tuple[Any, ...], str]:
     if kind == "string_type":
         return loc, phrase("error.text_expected", value=shown(given))
     return loc, err["msg"]
+
+
+def _choices_of(loc: tuple[Any, ...]) -> str:
+    """The choices of the field at `loc` as people read them (入札/見積競争/…), '' if it has none."""
+    from itaku.engine import fields  # the field tree reads this module's limits: imported when needed
+
+    node = fields.index().get(".".join(str(p) for p in loc if not isinstance(p, int)))
+    if node is None or not node.choices or node.kind == fields.CONST:
+        return ""
+    lang = language.get()
+    return "/".join(c.label(lang) for c in node.choices)
 
 
 def validate(data: Any, file: str, lines: Lines) -> Proposal:
@@ -127,8 +165,9 @@ def parse_proposal(text: str, file: str, suffix: str) -> Proposal:
     return validate(data, file, lines)
 
 
-def parse_data(text: str, file: str, suffix: str) -> tuple[Any, Lines]:
-    """The plain data of a YAML or JSON text and the line of each path; InputError when unreadable."""
+def parse_data(text: str, file: str, suffix: str, under: str = "") -> tuple[Any, Lines]:
+    """The plain data of a YAML or JSON text and the line of each path; InputError when unreadable
+    (`under`: the proposal's list whose records the text holds, to name places, see field_place)."""
     if not text.strip():
         raise InputError(file, None, phrase("error.empty"))
     if suffix == ".json":
@@ -137,7 +176,7 @@ def parse_data(text: str, file: str, suffix: str) -> tuple[Any, Lines]:
         return load_yaml(text)
     except YamlProblem as exc:
         if exc.path is not None:
-            raise InputError(file, where(exc.path, {exc.path: exc.line} if exc.line else {}), str(exc)) from None
+            raise InputError(file, where(exc.path, {exc.path: exc.line} if exc.line else {}, under), str(exc)) from None
         raise InputError(file, f"{phrase('error.line')} {exc.line}" if exc.line else None, str(exc)) from None
 
 

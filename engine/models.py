@@ -13,9 +13,11 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic import Strict as NoCoercion  # the name Strict is this module's base model
 from pydantic_core import PydanticCustomError
+
+from itaku.engine.countries import country_code
 
 FORMAT_ID = "itaku/v1"
 
@@ -186,6 +188,9 @@ class HandoverMethod(str, Enum):
     portal = "portal"
     plain_mail = "plain_mail"
     unspecified = "unspecified"
+    # An addition to the format: encrypted media (USB memory, discs) carried by hand, or collected
+    # in person by the vendor; a stated, agreed method as in_person is.
+    encrypted_media_in_person = "encrypted_media_in_person"
 
 
 class RemoteConnection(str, Enum):
@@ -287,6 +292,18 @@ class Period(Strict):
     start: Day = Field(None, json_schema_extra=label("開始日", "Start"))
     end: Day = Field(None, json_schema_extra=label("終了日", "End"))
 
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        # A period that ends before it starts is a typing mistake in one of the two dates: refused
+        # beside the end date, so the command line, the Excel form and the page all say so.
+        start = info.data.get("start")
+        if value is not None and isinstance(start, dt.date) and value < start:
+            raise PydanticCustomError(
+                "period_order", "end before start", {"start": start.isoformat(), "end": value.isoformat()}
+            )
+        return value
+
 
 class Contract(Strict):
     special_provisions: YesNo = Field(
@@ -310,12 +327,21 @@ class Subcontractor(Strict):
     security_confirmed: YesNo = Field(
         None, json_schema_extra=label("委託先を通じたセキュリティ確認", "Security confirmed")
     )
-    country: str | None = Field(None, json_schema_extra=label("所在国", "Country"))
+    country: str | None = Field(None, json_schema_extra={**label("所在国", "Country"), "values": "country"})
     tier: int = Field(1, ge=1, le=MAX_TIER, json_schema_extra=label("階層", "Tier"))
     # An addition to the format: how the approved re-delegate is checked during the work (PPC guide 4-8-9(4)).
     supervision_planned: YesNo = Field(
         None, json_schema_extra=label("委託先を通じた定期の確認", "Checked regularly through the vendor")
     )
+
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country_as_written(cls, value: Any) -> Any:
+        # 日本, 国内, Japan, jp all mean JP (engine/countries.py); a blank country is not stated.
+        if isinstance(value, str):
+            return country_code(value) or None
+        return value
 
 
 class Antivirus(Strict):

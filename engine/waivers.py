@@ -50,7 +50,7 @@ class RegisterEntry(ExceptionEntry):
 def parse_register(text: str, file: str, suffix: str = ".yaml") -> Register:
     """Entries by case number, each with the file and index it came from. The register is held to
     the limits of a proposal (list length, nesting, values); JSON when `suffix` is `.json`."""
-    data, lines = parse_data(text, file, suffix)
+    data, lines = parse_data(text, file, suffix, "exceptions")
     if not isinstance(data, list):
         raise InputError(file, None, phrase("error.register_not_list"))
     check_tree(data, file, lines)
@@ -62,7 +62,7 @@ def parse_register(text: str, file: str, suffix: str = ".yaml") -> Register:
             entry = RegisterEntry.model_validate(raw)
         except ValidationError as exc:
             loc, text_ = describe_validation(exc)
-            raise InputError(file, where((i, *loc), lines), text_) from None
+            raise InputError(file, where((i, *loc), lines, "exceptions"), text_) from None
         plain = ExceptionEntry.model_validate(entry.model_dump(exclude={"case"}))
         out.setdefault(entry.case, []).append((file, i, plain))
     return {case: tuple(entries) for case, entries in out.items()}

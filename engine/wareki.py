@@ -63,11 +63,16 @@ def normalise(text: str) -> str:
     return _WEEKDAY.sub("", unicodedata.normalize("NFKC", text).strip())
 
 
+class NoSuchDay(ValueError):
+    """A text written as a date whose day is not on the calendar (令和8年2月30日, 2026/13/1): the
+    writing was understood, the day does not exist."""
+
+
 def _make(year: int, month: int, day: int) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"{year}-{month}-{day} is not a date") from None
+        raise NoSuchDay(f"{year}-{month}-{day} is not a date") from None
 
 
 def parse_wareki(text: str) -> dt.date | None:
@@ -80,12 +85,12 @@ def parse_wareki(text: str) -> dt.date | None:
     era, start = _BY_NAME[match["era"].upper() if len(match["era"]) == 1 else match["era"]]
     year = 1 if match["year"] in _FIRST_YEAR else int(match["year"])
     if year < 1:
-        raise ValueError(f"{era} {year} does not exist")
+        raise NoSuchDay(f"{era} {year} does not exist")
     month = int(match["m1"] or match["m2"])
     day = int(match["d1"] or match["d2"])
     date = _make(start.year + year - 1, month, day)
     if date < start:
-        raise ValueError(f"{era} {year}-{month}-{day} is before {era} began ({start.isoformat()})")
+        raise NoSuchDay(f"{era} {year}-{month}-{day} is before {era} began ({start.isoformat()})")
     return date
 
 

@@ -172,7 +172,7 @@ def _compose(loader: _Loader) -> yaml.Node | None:
         node: yaml.Node
         if isinstance(event, yaml.AliasEvent):
             if event.anchor not in anchors:
-                raise YamlProblem(phrase("error.yaml_syntax", detail=f"unknown alias *{_shown(event.anchor)}"), _line(event))
+                raise YamlProblem(phrase("error.yaml_syntax", detail=phrase("error.yaml.alias")), _line(event))
             node = anchors[event.anchor]
         elif isinstance(event, yaml.ScalarEvent):
             tag = event.tag if event.tag not in (None, "!") else loader.resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -227,8 +227,30 @@ def _mark_line(exc: Exception) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
+# PyYAML's problems (English, for programmers) as what the person should look at, in the catalogue:
+# the first pattern found in the problem's text names the sentence (error.yaml.<key>).
+_SYNTAX = (
+    ("mapping values are not allowed", "colon"),
+    ("expected ',' or", "flow"),
+    ("did not find expected ','", "flow"),
+    ("did not find expected '-'", "list_indent"),
+    ("did not find expected key", "indent"),
+    ("expected <block end>", "indent"),
+    ("could not find expected ':'", "no_colon"),
+    ("that cannot start any token", "character"),
+    ("unexpected end of stream", "unclosed"),
+    ("unknown escape character", "escape"),
+    ("found undefined", "alias"),
+)
+
+
 def _first_line(exc: Exception) -> str:
-    problem = getattr(exc, "problem", None)
-    context = getattr(exc, "context", None)
-    text = " ".join(str(part) for part in (context, problem) if part) or str(exc).splitlines()[0]
-    return phrase("error.yaml_syntax", detail=text)
+    """The syntax error in the reader's language, with the column it was found at (the line goes
+    with the place)."""
+    problem = f"{getattr(exc, 'context', None) or ''} {getattr(exc, 'problem', None) or ''}"
+    key = next((k for pattern, k in _SYNTAX if pattern in problem), "other")
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    detail = phrase(f"error.yaml.{key}")
+    if mark is not None:
+        detail = phrase("error.yaml.at_column", column=mark.column + 1, detail=detail)
+    return phrase("error.yaml_syntax", detail=detail)

@@ -72,7 +72,15 @@ def fields_strategy(children: Iterable[Field]) -> st.SearchStrategy[dict[str, An
     return st.fixed_dictionaries(required, optional=optional)
 
 
-proposals = fields_strategy(fields.tree()).map(Proposal.model_validate)
+def _ordered_period(data: dict[str, Any]) -> dict[str, Any]:
+    """A period as a proposal may hold one: the end not before the start (the model refuses that)."""
+    period = data.get("period")
+    if period and period.get("start") and period.get("end") and period["end"] < period["start"]:
+        data["period"] = {**period, "start": period["end"], "end": period["start"]}
+    return data
+
+
+proposals = fields_strategy(fields.tree()).map(_ordered_period).map(Proposal.model_validate)
 
 
 def outcome(evaluation: Evaluation) -> tuple[Any, ...]:

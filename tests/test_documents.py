@@ -86,12 +86,15 @@ def _width(ch: str) -> int:
 
 def lines_needed(text: str, column_width: float, size: float) -> int:
     """Lines of `text` in a column `column_width` wide (Excel's unit: one half-width character of
-    the default font; a full-width character takes two), broken at line ends and where full."""
+    the default font; a full-width character takes two), broken at line ends and where full; a
+    space where the line is full hangs past its end, as spreadsheets show it, and starts no line."""
     room = (column_width - 1) * 10.5 / max(size, 1)
     count = 0
     for paragraph in text.split("\n"):
         used, lines = 0, 1
         for ch in paragraph:
+            if ch == " " and used + 1 > room:
+                continue
             if used + _width(ch) > room:
                 lines, used = lines + 1, 0
             used += _width(ch)

@@ -8,6 +8,7 @@ that the tree is checked by something that does not share its code.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from typing import Any
 
@@ -150,8 +151,26 @@ def test_help_says_what_to_enter() -> None:
             assert text, (field.path, lang)
             for choice in field.choices:
                 assert choice.label(lang) in text, (field.path, choice.value)
-            if field.maximum is not None:
-                assert str(field.maximum) in text
+            # bounds are the error's to state: no 整数（0～1000000000） hint
+            assert not re.search(r"\d+\s*[〜～~]\s*\d{4,}", text), (field.path, text)
+
+
+def test_every_field_is_asked_as_a_question() -> None:
+    """The page and the Excel form ask each field in plain words, never by a path of headings, and the
+    fields people trip on carry a hint that explains them (階層, 追加項目, 同等の義務, 所在国)."""
+    for field in TREE:
+        if not field.is_leaf or field.kind == fields.CONST:
+            continue
+        for lang in ("ja", "en"):
+            question = field.question(lang)
+            assert question and question != field.name, (field.path, lang)
+            assert "／" not in question and " / " not in question, (field.path, question)
+        assert re.search(r"か(（[^）]*）)?$", field.question("ja")), (field.path, field.question("ja"))
+    for path, words in (
+        ("subcontractors.tier", "1"), ("data.added_items", "承認"), ("subcontractors.same_obligations", "同じ義務"),
+        ("subcontractors.country", "日本"),
+    ):
+        assert words in fields.get(path).help("ja"), path
 
 
 # ------------------------------------------------------------------ readers of the tree

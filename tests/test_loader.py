@@ -25,12 +25,12 @@ def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
     [
         ("format: itaku/v1\ncase: [\n", "YAML"),
         ("", "空"),
-        (GOOD.replace("bulk_send: true", "bulk_send: maybe"), "email.bulk_send (行 "),
-        (GOOD.replace("recipients: individual", "recipients: bbc"), "email.recipients (行 "),
-        (GOOD.replace("  waf: true", "  waf: true\n  wafer: true"), "system.wafer"),
-        (GOOD.replace("subject_count: 43000", "subject_count: many"), "business.subject_count"),
-        (GOOD.replace("format: itaku/v1", "format: itaku/v9"), "format"),
-        (GOOD.replace('  number: "27"\n', ""), "case.number"),
+        (GOOD.replace("bulk_send: true", "bulk_send: maybe"), "メール送信／一斉送信 (行 "),
+        (GOOD.replace("recipients: individual", "recipients: bbc"), "メール送信／宛先の指定 (行 "),
+        (GOOD.replace("  waf: true", "  waf: true\n  wafer: true"), "システム／'wafer'"),
+        (GOOD.replace("subject_count: 43000", "subject_count: many"), "事業／対象者数"),
+        (GOOD.replace("format: itaku/v1", "format: itaku/v9"), "形式"),
+        (GOOD.replace('  number: "27"\n', ""), "案件／資料番号"),
         ("- just\n- a list\n", "マッピング"),
     ],
     ids=["malformed", "empty", "bool", "enum", "unknown-key", "int", "format", "missing", "list"],
@@ -49,7 +49,7 @@ def test_unknown_key_names_its_line(cli, tmp_path: Path) -> None:  # type: ignor
     text = GOOD.replace("  waf: true", "  waf: true\n  wafer: true")
     line = next(i for i, row in enumerate(text.splitlines(), start=1) if row.startswith("  wafer:"))
     result = cli("check", _write(tmp_path, "bad.yaml", text))
-    assert f"system.wafer (行 {line})" in result.stderr
+    assert f"システム／'wafer' (行 {line})" in result.stderr
 
 
 def test_english_messages_with_lang_en(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

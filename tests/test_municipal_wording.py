@@ -58,7 +58,8 @@ def labels_and_wording(catalog: Catalog) -> list[tuple[str, str]]:
                 out += [(f"choice {f.path}={c.value}.{lang}", c.label(lang)) for c in f.choices]
         for name in area_names():
             if name != READING:  # profile.self and profile.privacy_office are the default's words themselves
-                keys = [k for k in load_area(name) if k not in (f"profile.{m}" for m in MUNICIPAL)]
+                # the full names of documents cited (source.name.*) are citations, as rules' sources are
+                keys = [k for k in load_area(name) if k not in (f"profile.{m}" for m in MUNICIPAL) and not k.startswith("source.name.")]
                 out += [(f"wording {key}.{lang}", phrase(key, lang)) for key in keys for lang in ("ja", "en")]
     return out
 
@@ -202,7 +203,7 @@ def test_a_town_page_names_the_town(tmp_path: Path) -> None:
     catalog = build_catalog(load_profile(str(town_folder(tmp_path))))
     with TestClient(create_app(catalog=catalog), base_url="http://127.0.0.1") as client:
         page = client.get("/").text
-        assert "町の承認" in page and "区の承認" not in page
+        assert "町が承認しましたか" in page and "区が承認" not in page
         rule = client.get("/rules/REDELEG-NOT-APPROVED").text
         assert "町の事前承認" in rule and "区の事前承認" not in rule
 

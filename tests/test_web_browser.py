@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -264,7 +265,7 @@ def test_the_page_with_the_keyboard_alone(page: Any, tmp_path: Path) -> None:
     start = tab_to(page, lambda e: True)
     assert start["tag"] == "A" and "入力欄へ移動" in start["text"]  # the first stop skips to the form
     page.keyboard.press("Enter")
-    tab_to(page, lambda e: e["name"] == "case.number")
+    assert focused(page)["name"] == "case.number"  # it lands on the first field, past the uploads
     page.keyboard.type("27")
     page.keyboard.press("Tab")
     page.keyboard.type("一斉メール配信")
@@ -328,3 +329,132 @@ def test_the_page_works_without_its_script(browser: Any, address: str, tmp_path:
         page.click("[data-download='report']")
     assert info.value.suggested_filename == "資料27_委託審査報告.html"
     context.close()
+
+
+# ------------------------------------------------------------------ entered as clerks write it, nothing lost
+
+
+def add_subcontractor(page: Any, name: str, country: str) -> None:
+    page.check(control("subcontractors.__applies") + "-true")
+    page.click("#s-subcontractors [data-add]")
+    row = page.locator("#s-subcontractors li.record").last
+    row.locator("input[name$='.name']").press_sequentially(name)
+    row.locator("select[name$='.role']").select_option(label="基盤の提供のみ")
+    row.locator("input[name$='.handles_personal_data'][value='false']").check()
+    row.locator("input[name$='.country']").press_sequentially(country)
+
+
+def test_japan_as_clerks_write_it_stays_domestic(page: Any) -> None:
+    page.set_input_files("#upload", str(SEED27))
+    page.click("#upload-button")
+    page.wait_for_selector("#pane-view .verdict")
+    for written in ("日本", "国内", "Japan", "jp", "日本国"):
+        add_subcontractor(page, f"データセンター{written}", written)
+    add_subcontractor(page, "海外の事業者", "米国")
+    settled(page)
+    abroad = [m for m in pane_state(page)["messages"] if "所在国が国内ではない" in m]
+    # 日本, 国内, Japan, jp and 日本国 are all Japan; 米国 is read as the United States, named in full
+    assert len(abroad) == 1 and abroad[0].startswith("「海外の事業者」の所在国が国内ではない（アメリカ合衆国）。")
+    read = page.locator("[data-read-for$='.country']")
+    assert "「日本」として読み取りました" in read.nth(1).text_content()
+    # 日本 is the first country the page offers
+    assert page.locator("datalist[id$='-country-list'] option").first.get_attribute("value") == "日本"
+
+
+def fill_some(page: Any) -> dict[str, str]:
+    typed = {"case.number": "31", "case.title": "図書館システムの更新", "case.department": "中央図書館",
+             "case.meeting": "令和8年2月3日"}
+    for name, text in typed.items():
+        page.locator(control(name)).press_sequentially(text)
+    page.check(control("case.kinds") + "-outsourcing")
+    settled(page)
+    return typed
+
+
+def test_a_file_too_large_keeps_everything_typed(page: Any, tmp_path: Path) -> None:
+    typed = fill_some(page)
+    big = tmp_path / "big.xlsx"
+    with big.open("wb") as out:
+        out.truncate(30 * 1024 * 1024)
+    page.set_input_files("#upload", str(big))
+    page.click("#upload-button")
+    alert = page.locator(".upload [data-size-error]")
+    alert.wait_for()
+    assert "30 MB" in alert.text_content() and "10 MB" in alert.text_content() and "そのまま" in alert.text_content()
+    for name, text in typed.items():
+        assert page.input_value(control(name)) == text
+    shoot(page, page.locator(".upload").first, "error-too-large", tmp_path)
+
+
+def test_back_and_a_lost_connection_never_empty_the_form(browser: Any, address: str) -> None:
+    # a page of its own: a refused connection and a page not found are the browser console's errors here
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
+    page = context.new_page()
+    page.goto(address)
+    typed = fill_some(page)
+    page.goto(address + "rules")
+    page.go_back()
+    page.wait_for_function("() => !document.getElementById('proposal').hasAttribute('data-fresh')")
+    for name, text in typed.items():
+        assert page.input_value(control(name)) == text
+    assert "このタブ" in page.text_content(".privacy")  # the page says where the draft is kept
+    # the server cannot be reached: the pane says so in the page's words, and nothing typed goes
+    page.route("**/api/check", lambda route: route.abort("connectionrefused"))
+    page.locator(control("case.title")).press("End")
+    page.locator(control("case.title")).press_sequentially("（第2版）")
+    page.wait_for_function("() => document.getElementById('pane-status').textContent.includes('届きませんでした')")
+    assert page.input_value(control("case.title")) == typed["case.title"] + "（第2版）"
+    page.unroute("**/api/check")
+    # an answer page from the server (an internal error, a refusal): Back brings the form back
+    page.goto(address + "rules/no-such-rule")
+    page.go_back()
+    page.wait_for_function("() => !document.getElementById('proposal').hasAttribute('data-fresh')")
+    assert page.input_value(control("case.title")) == typed["case.title"] + "（第2版）"
+    context.close()
+
+
+# ------------------------------------------------------------------ accessible
+
+
+def axe_violations(page: Any) -> list[str]:
+    """The serious and critical violations axe-core finds on the page (axe.min.js from the
+    axe-playwright-python wheel, injected here; nothing is fetched)."""
+    script = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+    page.evaluate(script)
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_axe_finds_no_serious_violation(page: Any, address: str, tmp_path: Path) -> None:
+    settled(page)
+    assert axe_violations(page) == [], "empty page"
+    page.set_input_files("#upload", str(SEED27))
+    page.click("#upload-button")
+    page.wait_for_selector("#pane-view .verdict")
+    assert axe_violations(page) == [], "filled page"
+    page.locator(control("case.meeting")).fill("令和8年2月30日")
+    page.locator(control("case.meeting")).dispatch_event("input")
+    settled(page)
+    assert "暦にない日付" in page.text_content("[data-error-for='case.meeting']")
+    assert axe_violations(page) == [], "page with errors"
+    shoot(page, page, "error-fields", tmp_path)
+    page.goto(address + "rules")
+    assert axe_violations(page) == [], "the catalog"
+    page.goto(address + "rules/REDELEG-ABROAD")
+    assert axe_violations(page) == [], "a rule's page"
+    assert "所在国が記載され、「日本」以外" in page.text_content(".rule-raises")
+    shoot(page, page, "rule-page", tmp_path, full=True)
+
+
+def test_the_findings_pane_is_announced_and_sections_are_named(page: Any) -> None:
+    assert page.get_attribute("#pane-body", "aria-live") == "polite"
+    legends = page.locator(".applies legend").all_text_contents()
+    assert len(legends) == len(set(legends)), "two yes/no questions read the same"
+    assert any("システム" in text for text in legends)
+    # 「追加」 a subcontractor after 「はい」: the list is no longer empty, the error goes
+    page.check(control("subcontractors.__applies") + "-true")
+    settled(page)
+    assert page.locator("[data-error-for='subcontractors.__applies']").is_visible()
+    page.click("#s-subcontractors [data-add]")
+    assert not page.locator("[data-error-for='subcontractors.__applies']").is_visible()

@@ -39,16 +39,63 @@ def opened(address: str) -> tuple[httpx2.Client, str]:
     return client, token
 
 
-def test_serve_listens_on_loopback_and_warns_otherwise(tmp_path: Path) -> None:
+def test_serve_listens_on_loopback_and_off_it_only_on_purpose(tmp_path: Path) -> None:
     with serve(cwd=tmp_path) as (address, _):
         assert address.startswith("http://127.0.0.1:")
-    with serve("--host", "0.0.0.0", cwd=tmp_path) as (address, process):
+    refused = subprocess.run([str(ITAKU), "serve", "--host", "0.0.0.0", "--port", "0"], cwd=tmp_path, capture_output=True,
+                             text=True, timeout=60)
+    assert refused.returncode == 2 and "--allow-remote" in refused.stderr and "Traceback" not in refused.stderr
+    with serve("--host", "0.0.0.0", "--allow-remote", "--name", "itaku.ward.example", cwd=tmp_path) as (address, process):
         assert process.stderr is not None
         warning = process.stderr.readline()
         assert "警告" in warning and "ログインがありません" in warning
-        # not bound to loopback: any host name is answered (the ward's intranet name is not known)
+        assert "itaku.ward.example" in process.stderr.readline()
+        # the address printed is the one other computers open, not 0.0.0.0
         port = address.rsplit(":", 1)[1].strip("/")
-        assert httpx2.get(f"http://127.0.0.1:{port}/", headers={"host": f"itaku.ward.example:{port}"}).status_code == 200
+        assert address == f"http://itaku.ward.example:{port}/"
+        # the Host check stays on: the names it is reached by, and this machine's loopback names
+        local = f"http://127.0.0.1:{port}/"
+        assert httpx2.get(local, headers={"host": f"itaku.ward.example:{port}"}).status_code == 200
+        assert httpx2.get(local, headers={"host": f"localhost:{port}"}).status_code == 200
+        assert httpx2.get(local, headers={"host": f"evil.example:{port}"}).status_code == 421
+
+
+def test_every_loopback_address_works(tmp_path: Path) -> None:
+    with serve("--host", "127.0.0.2", cwd=tmp_path) as (address, _):
+        assert address.startswith("http://127.0.0.2:")
+        assert httpx2.get(address).status_code == 200
+        assert httpx2.get(address, headers={"host": "evil.example"}).status_code == 421
+
+
+def test_head_disconnects_and_slow_clients(tmp_path: Path) -> None:
+    with serve(cwd=tmp_path) as (address, process):
+        assert httpx2.head(address).status_code == 200
+        port = int(address.rsplit(":", 1)[1].strip("/"))
+        # a client that leaves in the middle of its upload
+        with socket.create_connection(("127.0.0.1", port)) as gone:
+            gone.sendall(b"POST /api/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                         b"Content-Length: 100000\r\n\r\ntoken=abc")
+        # a client that sends its request head one byte at a time is cut, not kept for ever
+        with socket.create_connection(("127.0.0.1", port)) as slow:
+            slow.settimeout(60)
+            closed = False
+            for byte in b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 100:
+                try:
+                    slow.sendall(bytes([byte]))
+                    slow.settimeout(0.5)
+                    if slow.recv(1) == b"":
+                        closed = True
+                        break
+                except TimeoutError:
+                    continue
+                except OSError:
+                    closed = True
+                    break
+            assert closed, "a client trickling its request head was never cut"
+        assert httpx2.get(address).status_code == 200
+        process.terminate()
+        _, stderr = process.communicate(timeout=30)
+    assert "internal error" not in stderr and "ClientDisconnect" not in stderr, stderr
 
 
 def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -131,7 +178,7 @@ def test_the_page_in_english(lang: str, tmp_path: Path) -> None:
         client, token = opened(address)
         with contextlib.closing(client):
             page = client.get("/").text
-            assert '<html lang="en">' in page and "Case number" in page
+            assert '<html lang="en">' in page and "What is the council paper" in page
             pairs = pairs_of(load_proposal(SEED[-1], lambda _: None), token)
             answer = client.post("/api/check", content=body(pairs), headers=FORM).json()
             assert "A baseline of the necessary measures is in place" in answer["html"]

@@ -23,7 +23,7 @@ import click
 
 from itaku.checklists.xlsx_guard import MAX_FORM_BYTES  # no openpyxl: the guard reads the zip itself
 from itaku.engine.catalog import Catalog
-from itaku.engine.errors import InputError
+from itaku.engine.errors import InputError, megabytes
 from itaku.engine.loader import parse_proposal
 from itaku.engine.models import Proposal
 from itaku.engine.profiles import (
@@ -96,7 +96,7 @@ def read_bytes(path: Path, limit: int) -> bytes:
     file = str(path)
     status = regular_file(path)
     if status.st_size > limit:
-        raise InputError(file, None, phrase("error.too_large", size=status.st_size, limit=limit))
+        raise InputError(file, None, phrase("error.too_large", size=megabytes(status.st_size), limit=megabytes(limit)))
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
@@ -119,7 +119,7 @@ def read_bytes(path: Path, limit: int) -> bytes:
     finally:
         os.close(fd)
     if total > limit:  # grew after stat: the limit holds on what is read, not on what stat said
-        raise InputError(file, None, phrase("error.too_large", size=total, limit=limit))
+        raise InputError(file, None, phrase("error.too_large", size=megabytes(total), limit=megabytes(limit)))
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
@@ -170,7 +170,7 @@ def load_proposal_bytes(name: str, data: bytes, warn: Callable[[str], None], cat
         raise InputError(name, None, phrase("error.bad_suffix", suffixes=", ".join(sorted(SUFFIXES))))
     limit = MAX_FORM_BYTES if suffix in FORM_SUFFIXES else MAX_FILE_BYTES
     if len(data) > limit:
-        raise InputError(name, None, phrase("error.too_large", size=len(data), limit=limit))
+        raise InputError(name, None, phrase("error.too_large", size=megabytes(len(data)), limit=megabytes(limit)))
     if suffix in FORM_SUFFIXES:
         from itaku.checklists.form_reader import read_form
 

@@ -27,14 +27,14 @@ from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from itaku.checklists.xlsx_guard import MAX_FORM_BYTES
 from itaku.engine.catalog import Catalog
-from itaku.engine.errors import InputError
+from itaku.engine.errors import InputError, megabytes
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
 from itaku.files.reading import MAX_FILE_BYTES, load_proposal_bytes
@@ -102,7 +102,9 @@ class SelfCheck:
         try:
             body = await security.read_body(request, limit)
         except security.BodyTooLarge:
-            raise Refused(413, "web.error.too_large", limit=limit) from None
+            raise Refused(413, "web.error.too_large", limit=megabytes(limit)) from None
+        except security.BodyTooSlow:
+            raise Refused(408, "web.error.too_slow") from None
         content_type = request.headers.get("content-type", "")
         files: list[tuple[str, bytes]] = []
         if content_type.startswith("multipart/form-data"):
@@ -143,7 +145,7 @@ class SelfCheck:
 
     async def index(self, request: Request) -> Response:
         """The form: empty (GET), or as sent with its review (POST, for browsers without scripts)."""
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):  # Starlette sends HEAD's answer without its body
             return self._page(request, values=FormValues())
         values, _ = await self._form(request, FORM_LIMIT)
         check = await self.work(self.reviewer.check, values)
@@ -268,6 +270,11 @@ class SelfCheck:
         key = {404: "web.error.not_found", 405: "web.error.method"}.get(status, "web.error.internal")
         return self.message(request.url.path, status, phrase(key, self.lang))
 
+    async def left(self, request: Request, exc: Exception) -> Response:
+        """The client went away before its request was read: nobody is there to answer, and it is
+        nothing to log (a closed tab, a lost connection)."""
+        return Response(status_code=400)
+
     async def internal_error(self, request: Request, exc: Exception) -> Response:
         """A bug of ours: a page that says so, and the log line (the kind of error, nothing sent)."""
         # ITAKU_DEBUG=1 shows the traceback, as on the command line (it may quote what was entered)
@@ -302,10 +309,11 @@ def _attachment(name: str) -> str:
 
 
 def create_app(
-    lang: str = "ja", engine: str = "durable", loopback_only: bool = True, catalog: Catalog | None = None
+    lang: str = "ja", engine: str = "durable", names: frozenset[str] = frozenset(), catalog: Catalog | None = None
 ) -> Any:
     """The ASGI application: one Reviewer (catalog and Evaluator) for every request of the process.
-    `loopback_only`: answer only requests addressed to a loopback name (the default binding);
+    `names`: the host names answered besides the loopback ones (localhost, 127.0.0.0/8, ::1): the
+    names the page is reached by off the loopback address;
     `catalog`: the rules as a profile adapts them (default: the shipped catalog)."""
     site = SelfCheck(Reviewer(lang, engine, catalog))
     app = Starlette(
@@ -320,7 +328,9 @@ def create_app(
             Route("/rules/{rule_id}", site.rule, methods=["GET"]),
             Mount("/static", StaticFiles(packages=[("itaku.web", "static")]), name="static"),
         ],
-        exception_handlers={Refused: site.refused, HTTPException: site.http_error, Exception: site.internal_error},
+        exception_handlers={
+            Refused: site.refused, HTTPException: site.http_error, ClientDisconnect: site.left, Exception: site.internal_error,
+        },
     )
 
     def refuse(scope: Any, reason: str) -> Any:
@@ -328,7 +338,7 @@ def create_app(
         status = 403 if reason == "cross_site" else 421
         return site.message(scope.get("path", ""), status, phrase(key, lang))
 
-    return security.Guard(Shield(app), refuse, loopback_only)
+    return security.Guard(Shield(app), refuse, names)
 
 
 class Shield:

@@ -54,6 +54,8 @@ class Field:
     nullable: bool = True  # "not stated" allowed (for a list of choices: none is not the same as not stated)
     model_choices: bool = True  # the choices are the field's own (not a list made here, as of rules)
     long: bool = False
+    suggestions: tuple[str, ...] = ()  # a text's usual values, offered as the clerk types (countries)
+    title: str = ""  # the field's short name (作業場所): a heading's, where the field stands alone
 
     def control(self, row: int | str | None = None, table: str | None = None) -> str:
         """The control's name on the page (a list's column: `LIST.N.COLUMN`)."""
@@ -103,20 +105,26 @@ Part = Field | Section | Table | Mapping | Constant
 
 
 def _hint(node: Node, lang: str) -> str:
-    if node.kind == DATE:
-        return phrase("form.date", lang)  # the Excel form's words: the same writings are read
-    if node.kind == INT:
-        low, high = node.minimum, node.maximum
-        if low is not None and high is not None:
-            bounds = phrase("form.bounds_range", lang, low=low, high=high)
-        else:
-            bounds = phrase("form.bounds_min", lang, low=low) if low is not None else ""
-        return phrase("form.int", lang, bounds=bounds)
+    """The field's hint from the one description (the Excel form's too), with how the page takes
+    its kind where that needs saying: a date's or a number's writings, a list of boxes to fill or
+    tick (the page's own words: a cell of the Excel form is written differently). A yes/no, a
+    choice or a text with a hint of its own needs no more; without one, the page's word for its kind."""
+    own = node.hint(lang)
+    if node.kind in (DATE, INT):
+        return node.help(lang)
     if node.kind == TEXT_LIST:
-        return phrase("web.hint.text_list", lang)
-    if node.kind == ENUM_LIST:
-        return phrase("web.hint.enum_list" if node.nullable else "web.hint.enum_list_required", lang)
-    return ""
+        kind = phrase("web.hint.text_list", lang)
+    elif node.kind == ENUM_LIST:
+        kind = phrase("web.hint.enum_list" if node.nullable else "web.hint.enum_list_required", lang)
+    elif own:
+        return own
+    elif node.kind == ENUM:
+        return phrase("web.hint.choice", lang)
+    elif node.kind == YESNO:
+        return phrase("web.hint.yesno", lang)
+    else:
+        return node.kind_help(lang)
+    return phrase("form.hint_and_kind", lang, hint=own, kind=kind) if own else kind
 
 
 def _field(node: Node, lang: str, catalog: Catalog, name: str, full_label: str, table: str = "") -> Field:
@@ -128,9 +136,9 @@ def _field(node: Node, lang: str, catalog: Catalog, name: str, full_label: str, 
         kind, model_choices = ENUM, False
         choices = tuple(Choice(r.id, r.spec.title.get(lang)) for r in catalog.rules)
     return Field(
-        name=name, kind=kind, label=node.label(lang), full_label=full_label, required=node.required,
+        name=name, kind=kind, label=node.question(lang), full_label=full_label, required=node.required,
         choices=choices, hint=_hint(node, lang), node=node, nullable=node.nullable, model_choices=model_choices,
-        long=node.name in LONG_TEXT,
+        long=node.name in LONG_TEXT, suggestions=node.suggestions(lang), title=node.label(lang),
     )
 
 
@@ -138,13 +146,13 @@ def _part(node: Node, lang: str, catalog: Catalog) -> Part:
     if node.kind == tree.CONST:
         return Constant(node.path, str(node.const))
     if node.is_leaf:
-        return _field(node, lang, catalog, node.path, tree.full_label(node.path, lang))
+        return _field(node, lang, catalog, node.path, node.question(lang))
     if node.kind == tree.SECTION:
         children = tuple(_part(child, lang, catalog) for child in node.children)
         return Section(node.path, node.label(lang), node.nullable, node.required, children)
     if node.kind == tree.RECORDS:
         columns = tuple(
-            _field(child, lang, catalog, child.name, phrase("sep.path", lang).join((node.label(lang), child.label(lang))), node.path)
+            _field(child, lang, catalog, child.name, child.question(lang), node.path)
             for child in node.children
         )
         return Table(node.path, node.label(lang), node.nullable, columns)

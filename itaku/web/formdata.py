@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from itaku.checklists.values import (
     CellProblem,
+    NoSuchDayProblem,
     choices_text,
     int_expectation,
     is_blank,
@@ -28,6 +29,7 @@ from itaku.checklists.values import (
     read_text,
     read_yesno,
 )
+from itaku.engine.countries import country_code, country_name
 from itaku.engine.loader import MAX_LIST_ITEMS, describe_error
 from itaku.engine.models import Proposal
 from itaku.engine.wareki import date_text
@@ -36,7 +38,7 @@ from itaku.web import fields as fd
 
 Loc = tuple[Any, ...]
 _YESNO = {"true": True, "false": False}  # what the page's radio buttons send; typed words are read too
-_ROW = re.compile(r"^(?P<table>[a-z_]+)\.(?P<row>\d{1,6})\.(?P<column>[a-z_]+)$")
+_ROW = re.compile(r"^(?P<table>[a-z_]+)\.(?P<row>[0-9]{1,6})\.(?P<column>[a-z_]+)$")  # ASCII digits only
 
 
 @dataclass
@@ -176,7 +178,12 @@ class _Reader:
                 if day is not None:
                     self.dates[name] = phrase("web.read_as", self.lang, wareki=date_text(day), western=day.isoformat())
                 return day
+            if f.node.vocabulary == "country":  # say how it was read: 国内 and Japan are 日本
+                self.dates[name] = phrase("web.read_as_country", self.lang, name=country_name(country_code(raw), self.lang))
             return read_text(raw)
+        except NoSuchDayProblem as exc:  # understood as a date, but not a day: say that, not the writings
+            self.fail(name, str(exc))
+            return None
         except CellProblem as exc:
             self.fail(name, self._expected(f, name) or str(exc))
             return None
@@ -316,10 +323,32 @@ class _Reader:
         return self.places.get(probe, "")
 
 
+def _malformed_rows(reader: _Reader, parts: tuple[fd.Part, ...]) -> None:
+    """A control of a list whose name is not `LIST.N.COLUMN` as the page writes it (N without a
+    leading zero, at most six digits; COLUMN one of the list's) is never the page's own: it would be
+    left out of the list (an unapproved subcontractor gone unseen), so it is an error beside the list."""
+    lists: dict[str, tuple[str, frozenset[str]]] = {}
+    for part in fd.walk(parts):
+        if isinstance(part, fd.Table):
+            where = f"{part.name}.{fd.APPLIES}" if part.asks_applies else part.name
+            lists[part.name] = (where, frozenset(c.name for c in part.columns))
+        elif isinstance(part, fd.Mapping):
+            lists[part.name] = (part.name, frozenset(("topic", "text")))
+    for name in reader.values.data:
+        head, dot, _ = name.partition(".")
+        if not dot or head not in lists or name == f"{head}.{fd.APPLIES}":
+            continue
+        where, columns = lists[head]
+        match = _ROW.match(name)
+        if match is None or match["column"] not in columns or (match["row"] != "0" and match["row"].startswith("0")):
+            reader.fail(where, phrase("web.error.bad_row", reader.lang))
+
+
 def read(values: FormValues, parts: tuple[fd.Part, ...], lang: str) -> Reading:
     """Read the form back into a proposal. Every field is read (not only up to the first problem),
     so that each problem shows beside its field; the proposal is None while any remains."""
     reader = _Reader(values, lang)
+    _malformed_rows(reader, parts)
     data = reader.section(parts, ())
     try:
         proposal = Proposal.model_validate(data)

@@ -11,15 +11,23 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from itaku.checklists.xlsx_guard import MAX_FORM_BYTES
 from itaku.engine.catalog import Compiled
+from itaku.engine.errors import megabytes
 from itaku.engine.safe_text import inert
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
+from itaku.reports.evidence import source_parts
+from itaku.reports.rule_text import what_raises_it, when_it_applies
 from itaku.web import fields as fd
 from itaku.web import security
 from itaku.web.downloads import DOWNLOADS
 from itaku.web.formdata import FormValues
 from itaku.web.review import APPROVED_DATA, APPROVED_NAME, Reviewer
+
+# The largest file the page's upload takes: the limit of `itaku check` for a workbook (the form's own
+# fields travel beside it, under the app's UPLOAD_LIMIT).
+UPLOAD_LIMIT = MAX_FORM_BYTES
 
 
 def _finalize(value: Any) -> Any:
@@ -84,6 +92,8 @@ class Pages:
         self.env.globals.update(lang=self.lang, t=lambda key, **values: phrase(key, self.lang, **values))
         self.sections = [p for p in reviewer.parts if not isinstance(p, fd.Constant)]
         self.by_name = {p.name: p for p in fd.walk(reviewer.parts)}
+        # where the skip link lands: the first field to fill in (資料番号)
+        self.first_field = next(p.name for p in fd.walk(reviewer.parts) if isinstance(p, fd.Field))
 
     def index(self, token: str, values: FormValues, **context: Any) -> str:
         """The self-check page showing `values`."""
@@ -94,7 +104,8 @@ class Pages:
         return self.env.get_template("index.html.j2").render(
             token=token, values=values, parts=self.reviewer.parts, sections=self.sections,
             downloads=[(key, phrase(f"web.download.{key}", self.lang)) for key in DOWNLOADS],
-            label_for=functools.partial(self.label_for, values), **{**defaults, **context},
+            label_for=functools.partial(self.label_for, values), first_field=self.first_field,
+            upload_bytes=UPLOAD_LIMIT, upload_limit=megabytes(UPLOAD_LIMIT), **{**defaults, **context},
         )
 
     def pane(self, values: FormValues, **context: Any) -> str:
@@ -154,13 +165,21 @@ class Pages:
             effective.append(phrase("web.rule.effective_from", lang, date=_date(spec.effective.from_, lang)))
         if spec.effective.until:
             effective.append(phrase("web.rule.effective_until", lang, date=_date(spec.effective.until, lang)))
+        with self.reviewer.speaking():
+            applies, raises = when_it_applies(rule, lang), what_raises_it(rule, lang)
+            sources = source_parts(spec.source, lang)
         return {
             "id": spec.id,
+            "applies": applies,
+            "raises": raises,
+            "sources": sources,
+            "own": rule.file.startswith("profiles/"),
+            "profile": self.reviewer.catalog.profile.name.get(lang),
             "title": spec.title.get(lang),
             "severity": spec.severity,
             "severity_label": phrase(f"severity.{spec.severity}", lang),
             "topic": topic.en if lang == "en" else topic.ja,
-            "source": spec.source,
+            "source": phrase("sep.list", lang).join(sources),
             "checklist": spec.checklist.get(lang),
             "ask": spec.ask.get(lang),
             "clause": spec.clause.get(lang),

@@ -9,14 +9,18 @@ checks, the form token, and bounded request bodies.
   `same-origin` or `none`, and `Origin`, when sent, equal to the page's own), and (2) its form
   carries the token that the page's cookie holds (double submit: the cookie is `SameSite=Strict` and
   `HttpOnly`, so another site can neither send nor read it).
-- Host check: bound to the loopback address, only loopback host names are answered, so that a
-  web site cannot reach the page by pointing its own name at 127.0.0.1 (DNS rebinding).
-- Bodies are read up to a limit and refused past it (413), before anything is parsed.
+- Host check: only the names the page is reached by are answered (on the loopback address:
+  localhost and any 127.0.0.0/8 or ::1 address; off it, the names `itaku serve` was given or
+  derived), so that a web site cannot reach the page by pointing its own name at it (DNS rebinding).
+- Bodies are read up to a limit and refused past it (413), before anything is parsed, and within a
+  bounded time (a client that trickles its body is cut: BodyTooSlow).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import ipaddress
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -44,13 +48,19 @@ HEADERS = {
 }
 TOKEN_COOKIE = "itaku_token"
 TOKEN_FIELD = "token"
-LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 STATIC_PREFIX = "/static/"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
+BODY_SECONDS = 120  # the longest a request body may take to arrive (a 16 MB upload over a slow LAN)
+
+
 class BodyTooLarge(Exception):
     """A request body past its limit."""
+
+
+class BodyTooSlow(Exception):
+    """A request body that did not arrive within BODY_SECONDS."""
 
 
 def new_token() -> str:
@@ -75,18 +85,23 @@ def cookie_header(token: str) -> str:
     return f"{TOKEN_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused (BodyTooLarge) as soon as it passes `limit` bytes."""
+async def read_body(request: Request, limit: int, seconds: float = BODY_SECONDS) -> bytes:
+    """The request body, refused (BodyTooLarge) as soon as it passes `limit` bytes, or (BodyTooSlow)
+    when it has not all arrived after `seconds`."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise BodyTooLarge
     chunks = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise BodyTooLarge
+                chunks.append(chunk)
+    except TimeoutError:
+        raise BodyTooSlow from None
     return b"".join(chunks)
 
 
@@ -110,6 +125,16 @@ def same_site(scope: Scope) -> bool:
     return origin == f"{scheme}://{host}"
 
 
+def is_loopback_name(name: str) -> bool:
+    """localhost, or an address of this machine only (127.0.0.0/8, ::1) as a Host header names it."""
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def host_name(scope: Scope) -> str:
     """The host name the request was sent to, without the port."""
     host = (_header(scope, b"host") or "").strip().lower()
@@ -121,10 +146,10 @@ def host_name(scope: Scope) -> str:
 class Guard:
     """ASGI middleware: security headers on every response; the host and cross-site checks."""
 
-    def __init__(self, app: ASGIApp, refuse: Callable[[Scope, str], ASGIApp], loopback_only: bool) -> None:
+    def __init__(self, app: ASGIApp, refuse: Callable[[Scope, str], ASGIApp], names: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.refuse = refuse  # the response for a refused request: (scope, reason) -> ASGI app
-        self.loopback_only = loopback_only
+        self.names = frozenset(n.lower() for n in names)  # answered besides the loopback names
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -141,7 +166,8 @@ class Guard:
                 message["headers"] = headers
             await send(message)
 
-        if self.loopback_only and host_name(scope) not in LOOPBACK_NAMES:
+        name = host_name(scope)
+        if name not in self.names and not is_loopback_name(name):
             await self.refuse(scope, "host")(scope, receive, with_headers)
         elif scope.get("method", "GET") not in SAFE_METHODS and not same_site(scope):
             await self.refuse(scope, "cross_site")(scope, receive, with_headers)

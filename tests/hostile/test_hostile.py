@@ -106,7 +106,7 @@ def test_size_limit_is_stated(tmp_path: Path, guard: None) -> None:
     big = tmp_path / "big.yaml"
     big.write_bytes(b"# padding\n" * 300_000)
     code, _, stderr = run("check", big)
-    assert_refused(code, stderr, "big.yaml", "2,097,152")
+    assert_refused(code, stderr, "big.yaml", "上限 2 MB")
 
 
 def test_byte_order_mark_is_accepted(tmp_path: Path, guard: None) -> None:

@@ -19,24 +19,24 @@ pytestmark = pytest.mark.usefixtures("guard")
 
 # file -> (what the error names: the field and line, and a fragment of the message)
 MISTAKES = {
-    "impossible-date.yaml": ("case.meeting (行 6)", "暦にない日付"),
-    "month-13.yaml": ("case.meeting (行 6)", "暦にない日付"),
-    "year-0.yaml": ("case.meeting (行 6)", "暦にない日付"),
-    "explicit-bad-date.yaml": ("case.meeting (行 6)", "暦にない日付"),
-    "year-9999.yaml": ("period.start (行 9)", "範囲外"),
-    "inspections-900.yaml": ("supervision.inspections_per_year (行 10)", "範囲外"),
-    "complex-key.yaml": ("business (行 9)", "キーは文字列"),
-    "number-key.yaml": ("responses (行 9)", "キーは文字列"),
-    "huge-integer.yaml": ("business.subject_count (行 9)", "5,000 桁"),
-    "huge-hex.yaml": ("business.subject_count (行 9)", "5,000 桁"),
-    "huge-integer.json": ("case.number (行 4)", "5,000 桁"),
+    "impossible-date.yaml": ("案件／審議会の開催日 (行 6)", "暦にない日付"),
+    "month-13.yaml": ("案件／審議会の開催日 (行 6)", "暦にない日付"),
+    "year-0.yaml": ("案件／審議会の開催日 (行 6)", "暦にない日付"),
+    "explicit-bad-date.yaml": ("案件／審議会の開催日 (行 6)", "暦にない日付"),
+    "year-9999.yaml": ("委託期間／開始日 (行 9)", "範囲外"),
+    "inspections-900.yaml": ("委託先の管理・監督／年間の立入り調査回数 (行 10)", "範囲外"),
+    "complex-key.yaml": ("事業 (行 9)", "キーは文字列"),
+    "number-key.yaml": ("担当課の対応 (行 9)", "キーは文字列"),
+    "huge-integer.yaml": ("事業／対象者数 (行 9)", "5,000 桁"),
+    "huge-hex.yaml": ("事業／対象者数 (行 9)", "5,000 桁"),
+    "huge-integer.json": ("案件／資料番号 (行 4)", "5,000 桁"),
     "deep-nesting.json": ("(行 1)", "64"),
-    "duplicate-key.json": ("case.title (行 2)", "重複"),
-    "binary-tag.yaml": ("business.purpose (行 9)", "!!binary"),
-    "yesno-off.yaml": ("email.bulk_send (行 9)", "'off'"),
-    "yesno-zero.yaml": ("email.bulk_send (行 9)", "'0'"),
-    "yesno-n.yaml": ("email.bulk_send (行 9)", "'n'"),
-    "yesno-string.json": ("email.bulk_send (行 11)", "'true'"),
+    "duplicate-key.json": ("案件／件名 (行 2)", "重複"),
+    "binary-tag.yaml": ("事業／目的 (行 9)", "!!binary"),
+    "yesno-off.yaml": ("メール送信／一斉送信 (行 9)", "'off'"),
+    "yesno-zero.yaml": ("メール送信／一斉送信 (行 9)", "'0'"),
+    "yesno-n.yaml": ("メール送信／一斉送信 (行 9)", "'n'"),
+    "yesno-string.json": ("メール送信／一斉送信 (行 11)", "'true'"),
 }
 
 WRITERS = [
@@ -67,7 +67,7 @@ def test_writers_refuse_and_write_nothing(name: str, command: tuple[str, ...], t
 
 def test_english_messages() -> None:
     code, _, stderr = run("check", "--lang", "en", INPUTS / "impossible-date.yaml")
-    assert code == 2 and "case.meeting (line 6): '2019-02-30' is not a date on the calendar" in stderr
+    assert code == 2 and "Case / Meeting date (line 6): '2019-02-30' is not a date on the calendar" in stderr
 
 
 def test_json_nested_past_what_python_follows(tmp_path: Path) -> None:
@@ -87,7 +87,7 @@ def test_yaml_nested_past_what_python_follows(tmp_path: Path) -> None:
 def test_waiver_register_mistakes_name_the_register(tmp_path: Path) -> None:
     code, _, stderr = run("check", "--waivers", INPUTS / "register-bad-date.yaml", EXAMPLES / "seed" / "21.yaml")
     assert_refused(code, stderr, "register-bad-date.yaml", "暦にない日付")
-    assert "[0].until (行 4)" in stderr
+    assert "例外（1件目）／期限 (行 4)" in stderr
     # the register has the same list limit as a proposal
     long = tmp_path / "register.yaml"
     long.write_text("".join(f"- {{case: '{i}', rule: R, reason: x}}\n" for i in range(501)), encoding="utf-8")
@@ -102,7 +102,7 @@ def test_true_false_null_are_the_only_yes_no_words(tmp_path: Path) -> None:
         path = tmp_path / "p.yaml"
         path.write_text(template.replace("bulk_send: off", f"bulk_send: {word}"), encoding="utf-8")
         code, _, stderr = run("check", path)
-        assert code == 2 and "email.bulk_send" in stderr, (word, stderr)
+        assert code == 2 and "メール送信／一斉送信" in stderr, (word, stderr)
     for word, expected in (("true", True), ("false", False), ("null", None), ("~", None)):
         path = tmp_path / "p.yaml"
         path.write_text(template.replace("bulk_send: off", f"bulk_send: {word}"), encoding="utf-8")

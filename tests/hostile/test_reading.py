@@ -15,7 +15,7 @@ import yaml
 from test_hostile import guard, run  # noqa: F401 - guard: the fixture every test here uses
 
 from conftest import SEED
-from itaku.engine.errors import InputError
+from itaku.engine.errors import InputError, megabytes
 from itaku.engine.profiles import default_catalog
 from itaku.files import reading
 
@@ -39,7 +39,7 @@ def test_never_more_than_the_limit_plus_one_byte_whatever_stat_says(tmp_path: Pa
     monkeypatch.setattr(reading.os, "read", lambda fd, n: asked.append(n) or real_read(fd, n))
     with pytest.raises(InputError) as exc:
         reading.read_bytes(path, limit)
-    assert "1,000" in exc.value.message
+    assert megabytes(limit) in exc.value.message
     assert sum(asked) <= limit + 1
 
 

@@ -1,7 +1,8 @@
 /* itaku self-check page: the advisor's view follows the form as the clerk types.
    Served by itaku itself; no other script, no inline script (the page's CSP forbids it).
    Without this script the page still works: "update" posts the form and the server answers with
-   the page. Nothing is kept in the browser either (no storage, no cookies but the form token). */
+   the page. The only thing kept in the browser is a draft of the form in this tab's sessionStorage
+   (gone when the tab closes; the page says so), so that a failed send or Back loses nothing typed. */
 (function () {
   "use strict";
 
@@ -23,6 +24,58 @@
   var timer = null;
   var inflight = null;
   var sequence = 0;
+  var DRAFT = "itaku-draft";
+
+  // ---------------------------------------------------------------- the draft of this tab
+
+  function saveDraft() {
+    try {
+      var data = formBody();
+      data.delete("token");
+      window.sessionStorage.setItem(DRAFT, data.toString());
+    } catch (error) {
+      // storage full or refused: the page works without a draft
+    }
+  }
+
+  function readDraft() {
+    try {
+      return window.sessionStorage.getItem(DRAFT);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function showClear() {
+    var clear = form.querySelector("[data-clear]");
+    if (clear) {
+      clear.hidden = false;
+    }
+  }
+
+  // The page came empty (opened afresh, or Back after a send that failed) and this tab holds a
+  // draft: ask the server for the page filled with it, and show that form and its review.
+  function restoreDraft(draft) {
+    var data = new URLSearchParams(draft);
+    data.set("token", form.querySelector("input[name=token]").value);
+    fetch("/", { method: "POST", body: data, credentials: "same-origin" }).then(function (response) {
+      return response.text();
+    }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var filled = page.getElementById("proposal");
+      var body = page.getElementById("pane-body");
+      if (!filled || !body) {
+        return;
+      }
+      form.innerHTML = filled.innerHTML; // the server's own page, escaped by its templates
+      pane.innerHTML = body.innerHTML;
+      form.removeAttribute("data-fresh");
+      showClear();
+      status.textContent = form.getAttribute("data-restored");
+    }).catch(function () {
+      // the draft stays for the next try
+    });
+  }
 
   function formBody() {
     var data = new FormData(form);
@@ -119,7 +172,8 @@
       }
     }).catch(function (error) {
       if (error.name !== "AbortError" && mine === sequence) {
-        status.textContent = error.message || words.failed;
+        // a network failure (TypeError) speaks the browser's English: say it in the page's words
+        status.textContent = error instanceof TypeError ? form.getAttribute("data-send-failed") : (error.message || words.failed);
       }
     }).finally(function () {
       if (mine === sequence) {
@@ -132,6 +186,7 @@
   }
 
   function later() {
+    saveDraft();
     if (timer) {
       clearTimeout(timer);
     }
@@ -150,8 +205,10 @@
     }
   }
 
-  form.querySelectorAll(".applies-choice input[type=radio]").forEach(function (radio) {
-    radio.addEventListener("change", function () { applyState(radio); });
+  form.addEventListener("change", function (event) {
+    if (event.target.matches(".applies-choice input[type=radio]")) {
+      applyState(event.target);
+    }
   });
 
   // ---------------------------------------------------------------- "none" against the other choices
@@ -221,6 +278,13 @@
       var item = holder.firstElementChild;
       items.appendChild(item);
       renumber(list);
+      // "marked yes, but the list is empty" no longer holds: a row is there to fill in
+      var body = list.closest("[data-applies-body]");
+      var said = body && form.querySelector("[data-error-for=\"" + CSS.escape(body.getAttribute("data-applies-body") + ".__applies") + "\"]");
+      if (said) {
+        said.hidden = true;
+        said.textContent = "";
+      }
       var first = item.querySelector("input, select, textarea");
       if (first) {
         first.focus();
@@ -248,9 +312,37 @@
       later();
     }
   });
+  // A file over the limit is never sent: the answer would be a page without the form.
+  function tooLarge(submitter) {
+    var section = submitter.closest("section");
+    var input = section && section.querySelector("input[type=file]");
+    var file = input && input.files && input.files[0];
+    var limit = parseInt(form.getAttribute("data-upload-limit"), 10);
+    if (!file || !(file.size > limit)) {
+      return false;
+    }
+    var shown = section.querySelector("[data-size-error]");
+    if (!shown) {
+      shown = document.createElement("p");
+      shown.className = "alert error";
+      shown.setAttribute("role", "alert");
+      shown.setAttribute("data-size-error", "");
+      input.closest("p").before(shown);
+    }
+    var size = (Math.round(file.size / 1048576 * 10) / 10) + " MB";
+    shown.textContent = form.getAttribute("data-too-large").replace("{size}", size);
+    input.focus();
+    return true;
+  }
+
   form.addEventListener("submit", function (event) {
     var submitter = event.submitter;
     var action = submitter && submitter.getAttribute("formaction");
+    saveDraft();
+    if (action && submitter.closest("section.upload") && tooLarge(submitter)) {
+      event.preventDefault();
+      return;
+    }
     if (!action) { // "update" (or Enter in a field): ask for the review in place of reloading the page
       event.preventDefault();
       if (timer) {
@@ -260,4 +352,25 @@
       check();
     }
   });
+  form.addEventListener("click", function (event) {
+    var clear = event.target.closest("[data-clear]");
+    if (clear && window.confirm(clear.getAttribute("data-confirm"))) {
+      try {
+        window.sessionStorage.removeItem(DRAFT);
+      } catch (error) {
+        // nothing kept
+      }
+      window.location.assign("/");
+    }
+  });
+
+  var draft = readDraft();
+  if (form.hasAttribute("data-fresh") && draft) {
+    restoreDraft(draft);
+  } else {
+    if (!form.hasAttribute("data-fresh")) {
+      saveDraft(); // the page as the server answered it (a file loaded, a send answered)
+    }
+    showClear();
+  }
 })();
