@@ -2,34 +2,33 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from typing import Any
 
 from openpyxl import Workbook
 
 from itaku.checklists import workbook as wbk
-from itaku.checklists.kinds import OVERVIEW_KINDS, PER_PROPOSAL_KINDS
-from itaku.checklists.sheets import inspection, management_record, matrix, opinion_list, pre_send, questions, self_check
 from itaku.engine.catalog import Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.wording import phrase
+from itaku.reports.formats import BY_KEY, offered_by
 from itaku.reports.view import case_sort_key
 
-SheetAdder = Callable[[Workbook, Evaluation, Catalog, str], None]
+# The kinds, in the order `itaku checklist` lists them; those with one sheet per proposal.
+KINDS = tuple(f.key for f in offered_by("checklist"))
+PER_PROPOSAL = tuple(f.key for f in offered_by("checklist") if f.sheets == "proposal")
 
-# Kinds with one sheet per proposal, and kinds with one sheet over all of them.
-PER_PROPOSAL: dict[str, SheetAdder] = {
-    "self-check": self_check.add_sheet,
-    "inspection": inspection.add_sheet,
-    "management-record": management_record.add_sheet,
-    "pre-send": pre_send.add_sheet,
-    "questions": questions.add_sheet,
-}
-OVERVIEW: dict[str, Callable[[Workbook, list[Evaluation], Catalog, str], None]] = {
-    "opinion-list": opinion_list.build,
-    "matrix": matrix.build,
-}
-KINDS = (*PER_PROPOSAL, *OVERVIEW)
-assert (tuple(PER_PROPOSAL), tuple(OVERVIEW)) == (PER_PROPOSAL_KINDS, OVERVIEW_KINDS), "checklists/kinds.py is out of date"
+
+def builder(kind: str) -> Callable[..., None]:
+    """The function that adds checklist `kind` to a workbook, as the registry (reports/formats.py)
+    names it: (wb, evaluation, catalog, lang) per proposal, (wb, evaluations, catalog, lang) overall."""
+    spec = BY_KEY.get(kind)
+    if spec is None or spec.builder is None:
+        raise ValueError(f"unknown checklist kind {kind!r}")
+    module, function = spec.builder.split(".")
+    found: Any = getattr(importlib.import_module(f"itaku.checklists.sheets.{module}"), function)
+    return found
 
 
 @speaks_for_its_catalog
@@ -37,12 +36,11 @@ def build_checklist(kind: str, evaluations: list[Evaluation], catalog: Catalog, 
     """The workbook of checklist `kind` over `evaluations` (proposals in case-number order)."""
     wb = wbk.new_workbook(phrase(f"kind.{kind}", lang))
     ordered = sorted(evaluations, key=case_sort_key)
+    build = builder(kind)
     if kind in PER_PROPOSAL:
         for evaluation in ordered:
-            PER_PROPOSAL[kind](wb, evaluation, catalog, lang)
-    elif kind in OVERVIEW:
-        OVERVIEW[kind](wb, ordered, catalog, lang)
+            build(wb, evaluation, catalog, lang)
     else:
-        raise ValueError(f"unknown checklist kind {kind!r}")
+        build(wb, ordered, catalog, lang)
     wb.active = 0
     return wb

@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """What an `itaku` command's exit status says (docs/exit-codes-and-limits.md); the worst wins."""
+
+    OK = 0  # done; nothing reached --fail-on
+    FINDINGS = 1  # a finding reached --fail-on, or the rule tooling found a problem
+    INPUT = 2  # bad input or usage
+    ENGINE = 3  # an internal error: the engine or a rule failed
+    INTERRUPTED = 130  # Ctrl-C
+    CLOSED_PIPE = 141  # standard output was closed
+    TERMINATED = 143  # SIGTERM
+
 
 def megabytes(size: int) -> str:
     """A size as people read it in a message: 14 MB, 2 MB, 0.5 MB (never a count of bytes); a size
@@ -15,7 +29,7 @@ def megabytes(size: int) -> str:
 class ItakuError(Exception):
     """Base of itaku's own errors; the CLI turns each into one message and an exit code."""
 
-    exit_code = 3
+    exit_code = ExitCode.ENGINE
 
 
 class InputError(ItakuError):
@@ -25,7 +39,7 @@ class InputError(ItakuError):
     cell (`申請様式!C14`). The message is one sentence, in the user's language where we have it.
     """
 
-    exit_code = 2
+    exit_code = ExitCode.INPUT
 
     def __init__(self, file: str, where: str | None, message: str) -> None:
         self.file = file
@@ -42,7 +56,7 @@ class InputError(ItakuError):
 class CatalogError(ItakuError):
     """A rule file is broken: the catalog does not load at all (never a partial catalog)."""
 
-    exit_code = 2
+    exit_code = ExitCode.INPUT
 
     def __init__(self, file: str, line: int | None, rule_id: str | None, message: str) -> None:
         self.file = file
@@ -56,7 +70,7 @@ class CatalogError(ItakuError):
 class EngineError(ItakuError):
     """Evaluation failed inside the engine: names the rule and the proposal."""
 
-    exit_code = 3
+    exit_code = ExitCode.ENGINE
 
     def __init__(self, source: str, rule_id: str | None, message: str) -> None:
         self.source = source

@@ -25,7 +25,6 @@ from conftest import SEED, invoke
 from itaku.checklists import workbook as wbk
 from itaku.checklists.build import KINDS, PER_PROPOSAL
 from itaku.checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, VERSION_NAME
-from itaku.checklists.kinds import FIELD_KINDS
 from itaku.checklists.sheets import inspection, management_record
 from itaku.checklists.sheets.common import vendor_handles_data
 from itaku.checklists.sheets.management_record import add_months, planned_events
@@ -41,6 +40,7 @@ from itaku.engine.profiles import default_catalog
 from itaku.engine.status import completeness_lead, opinion_text, topic_status
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
+from itaku.reports.formats import FIELD_DOCUMENTS
 from itaku.reports.view import case_sort_key
 
 ITAKU = [sys.executable, "-m", "itaku"]
@@ -64,7 +64,7 @@ def make(cli: Any, tmp_path: Path, kind: str, *files: Path, lang: str = "ja", na
 def seed_files(kind: str) -> list[Path]:
     """The seed proposals a checklist of `kind` is made of (the pre-send check: those that send mail in
     bulk; the field documents: those in which a vendor handles the personal data, not 資料24)."""
-    if kind in FIELD_KINDS:
+    if kind in FIELD_DOCUMENTS:
         catalog = default_catalog()
         return [p for p, e in zip(SEED, evaluate_files(SEED, catalog=catalog), strict=True) if vendor_handles_data(e, catalog)]
     return [p for p in SEED if kind != "pre-send" or "bulk_send: true" in p.read_text(encoding="utf-8")]

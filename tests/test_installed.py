@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, ROOT, SEED
+from itaku.reports.formats import keys
 
 ITAKU = Path(sys.executable).with_name("itaku")
-KINDS = ["self-check", "inspection", "management-record", "pre-send", "questions", "opinion-list", "matrix"]
+KINDS = keys("checklist")
 
 
 def itaku(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import click
 
-from itaku.checklists.kinds import FIELD_KINDS, KINDS
 from itaku.cli.common import (
     ANSWERS,
     APPROVED,
@@ -23,7 +22,6 @@ from itaku.cli.common import (
     REGISTER,
     REGISTER_DB,
     WAIVERS,
-    approved_version,
     as_date,
     catalog_for,
     evaluate_files,
@@ -34,8 +32,10 @@ from itaku.cli.dates import DATE
 from itaku.engine.errors import InputError
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
-from itaku.files.reading import configured_register, load_approved, load_proposal
+from itaku.files.reading import configured_register, load_proposal
 from itaku.files.writing import check_target, write_bytes_atomic
+from itaku.reports.formats import BY_KEY, FIELD_DOCUMENTS, keys
+from itaku.service.evaluating import Service
 
 OUTPUT = click.option(
     "-o", "--output", "output", required=True, type=click.Path(path_type=Path),
@@ -43,8 +43,8 @@ OUTPUT = click.option(
 )
 
 
-def _check_suffix(output: Path) -> None:
-    if output.suffix.lower() != ".xlsx":
+def _check_suffix(output: Path, kind: str) -> None:
+    if output.suffix.lower() != BY_KEY[kind].suffix:
         raise InputError(str(output), None, phrase("excel.output_suffix"))
 
 
@@ -80,7 +80,7 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
     from itaku.engine.changes import compare
 
     started = time.perf_counter()
-    _check_suffix(output)
+    _check_suffix(output, "form")
     if approved is not None and source is None:
         raise InputError(str(approved), None, phrase("excel.approved_without_from"))
     inputs = run_inputs([source] if source is not None else [], None, approved, profile)
@@ -89,7 +89,7 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
     proposal = load_proposal(source, catalog=catalog) if source is not None else None
     comparison = None
     if proposal is not None and approved is not None:
-        pair = approved_version(load_approved(approved, catalog), approved, proposal, 1)
+        pair = Service(catalog, approved=approved).approved_for(proposal, alone=True)
         comparison = compare(pair[1], proposal, pair[0]) if pair is not None else None
     wb = build_form(catalog, lang, proposal, str(source or ""), comparison)
     write_bytes_atomic(output, wbk.workbook_bytes(wb), inputs)
@@ -97,7 +97,7 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("kind", type=click.Choice(keys("checklist")))
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @OUTPUT
 @LANG
@@ -142,7 +142,7 @@ def checklist(
     from itaku.checklists.sheets.pre_send import sends_bulk_mail
 
     started = time.perf_counter()
-    _check_suffix(output)
+    _check_suffix(output, kind)
     if from_register or not files:
         if not from_register or files or kind != "management-record":
             raise click.UsageError(phrase("register.record.files_or_register"))
@@ -163,7 +163,7 @@ def checklist(
         evaluations = [e for e in evaluations if sends_bulk_mail(e)]
         if not evaluations:
             raise InputError(", ".join(str(f) for f in files), None, phrase("excel.no_bulk_send"))
-    if kind in FIELD_KINDS:  # an inspection or a record needs a vendor holding the data
+    if kind in FIELD_DOCUMENTS:  # an inspection or a record needs a vendor holding the data
         kept = [e for e in evaluations if vendor_handles_data(e, catalog)]
         if not kept:  # one line: nothing to make, nothing written
             raise InputError(", ".join(str(f) for f in files), None, phrase("excel.no_vendor"))

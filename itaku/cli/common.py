@@ -16,30 +16,13 @@ from typing import Any, TypeVar
 import click
 
 from itaku.engine.catalog import Catalog, words_of
-from itaku.engine.errors import InputError, ItakuError
-from itaku.engine.evaluation import Evaluation, Evaluator
-from itaku.engine.models import Proposal
-from itaku.engine.profiles import DEFAULT_PROFILE, profile_catalog
+from itaku.engine.errors import ExitCode, InputError, ItakuError
+from itaku.engine.evaluation import Evaluation
+from itaku.engine.profiles import DEFAULT_PROFILE
 from itaku.engine.safe_text import inert_line
-from itaku.engine.waivers import Register
 from itaku.engine.wording import language, municipality, phrase
-from itaku.files.reading import (
-    CONFIG_ENV,
-    Approved,
-    approved_from_register,
-    configuration_in_use,
-    configured_compare,
-    configured_profile,
-    configured_register,
-    load_answers,
-    load_approved,
-    load_profile,
-    load_proposal,
-    load_register,
-    profile_files,
-    proposal_files,
-    with_answers,
-)
+from itaku.files.reading import CONFIG_ENV, configuration_in_use, profile_files, proposal_files
+from itaku.service.evaluating import FAIL_ON_LEVELS, Service, chosen_profile, load_catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -65,6 +48,10 @@ PROFILE = click.option(
     "--profile", "profile", default=None, metavar="NAME|PATH",
     help=f"The municipality's profile: a shipped one (default, example-city), a folder or a file. "
     f"Default: ${CONFIG_ENV}, else `profile:` in ~/.config/itaku/config.yaml, else {DEFAULT_PROFILE}.",
+)
+FAIL_ON = click.option(
+    "--fail-on", type=click.Choice(FAIL_ON_LEVELS), default="blocker", show_default=True,
+    help="Exit 1 when a finding reaches this severity.",
 )
 ANSWERS = click.option(
     "--answers", type=click.Path(path_type=Path), default=None,
@@ -109,13 +96,13 @@ def stops_cleanly() -> Iterator[None]:
         sys.stdout.flush()  # a closed pipe shows here, not as a complaint at interpreter exit
     except KeyboardInterrupt:
         click.echo(f"itaku: {phrase('error.interrupted')}", err=True)
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except Terminated:
         click.echo(f"itaku: {phrase('error.terminated')}", err=True)
-        sys.exit(143)
+        sys.exit(ExitCode.TERMINATED)
     except BrokenPipeError:
         _quiet_stdout()
-        sys.exit(141)
+        sys.exit(ExitCode.CLOSED_PIPE)
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)
@@ -149,7 +136,7 @@ def handles_errors(func: F) -> F:
             if os.environ.get("ITAKU_DEBUG"):
                 raise
             click.echo(f"itaku: {phrase('error.internal', kind=type(exc).__name__, error=inert_line(exc))}", err=True)
-            sys.exit(3)
+            sys.exit(ExitCode.ENGINE)
         finally:
             municipality.reset(words)
             language.reset(token)
@@ -162,17 +149,11 @@ def as_date(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value else None
 
 
-def chosen_profile(option: str | None) -> str:
-    """Which profile judges: --profile, else $ITAKU_PROFILE, else the user's configuration, else the
-    shipped default (a shipped profile's name, or the path of a folder or file)."""
-    return option or os.environ.get(CONFIG_ENV) or configured_profile() or DEFAULT_PROFILE
-
-
 def catalog_for(option: str | None) -> Catalog:
     """The catalog as the chosen profile adapts it (a broken profile is an input error, exit 2). From
     here on the command names the municipality as that profile does (区, 市), in what it reads (a
     form's choices) as in what it writes."""
-    catalog = profile_catalog(load_profile(chosen_profile(option)))
+    catalog = load_catalog(chosen_profile(option))
     municipality.set(words_of(catalog.profile))
     return catalog
 
@@ -189,59 +170,17 @@ def evaluate_files(
     register_db: str | None = None,
     answers: Path | None = None,
 ) -> list[Evaluation]:
-    """Load every file first (a bad one stops everything before any output), then evaluate; with
-    `approved`, compare each proposal with its approved version (one file for one proposal, else
-    matched by case number); else, with the register (`use_register`, or the configuration), with
-    the version of its case the council last approved; with `answers`, take the department's answers
-    to the questions as the responses of the proposals they are for. `detail`: see Evaluator.evaluate."""
-    catalog = catalog or catalog_for(None)
-    register: Register = load_register(waivers) if waivers else {}
-    proposals = [(path, load_proposal(path, catalog=catalog)) for path in files]
-    if answers is not None:
-        proposals = merged_answers(proposals, answers, catalog)
-    earlier = load_approved(approved, catalog) if approved else {}
-    if approved is None and with_register(use_register):
-        earlier = approved_from_register(register_db or configured_register(), {p.case.number for _, p in proposals}, catalog)
-    evaluator = Evaluator(catalog, engine_name)
-    out = []
-    for path, p in proposals:
-        pair = approved_version(earlier, approved, p, len(proposals))
-        out.append(evaluator.evaluate(p, inert_line(path), as_of, register.get(p.case.number, ()), approved=pair, detail=detail))
-    return out
-
-
-def with_register(option: bool | None) -> bool:
-    """Whether proposals are compared with the register: --register/--no-register, else the
-    configuration."""
-    return configured_compare() if option is None else option
-
-
-def merged_answers(proposals: list[tuple[Path, Proposal]], answers: Path, catalog: Catalog) -> list[tuple[Path, Proposal]]:
-    """The proposals with the answers of the workbook `answers` taken as their responses; a workbook
-    answering none of them is refused (exit 2), naming the cases it is for."""
-    given = load_answers(answers, catalog)
-    if not any(p.case.number in given for _, p in proposals):
-        sep = phrase("sep.list")
-        cases = sep.join(phrase("case.number", number=p.case.number) for _, p in proposals)
-        found = sep.join(phrase("case.number", number=n) for n in given)
-        raise InputError(str(answers), None, phrase("answers.no_case", cases=cases, found=found))
-    return [(path, with_answers(p, given)) for path, p in proposals]
-
-
-def approved_version(earlier: Approved, approved: Path | None, proposal: Proposal, proposals: int) -> tuple[str, Proposal] | None:
-    """The version `proposal` is compared with, (its file as shown, the proposal): the one file given
-    for a single proposal, else the approved version of its case number (None: no such version). A
-    single file of another case number is an InputError naming both numbers: comparing two cases
-    would report every difference between them as a change."""
-    single = approved is not None and not approved.is_dir() and proposals == 1
-    pair = next(iter(earlier.values()), None) if single else earlier.get(proposal.case.number)
-    if pair is None:
-        return None
-    if pair[1].case.number != proposal.case.number:
-        raise InputError(pair[0], "case.number", phrase(
-            "error.approved_other_case", approved=pair[1].case.number, number=proposal.case.number,
-        ))
-    return inert_line(pair[0]), pair[1]
+    """Evaluate the files as the evaluation service does (itaku/service): every file loaded first (a
+    bad one stops everything before any output); with `answers`, the department's answers to the
+    questions taken as the responses of the proposals they are for; each proposal compared with its
+    approved version: with `approved`, one file for one proposal, else matched by case number; else,
+    with the register (`use_register`, or the configuration), the version of its case the council last
+    approved. `detail`: see Evaluator.evaluate."""
+    service = Service(
+        catalog or catalog_for(None), engine_name, as_of, waivers, approved,
+        use_register=use_register, register_db=register_db or None, answers=answers,
+    )
+    return service.evaluate_files(list(files), detail)
 
 
 def approved_inputs(approved: Path | None, exclude: Path | None = None) -> list[Path]:

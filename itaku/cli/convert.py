@@ -10,8 +10,9 @@ from itaku.cli.common import LANG, PROFILE, catalog_for, handles_errors, run_inp
 from itaku.engine.dump import proposal_yaml
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
-from itaku.files.reading import YAML_SUFFIXES, load_proposal
+from itaku.files.reading import load_proposal
 from itaku.files.writing import check_target, write_text_atomic
+from itaku.reports.formats import BY_KEY
 
 
 @click.command()
@@ -30,7 +31,7 @@ def convert(source: Path, output: str, lang: str, profile: str | None) -> None:
     target = None if output == "-" else Path(output)
     inputs = run_inputs([source], profile=profile)
     if target is not None:
-        if target.suffix.lower() not in YAML_SUFFIXES:
+        if target.suffix.lower() not in BY_KEY["yaml"].suffixes:
             raise InputError(output, None, phrase("error.output_yaml_suffix"))
         check_target(target, inputs)
     text = proposal_yaml(load_proposal(source, catalog=catalog_for(profile)))

@@ -1,7 +1,7 @@
 """The `itaku` command line.
 
-Exit codes: 0 nothing reached --fail-on; 1 a finding reached it (or a rule test failed);
-2 bad input or usage; 3 an internal error (engine or rule evaluation).
+Exit codes (ExitCode in engine/errors.py): 0 nothing reached --fail-on; 1 a finding reached it (or a
+rule test failed); 2 bad input or usage; 3 an internal error (engine or rule evaluation).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from itaku.cli.common import (
     APPROVED,
     AS_OF,
     ENGINE,
+    FAIL_ON,
     LANG,
     PROFILE,
     REGISTER,
@@ -29,7 +30,8 @@ from itaku.cli.common import (
     handles_errors,
     stops_cleanly,
 )
-from itaku.engine.catalog import SEVERITY_RANK
+from itaku.reports.formats import keys
+from itaku.service.evaluating import exit_code_of
 
 # The other subcommands, imported only when one is run (or listed in --help): a YAML check must not
 # pay for the Excel, report, web or rule-tooling modules (docs/performance.md: cold start).
@@ -76,12 +78,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(keys("check")), default="text", show_default=True)
 @LANG
-@click.option(
-    "--fail-on", type=click.Choice(["blocker", "advice", "question", "never"]), default="blocker", show_default=True,
-    help="Exit 1 when a finding reaches this severity.",
-)
+@FAIL_ON
 @ENGINE
 @AS_OF
 @WAIVERS
@@ -109,10 +108,9 @@ def check(
         click.echo(evaluations_json(evaluations, lang))
     else:
         click.echo("\n\n".join(render_text(e, catalog, lang) for e in evaluations))
-    if fail_on != "never":
-        threshold = SEVERITY_RANK[fail_on]
-        if any(SEVERITY_RANK[f.severity] >= threshold for e in evaluations for f in e.findings if f.counts):
-            sys.exit(1)
+    code = exit_code_of(evaluations, fail_on)
+    if code:
+        sys.exit(code)
 
 
 @main.command()

@@ -27,7 +27,6 @@ from itaku.cli.common import (
 )
 from itaku.cli.dates import DATE
 from itaku.engine.errors import InputError
-from itaku.engine.evaluation import Evaluator
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wareki import date_text, meeting_text
 from itaku.engine.wording import phrase
@@ -36,7 +35,6 @@ from itaku.files.reading import (
     MAX_FILE_BYTES,
     configured_register,
     load_proposal_bytes,
-    load_register,
     read_bytes,
     register_approved,
     warn_on_stderr,
@@ -44,6 +42,7 @@ from itaku.files.reading import (
 from itaku.files.writing import check_target, sync_folder, write_bytes_atomic
 from itaku.register.service import EVENT_KINDS, OUTCOMES, History, Register, event_label, outcome_label
 from itaku.register.store import WAIT_SECONDS, open_store
+from itaku.service.evaluating import Service
 
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_EXPORT_FILE = 64 * 1024 * 1024
@@ -126,10 +125,10 @@ def add(
     proposal = load_proposal_bytes(str(file), content, warn_on_stderr, catalog)
     number = number or proposal.case.number
     reg = _register(db, wait, create=True)
-    exceptions = load_register(waivers).get(proposal.case.number, ()) if waivers else ()
-    approved = None if new else register_approved(reg, number, catalog)
+    service = Service(catalog, engine_name, waivers=waivers)  # reviewed as `itaku check` reviews it
+    approved = None if new else register_approved(reg, number, catalog)  # by the register number, from this register
     day = received or proposal.case.meeting or dt.date.today()
-    evaluation = Evaluator(catalog, engine_name).evaluate(proposal, inert_line(file), None, exceptions, approved=approved)
+    evaluation = service.evaluate(proposal, inert_line(file), approved)
     seq, opened = reg.add_version(number, new, file.name, content, proposal, evaluation, catalog, day)
     if opened:
         _say(phrase("register.opened", number=number, date=date_text(day, lang)))

@@ -27,15 +27,16 @@ from itaku.cli.common import (
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
 from itaku.files.writing import check_target, write_bytes_atomic, write_text_atomic
+from itaku.reports.formats import keys, named_by_suffix
 
 # Output suffixes that name a format, so `-o meeting.html` needs no --format.
-_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".docx": "docx"}
+_SUFFIX_FORMAT = named_by_suffix("report")
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["html", "md", "docx"]), default=None,
+    "--format", "fmt", type=click.Choice(keys("report")), default=None,
     help="html, md, or docx for the advisor's draft opinion in Word (default: from the suffix of -o; "
     "a suffix naming another format is refused).",
 )

@@ -10,7 +10,7 @@ import click
 from itaku.cli.common import LANG, PROFILE, catalog_for, handles_errors
 from itaku.engine.catalog import Compiled, Derivation, Rule
 from itaku.engine.coverage import coverage, markdown_table, scope_table
-from itaku.engine.errors import InputError
+from itaku.engine.errors import ExitCode, InputError
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.lint import lint
 from itaku.engine.rule_examples import run_examples
@@ -76,7 +76,7 @@ def test_rules(verbose: bool, engine_name: str, lang: str, profile: str | None) 
             click.echo(inert_line(r.describe()))
     click.echo(phrase("rules.test.summary", passed=len(results) - len(failures), failed=len(failures)))
     if failures:
-        sys.exit(1)
+        sys.exit(ExitCode.FINDINGS)
 
 
 @rules.command("explain")
@@ -167,7 +167,7 @@ def coverage_command(fmt: str, lang: str, profile: str | None) -> None:
     for s in cov.set_aside:
         click.echo(inert_line(phrase("coverage.set_aside", id=s.id, text=s.text)))
     if cov.uncovered or cov.unknown or cov.general_gaps:
-        sys.exit(1)
+        sys.exit(ExitCode.FINDINGS)
 
 
 @rules.command("lint")
@@ -181,7 +181,7 @@ def lint_command(lang: str, profile: str | None) -> None:
         click.echo(inert_line(p.describe()))
     click.echo(phrase("lint.count", count=len(problems)))
     if problems:
-        sys.exit(1)
+        sys.exit(ExitCode.FINDINGS)
 
 
 @rules.command("diff")

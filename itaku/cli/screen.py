@@ -20,6 +20,7 @@ from itaku.cli.common import (
     APPROVED,
     AS_OF,
     ENGINE,
+    FAIL_ON,
     LANG,
     PROFILE,
     REGISTER,
@@ -31,14 +32,15 @@ from itaku.cli.common import (
     chosen_profile,
     handles_errors,
     run_inputs,
-    with_register,
 )
-from itaku.engine.errors import InputError, ItakuError
+from itaku.engine.errors import ExitCode, InputError, ItakuError
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
 from itaku.files.reading import file_kind, real_path
+from itaku.reports.formats import offered_by
+from itaku.service.evaluating import Service
 
-FORMAT_SUFFIX = {"json": ".json", "html": ".html", "md": ".md"}
+FORMAT_SUFFIX = {f.key: f.suffix for f in offered_by("screen")}
 
 
 @click.command()
@@ -52,10 +54,7 @@ FORMAT_SUFFIX = {"json": ".json", "html": ".html", "md": ".md"}
     help="Worker processes (default and most: the CPUs usable; at most one per input). Results do not depend on it.",
 )
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMAT_SUFFIX)), default="json", show_default=True)
-@click.option(
-    "--fail-on", type=click.Choice(["blocker", "advice", "question", "never"]), default="blocker", show_default=True,
-    help="Exit 1 when a finding reaches this severity.",
-)
+@FAIL_ON
 @click.option(
     "--opinion-list/--no-opinion-list", default=True, show_default=True,
     help=f"Also write the advisor opinion list ({'opinion-list.xlsx'}) for up to 1,000 proposals.",
@@ -81,20 +80,16 @@ def screen(
     With --approved FOLDER, each proposal is compared with the approved version of its case number;
     with --register, with its case's last approved version in the register.
     """
-    from itaku.files.reading import approved_from_register, configured_register, load_approved, load_register
     from itaku.screening import batch as sc
     from itaku.screening.progress import Progress
 
     chosen = chosen_profile(profile)
     catalog = catalog_for(chosen)  # a broken profile or catalog stops here, before any worker starts
-    if waivers:
-        load_register(waivers)  # a broken register too
-    register = None
-    if approved:
-        load_approved(approved, catalog, outdir)  # and the approved versions (never this run's results)
-    elif with_register(use_register):
-        register = register_db or configured_register() or ""
-        approved_from_register(register or None, None, catalog)  # a register that cannot be read stops here
+    # a broken waiver register, approved version or case register stops here too (approved versions
+    # are never this run's results); the workers read them from where this chose
+    service = Service(catalog, waivers=waivers, approved=approved, use_register=use_register,
+                      register_db=register_db or None, outdir=outdir)
+    service.read_inputs()
     try:
         sc.renderer(fmt, lang, chosen)
     except ImportError as exc:
@@ -105,7 +100,9 @@ def screen(
     inputs = run_inputs([p for p in paths if not p.is_dir()], waivers, approved, chosen, outdir)
     folder = sc.OutputFolder(outdir, inputs)
     staying = folder.start()
-    settings = sc.Settings(engine_name, as_date(as_of), waivers, fmt, lang, fail_on, opinion_list, chosen, approved, register, outdir)
+    settings = sc.Settings(
+        engine_name, as_date(as_of), waivers, fmt, lang, fail_on, opinion_list, chosen, approved, service.register_place, outdir,
+    )
     reserved = (sc.SUMMARY_NAME, sc.OPINION_LIST_NAME, sc.MANIFEST_NAME, *staying)
     # Every result's name is on disk before the first result (see OutputFolder); the same walk counts them.
     total = folder.plan(task.name for task in sc.tasks(paths, outdir, FORMAT_SUFFIX[fmt], reserved=reserved))
@@ -155,15 +152,15 @@ def screen(
         sys.exit(summary.exit_code)
 
 
-def _exit_code(exc: BaseException) -> int:
+def _exit_code(exc: BaseException) -> ExitCode:
     """The code the command exits with after `exc` (as stops_cleanly and handles_errors choose it)."""
     if isinstance(exc, KeyboardInterrupt):
-        return 130
+        return ExitCode.INTERRUPTED
     if isinstance(exc, Terminated):
-        return 143
+        return ExitCode.TERMINATED
     if isinstance(exc, ItakuError):
         return exc.exit_code
-    return 3
+    return ExitCode.ENGINE
 
 
 def _prepare(outdir: Path, paths: tuple[Path, ...]) -> None:

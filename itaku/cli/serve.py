@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from itaku.cli.common import ENGINE, LANG, PROFILE, catalog_for, handles_errors
-from itaku.engine.errors import InputError
+from itaku.engine.errors import ExitCode, InputError
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
 
@@ -177,6 +177,6 @@ def serve(
             click.echo(f"itaku: {phrase('error.interrupted' if interrupted else 'error.terminated')}", err=True)
             sys.stdout.flush()
             sys.stderr.flush()
-            os._exit(130 if interrupted else 143)
+            os._exit(ExitCode.INTERRUPTED if interrupted else ExitCode.TERMINATED)
 
     Server(config).run(sockets=[sock])

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from itaku.engine.catalog import SEVERITY_RANK
-from itaku.engine.errors import EngineError, InputError
+from itaku.engine.errors import EngineError, ExitCode, InputError
 from itaku.engine.safe_text import inert_line, json_text
 from itaku.engine.wording import phrase
 from itaku.files.reading import SUFFIXES, real_path
 from itaku.files.writing import sync_folder, write_bytes_atomic
 from itaku.screening.workers import ordered_map
+from itaku.service.evaluating import Service, exit_code, load_catalog, reaches
 
 SUMMARY_NAME = "summary.json"
 OPINION_LIST_NAME = "opinion-list.xlsx"
@@ -164,21 +164,11 @@ def tasks(paths: Iterable[Path], outdir: Path, suffix: str, reserved: Iterable[s
 @dataclass
 class _Worker:
     settings: Settings
-    evaluator: Any
-    register: dict[str, Any]
+    service: Service
     render: Callable[[Any], bytes]
-    approved: dict[str, Any]
 
 
 _worker: _Worker | None = None
-
-
-def catalog_of(profile: str) -> Any:
-    """The catalog as a profile (a shipped name, or a folder or file) adapts it, once per process."""
-    from itaku.engine.profiles import profile_catalog
-    from itaku.files.reading import load_profile
-
-    return profile_catalog(load_profile(profile))
 
 
 def renderer(fmt: str, lang: str, profile: str = "default") -> Callable[[Any], bytes]:
@@ -190,33 +180,29 @@ def renderer(fmt: str, lang: str, profile: str = "default") -> Callable[[Any], b
     if fmt in ("html", "md"):
         from itaku.reports.render import render_report
 
-        catalog = catalog_of(profile)
+        catalog = load_catalog(profile)
         return lambda e: render_report([e], catalog, fmt, lang).encode()
     raise ValueError(f"unknown format '{fmt}'")
 
 
 def init_worker(settings: Settings) -> None:
-    """Build this process's Evaluator once (catalog compiled once per process)."""
+    """Build this process's evaluation service once (catalog compiled once per process)."""
     global _worker
     from itaku.engine.catalog import words_of
-    from itaku.engine.evaluation import Evaluator
     from itaku.engine.wording import language, municipality
-    from itaku.files.reading import approved_from_register, load_approved, load_register
 
     language.set(settings.lang)
-    catalog = catalog_of(settings.profile)
+    catalog = load_catalog(settings.profile)
     municipality.set(words_of(catalog.profile))  # forms read (their choices) as the profile names itself
-    register = load_register(settings.waivers) if settings.waivers else {}
-    if settings.approved:
-        earlier = load_approved(settings.approved, catalog, settings.outdir)
-    elif settings.register is not None:
-        earlier = approved_from_register(settings.register or None, None, catalog)
-    else:
-        earlier = {}
-    approved = {number: (inert_line(source), proposal) for number, (source, proposal) in earlier.items()}
-    _worker = _Worker(
-        settings, Evaluator(catalog, settings.engine), register, renderer(settings.fmt, settings.lang, settings.profile), approved
+    # the approved versions from where the command chose (settings.register: the register's place,
+    # or None), never from this run's results
+    service = Service(
+        catalog, settings.engine, settings.as_of, settings.waivers, settings.approved,
+        use_register=settings.register is not None, register_db=settings.register, outdir=settings.outdir,
     )
+    service.read_inputs()
+    _ = service.evaluator  # compiled now, not on the first proposal
+    _worker = _Worker(settings, service, renderer(settings.fmt, settings.lang, settings.profile))
 
 
 def screen_one(task: Task) -> Outcome:
@@ -226,12 +212,9 @@ def screen_one(task: Task) -> Outcome:
     assert _worker is not None, "init_worker() first"
     source = inert_line(task.path)  # a name that is not UTF-8, or holds a line break, is shown escaped
     try:
-        proposal = load_proposal(task.path, catalog=_worker.evaluator.catalog)
-        number = proposal.case.number
-        evaluation = _worker.evaluator.evaluate(
-            proposal, source, _worker.settings.as_of, _worker.register.get(number, ()), approved=_worker.approved.get(number),
-            detail=False,
-        )
+        service = _worker.service
+        proposal = load_proposal(task.path, catalog=service.catalog)
+        evaluation = service.evaluate(proposal, source, service.approved_for(proposal), detail=False)  # matched by case number
         payload = _worker.render(evaluation)
     except InputError as exc:
         return Outcome(task, "input_error", inert_line(exc.render()))
@@ -245,7 +228,6 @@ def screen_one(task: Task) -> Outcome:
 
 def summary_record(evaluation: Any, fail_on: str) -> dict[str, Any]:
     """The little the summary needs from one Evaluation (so the Evaluation need not travel)."""
-    threshold = SEVERITY_RANK.get(fail_on)
     counted = [f for f in evaluation.findings if f.counts]
     return {
         "verdict": evaluation.verdict,
@@ -253,7 +235,7 @@ def summary_record(evaluation: Any, fail_on: str) -> dict[str, Any]:
         "redelegation": evaluation.classification.redelegation,
         "findings": [(f.topic, f.severity) for f in counted],
         "set_aside": len(evaluation.findings) - len(counted),
-        "reached": threshold is not None and any(SEVERITY_RANK[f.severity] >= threshold for f in counted),
+        "reached": reaches(evaluation, fail_on),
     }
 
 
@@ -279,7 +261,7 @@ class Summary:
     engine_errors: list[dict[str, str]] = field(default_factory=list)
     renamed: list[dict[str, str]] = field(default_factory=list)  # results not named plainly after their input
     status: str = "complete"  # or "interrupted" (Ctrl-C, SIGTERM) or "stopped" (an error ended the run early)
-    stopped_with: int | None = None  # the exit code of a run that ended early: the summary says the run's code
+    stopped_with: ExitCode | None = None  # the exit code of a run that ended early: the summary says the run's code
 
     def add(self, outcome: Outcome) -> None:
         """Count one outcome in."""
@@ -311,16 +293,12 @@ class Summary:
         self.reached_fail_on += bool(record["reached"])
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitCode:
         """The code of a run that ended early, else 3 an engine error, else 2 a failed input, else 1 a
         finding reached --fail-on, else 0."""
         if self.stopped_with is not None:
             return self.stopped_with
-        if self.engine_errors:
-            return 3
-        if self.failed:
-            return 2
-        return 1 if self.reached_fail_on else 0
+        return exit_code(bool(self.reached_fail_on), bool(self.failed), bool(self.engine_errors))
 
     def as_dict(self) -> dict[str, Any]:
         """summary.json: stable keys, topics sorted."""
@@ -348,7 +326,7 @@ class Summary:
             "engine_error_inputs": self.engine_errors,
             "opinion_list": self.opinion_list,
             "renamed_results": self.renamed,
-            "exit_code": self.exit_code,
+            "exit_code": int(self.exit_code),
         }
 
 
@@ -536,6 +514,6 @@ class OpinionList:
         from itaku.checklists.build import build_checklist
         from itaku.checklists.workbook import workbook_bytes
 
-        workbook = build_checklist("opinion-list", self.evaluations, catalog_of(self.profile), lang)
+        workbook = build_checklist("opinion-list", self.evaluations, load_catalog(self.profile), lang)
         folder.write(OPINION_LIST_NAME, workbook_bytes(workbook))
         return OPINION_LIST_NAME

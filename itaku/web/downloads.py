@@ -23,18 +23,28 @@ from itaku.engine.dump import proposal_yaml
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.models import Proposal
 from itaku.engine.wording import phrase
+from itaku.reports.formats import BY_KEY, Format
 from itaku.web.review import Reviewer
 
 
 @dataclass(frozen=True)
 class Download:
-    """One kind of file: how it is named and made."""
+    """One kind of file: which output it is (reports/formats.py), how it is named and made."""
 
     key: str
-    suffix: str
-    media_type: str
+    format: Format
     name_label: str | None  # the label added to the file name (資料27_申請様式.xlsx)
     make: Callable[[Reviewer, Proposal, Evaluation], bytes]
+
+    @property
+    def suffix(self) -> str:
+        """The file's suffix, the registry's."""
+        return self.format.suffix
+
+    @property
+    def media_type(self) -> str:
+        """The file's media type, the registry's."""
+        return self.format.media_type
 
 
 def _yaml(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> bytes:
@@ -68,16 +78,14 @@ def _opinion(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> 
     return render_opinion_docx([evaluation], reviewer.catalog, reviewer.lang)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOWNLOADS: dict[str, Download] = {
     d.key: d
     for d in (
-        Download("yaml", ".yaml", "application/yaml; charset=utf-8", None, _yaml),
-        Download("form", ".xlsx", XLSX, "sheet.form", _form),
-        Download("self-check", ".xlsx", XLSX, "kind.self-check", _self_check),
-        Download("report", ".html", "text/html; charset=utf-8", "report.title.proposal", _report),
-        Download("docx", ".docx", DOCX, "docx.title", _opinion),
+        Download("yaml", BY_KEY["yaml"], None, _yaml),
+        Download("form", BY_KEY["form"], "sheet.form", _form),
+        Download("self-check", BY_KEY["self-check"], "kind.self-check", _self_check),
+        Download("report", BY_KEY["html"], "report.title.proposal", _report),
+        Download("docx", BY_KEY["docx"], "docx.title", _opinion),
     )
 }
 

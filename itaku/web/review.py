@@ -22,7 +22,7 @@ from typing import Any
 from itaku.engine.catalog import SEVERITY_RANK, Catalog, words_of
 from itaku.engine.dump import proposal_yaml
 from itaku.engine.errors import InputError
-from itaku.engine.evaluation import Evaluation, Evaluator
+from itaku.engine.evaluation import Evaluation
 from itaku.engine.models import Proposal
 from itaku.engine.profiles import default_catalog
 from itaku.engine.safe_text import inert_line
@@ -30,6 +30,7 @@ from itaku.engine.wording import language, phrase, speaking_for
 from itaku.files.reading import load_proposal_bytes
 from itaku.reports.json_view import EvaluationView
 from itaku.reports.view import case_view
+from itaku.service.evaluating import Service
 from itaku.web import fields as fd
 from itaku.web.formdata import FormValues, Reading, read
 
@@ -74,12 +75,14 @@ class Check:
 
 
 class Reviewer:
-    """What every request of one process shares: the catalog, the form's description, the Evaluator."""
+    """What every request of one process shares: the catalog, the form's description, the evaluation
+    service (the one `itaku check` uses, without waivers: the page holds no register)."""
 
     def __init__(self, lang: str = "ja", engine: str = "durable", catalog: Catalog | None = None) -> None:
         self.lang = lang
         self.catalog = catalog or default_catalog()
-        self.evaluator = Evaluator(self.catalog, engine)
+        self.service = Service(self.catalog, engine)
+        _ = self.service.evaluator  # compiled when the app starts, not on the first request
         with self.speaking():
             self.parts = fd.describe(lang, self.catalog)
 
@@ -115,7 +118,7 @@ class Reviewer:
     def evaluate(self, proposal: Proposal, approved: Approved | None = None) -> Evaluation:
         """The Evaluation `itaku check FILE` gives, FILE being the proposal saved under `source_name`;
         with `approved`, the one `itaku check FILE --approved OLD` gives (OLD its file name)."""
-        return self.evaluator.evaluate(proposal, self.source_name(proposal), approved=approved)
+        return self.service.evaluate(proposal, self.source_name(proposal), approved)
 
     def source_name(self, proposal: Proposal) -> str:
         """The proposal's file name when saved from the page (資料27.yaml): the name every download
