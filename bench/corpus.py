@@ -87,6 +87,9 @@ def proposal_data(i: int, seed: int = 20240601) -> dict[str, Any]:
         if section in data and rng.random() < 0.1:
             del data[section]
     _mutate(rng, data, fields.tree())
+    period = data.get("period")
+    if isinstance(period, dict) and period.get("start") and period.get("end") and period["end"] < period["start"]:
+        period["start"], period["end"] = period["end"], period["start"]  # an end before the start is refused
     data["case"]["number"] = f"B{i:06d}"
     if rng.random() < 0.5:
         data["subcontractors"] = [_subcontractor(rng, k) for k in range(rng.randint(0, 3))]

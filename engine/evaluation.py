@@ -241,6 +241,8 @@ class Evaluator:
         self._compiled_messages: dict[tuple[str, str], Any] = {}
         self._words = words_of(catalog.profile)  # how the changes' labels name the municipality
         self._applies = {c.id: cond.compile_match(cond.normal_form(c.applies)) if c.applies else None for c in catalog.rules}
+        self._force: dict[dt.date, frozenset[str]] = {}
+        self._applies_by_key: dict[str, Any] = {}
 
     def evaluate(
         self,
@@ -343,9 +345,18 @@ class Evaluator:
             c.text for c in (profile.conditions if profile else ()) if c.kinds is None or kinds & set(c.kinds)
         )
 
-    @staticmethod
-    def _in_force(rule: Compiled, day: dt.date) -> bool:
-        return rule.in_force(day)
+    def _in_force(self, rule: Compiled, day: dt.date) -> bool:
+        return rule.id in self._in_force_ids(day)
+
+    def _in_force_ids(self, day: dt.date) -> frozenset[str]:
+        """The rules and derivations in force on `day`, worked out once per day (a batch of proposals
+        shares few meeting dates; at most 64 days are kept, so a server's memory stays bounded)."""
+        ids = self._force.get(day)
+        if ids is None:
+            if len(self._force) >= 64:
+                self._force.clear()
+            ids = self._force[day] = frozenset(c.id for c in (*self.catalog.rules, *self.catalog.derivations) if c.in_force(day))
+        return ids
 
     def _classify(self, derived: list[Match], day: dt.date) -> dict[str, Any]:
         agenda: set[str] = set()
@@ -456,16 +467,36 @@ class Evaluator:
     def _escalations(self) -> dict[str, list[Any]]:
         return {c.id: [cond.compile_match(conjuncts) for conjuncts, _ in c.escalations] for c in self.catalog.rules}
 
+    @functools.cached_property
+    def _rules_by_topic(self) -> tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...]:
+        """Each topic in the catalog's order, with its rules and the key of their `applies` (None:
+        always): rules that share a scope share its key, so it is matched once per proposal."""
+        grouped: dict[str, list[tuple[str, str | None]]] = {}
+        for c in self.catalog.rules:
+            key = repr(cond.normal_form(c.applies)) if c.applies else None
+            if key is not None:
+                self._applies_by_key.setdefault(key, self._applies[c.id])
+            grouped.setdefault(c.spec.topic, []).append((c.id, key))  # type: ignore[union-attr]
+        return tuple((topic, tuple(rules)) for topic, rules in grouped.items())
+
     def _applicable_topics(self, facts: cond.Facts, findings: tuple[Finding, ...], day: dt.date) -> tuple[str, ...]:
         """Topics of the catalog's order that some rule in force applies to (a topic with a finding
         applies): what separates 指摘なし from 該当なし."""
         found = {f.topic for f in findings}
+        force = self._in_force_ids(day)
+        held: dict[str, bool] = {}  # applies key -> whether it holds for these facts
+
+        def holds(key: str | None) -> bool:
+            if key is None:
+                return True
+            if key not in held:
+                held[key] = bool(self._applies_by_key[key](facts))
+            return held[key]
+
         out: list[str] = []
-        for c in self.catalog.rules:
-            topic = c.spec.topic  # type: ignore[union-attr]
-            if topic in out or not self._in_force(c, day):
-                continue
-            if topic in found or (applies := self._applies[c.id]) is None or applies(facts):
+        for topic, rules in self._rules_by_topic:
+            keys = [key for rule_id, key in rules if rule_id in force]
+            if keys and (topic in found or any(holds(key) for key in keys)):
                 out.append(topic)
         return tuple(out)
 

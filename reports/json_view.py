@@ -335,7 +335,10 @@ class EvaluationView(_View):
             conditions=[x.get(lang) for x in e.conditions],
             findings=[FindingView.of(f, lang) for f in e.findings],
             topics=[
-                TopicView(topic=t, label=label, status=(s := topic_status(e, t)), status_label=phrase(f"status.{s}", lang))
+                # built from the catalog's topics and engine.status, never from input: no validation needed
+                TopicView.model_construct(
+                    topic=t, label=label, status=(s := topic_status(e, t)), status_label=phrase(f"status.{s}", lang)
+                )
                 for t, label in e.topic_labels(lang)
             ],
             changes=ChangesView.of(e, lang),
