@@ -28,11 +28,6 @@ def topic_status(evaluation: Evaluation, topic: str) -> TopicStatus:
     return "no_finding" if topic in evaluation.applicable_topics else "na"
 
 
-def topic_statuses(evaluation: Evaluation, topics: list[str]) -> dict[str, TopicStatus]:
-    """`topic_status` of each of `topics`, in their order."""
-    return {topic: topic_status(evaluation, topic) for topic in topics}
-
-
 def opinion_text(evaluation: Evaluation, lang: str) -> str:
     """The opinion in the council's phrase; while questions are open, said first to be provisional on
     what the proposal states (never a bare 十分 for a proposal that has not said enough)."""
