@@ -25,7 +25,7 @@ from itaku.engine import fields
 from itaku.engine.catalog import Localized
 from itaku.engine.fields import Field
 from itaku.engine.models import Proposal
-from itaku.engine.wareki import date_text
+from itaku.engine.value_text import value_words
 from itaku.engine.wording import phrase, words
 
 ChangeKind = Literal["added", "removed", "changed"]
@@ -94,7 +94,8 @@ class Comparison(_Model):
 def compare(approved: Proposal, proposal: Proposal, approved_source: str) -> Comparison:
     """Every change from `approved` to `proposal`, each matched against the declared changes."""
     raw: list[_Raw] = []
-    _walk(fields.tree(), approved.model_dump(mode="json"), proposal.model_dump(mode="json"), "", (), raw)
+    # the models' own values (dates as dates), so that they are worded without being parsed back
+    _walk(fields.tree(), approved.model_dump(), proposal.model_dump(), "", (), raw)
     prev = proposal.case.previous_approval
     texts = list(prev.changes) if prev else []
     added_items = list(proposal.data.added_items) if proposal.data else []
@@ -159,18 +160,11 @@ def _localized(field: Field) -> Localized:
 
 
 def _shown(value: Any, field: Field) -> Localized | None:
-    """A value as a person reads it, in both languages (None: nothing to show)."""
+    """A value as a person reads it, in both languages (None: nothing to show), as every output
+    words it (engine.value_text)."""
     if value is None:
         return None
-    if isinstance(value, bool):
-        key = f"value.{str(value).lower()}"
-        return Localized(ja=phrase(key, "ja"), en=phrase(key, "en"))
-    if field.choices:
-        return Localized(ja=field.choice_label(str(value), "ja"), en=field.choice_label(str(value), "en"))
-    if field.kind == fields.DATE:  # as people read dates: 令和元年9月2日
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-        return Localized(ja=date_text(day, "ja"), en=date_text(day, "en"))
-    return Localized(ja=str(value), en=str(value))
+    return Localized(ja=value_words(field.path, value, "ja"), en=value_words(field.path, value, "en"))
 
 
 def _walk(
@@ -218,7 +212,7 @@ def _record_keys(section: str, records: list[dict[str, Any]]) -> list[str]:
 
     def key(record: dict[str, Any], fields: tuple[str, ...]) -> str:
         if not fields:  # a list without declared keys: the whole record is its key
-            return json.dumps(record, sort_keys=True, ensure_ascii=False)
+            return json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)  # a date as ISO text
         return " ".join(str(record.get(f)) for f in fields if record.get(f) is not None)
 
     short = [key(r, first) for r in records]
@@ -305,6 +299,8 @@ def _covers(declared: str, raw: _Raw) -> bool:
         shown.ja for value, shown in ((raw.before, raw.shown[0]), (raw.after, raw.shown[1]))
         if shown is not None and not isinstance(value, bool)  # はい/いいえ name nothing
     ]
+    # a number is read as 1,000 but may be declared as 1000
+    values += [str(v) for v in (raw.before, raw.after) if isinstance(v, int) and not isinstance(v, bool)]
     named = [lab.ja for lab in raw.labels[raw.section_level:] or raw.labels]
     terms = [*([raw.item] if raw.item else []), *values, *(p for lab in named for p in _pieces(lab))]
     if any(_norm(t) in text for t in terms if len(t) >= 2):

@@ -162,7 +162,7 @@ class Evaluation(_Model):
     exceptions: tuple[ExceptionStatus, ...]
     responses: dict[str, str]
     data_items: tuple[str, ...]
-    proposal: dict[str, Any]  # the validated proposal, for outputs that list what it promises ({}: detail=False)
+    proposal: Proposal | None  # the validated proposal, for outputs that list what it promises (None: detail=False)
     profile: ProfileInfo | None = None  # whose practice judged it
     conditions: tuple[Localized, ...] = ()  # the council's standard conditions for this proposal
     completeness: Completeness = Completeness(complete=True, open_questions=0)
@@ -259,7 +259,7 @@ class Evaluator:
         same rules in force) are marked as carried over. Raises InputError for answers or exceptions
         naming unknown topics or rules, EngineError when a rule cannot be evaluated. `detail=False` leaves
         out what only the Excel checklists read, the table of every rule's status and the proposal as
-        data (`rules` and `proposal` stay empty), for outputs that never show them: they cost a third
+        data (`rules` stays empty, `proposal` None), for outputs that never show them: they cost a third
         of an evaluation."""
         day = as_of or proposal.case.meeting or dt.date.today()
         self._check_references(proposal, source, register)
@@ -318,7 +318,7 @@ class Evaluator:
             exceptions=waivers.statuses(),
             responses=dict(proposal.responses),
             data_items=tuple(data.items) if data else (),
-            proposal=proposal.model_dump(mode="json", exclude_none=True) if detail else {},
+            proposal=proposal if detail else None,
             profile=self.catalog.profile,
             conditions=self._conditions(proposal),
         )
@@ -419,7 +419,7 @@ class Evaluator:
                 ask=spec.ask,
                 clause=spec.clause,
                 item=shorten(item, SHOWN_LIMIT) if isinstance(item, str) else item,
-                evidence=self._evidence(rule, facts, binding),
+                evidence=self._evidence(rule, proposal, facts, binding),
                 fingerprint=_fingerprint(rule_id, proposal.case.number, item, occurrence),
                 exception=exception,
                 response=self._judge(spec, answer, read(answer)) if answer is not None else None,
@@ -537,7 +537,9 @@ class Evaluator:
             raise
 
     @staticmethod
-    def _evidence(rule: Compiled, facts: cond.Facts, binding: dict[str, dict[str, Any]]) -> tuple[Evidence, ...]:
+    def _evidence(
+        rule: Compiled, proposal: Proposal, facts: cond.Facts, binding: dict[str, dict[str, Any]]
+    ) -> tuple[Evidence, ...]:
         out = []
         for path in rule.paths:
             section, field, _ = cond.resolve(path)
@@ -545,7 +547,7 @@ class Evaluator:
             if fact is None:
                 continue
             shown = path if section not in cond.LIST_SECTIONS else f"{fact['id']}.{field}"
-            value = cond.value_at(fact, field)
+            value = _held(proposal, section, fact, field)
             if isinstance(value, str):
                 value = shorten(value, SHOWN_LIMIT)
             elif isinstance(value, list):
@@ -583,6 +585,23 @@ class Evaluator:
                 judgement = "na"
             out.append(RuleStatus(rule_id=c.id, judgement=judgement))  # type: ignore[arg-type]
         return tuple(out)
+
+
+_RECORD_SECTIONS = ("subcontractors", "assurances")  # lists of the proposal's records that are facts
+
+
+def _held(proposal: Proposal, section: str, fact: dict[str, Any], field: str) -> Any:
+    """A field a rule read, as the proposal holds it (a date as a date: facts carry JSON, ISO text);
+    a fact the engine derives (the classification, the comparison, data items) as the fact has it."""
+    if section not in (cond.ROOT, *_RECORD_SECTIONS) and section not in Proposal.model_fields:
+        return cond.value_at(fact, field)
+    held: Any = proposal if section == cond.ROOT else getattr(proposal, section)
+    if section in _RECORD_SECTIONS:
+        held = held[int(fact["id"].removeprefix(f"{section}[").removesuffix("]"))]  # the fact of item N: `{section}[N]`
+    for part in field.split("."):
+        held = getattr(held, part, None)
+    # a whole section read (whether it is there at all): as the fact has it, with its sizes
+    return cond.value_at(fact, field) if isinstance(held, BaseModel) else held
 
 
 def _fingerprint(rule_id: str, case: str, item: str | None, occurrence: int) -> str:

@@ -8,7 +8,6 @@ held to the same limits: list length, nesting depth, integer size.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -116,7 +115,7 @@ def describe_error(err: Any) -> tuple[tuple[Any, ...], str]:
         return loc, phrase("error.bad_choice", value=shown(given), expected=expected)
     if kind == "period_order":
         lang = language.get()
-        start, end = (date_text(dt.date.fromisoformat(ctx[k]), lang) for k in ("start", "end"))
+        start, end = (date_text(ctx[k], lang) for k in ("start", "end"))
         return loc, phrase("error.end_before_start", start=start, end=end)
     if kind.startswith("bool"):
         return loc, phrase("error.bad_yesno", value=shown(given))

@@ -300,7 +300,7 @@ class Period(Strict):
         start = info.data.get("start")
         if value is not None and isinstance(start, dt.date) and value < start:
             raise PydanticCustomError(
-                "period_order", "end before start", {"start": start.isoformat(), "end": value.isoformat()}
+                "period_order", "end before start", {"start": start, "end": value}
             )
         return value
 

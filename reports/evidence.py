@@ -1,76 +1,17 @@
-"""Evidence and sources as a clerk reads them: the form's labels and values, never field paths,
-enum values or internal document names.
+"""A rule's sources as a clerk reads them: documents named in full, never internal short names.
 
-A rule's evidence names fields by path (`system.authentication.method`, `subcontractors[0].role`)
-and holds raw values (`id_password`); a report shows 「システム／認証／認証方式: ID・パスワード」. The
-labels and choices come from the one field tree (`engine.fields`), as on the form.
+A finding's evidence (a field and its value) is worded by `engine.value_text`, the one set of rules
+every output follows; `evidence_text` is named here too for the report's view (reports/view.py).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from typing import Any
 
-from itaku.engine import fields
-from itaku.engine.countries import country_name
+from itaku.engine.value_text import evidence_text as evidence_text  # what reports/view.py imports from here
 from itaku.engine.wareki import dates_in_text
-from itaku.engine.wording import has, phrase, words
-
-_INDEX = re.compile(r"\[(\d+)\]")
-# Values of the derived classification, named as the reports name them.
-_DERIVED_CHOICES = {"classification.agenda": "agenda", "classification.redelegation": "redelegation"}
-
-
-def field_label(path: str, lang: str) -> str:
-    """A field as the form asks it: its own label (the form's question), not the chain of its
-    sections; a list item's field is named with the list and the item's number
-    (再委託先等（1件目）　区の承認), a list's field read of any item (a rule's condition) with the
-    list (再委託先等　所在国). A fact the engine derives is named with its section. An unknown path is
-    returned as given."""
-    index = _INDEX.search(path)
-    plain = _INDEX.sub("", path)
-    chain = fields.ancestry(plain)
-    if chain and chain[-1].path == plain:
-        own = chain[-1].label(lang)
-        if index is None:
-            records = next((f for f in chain[:-1] if f.kind == fields.RECORDS), None)
-            return own if records is None else phrase("evidence.item_field", lang, item=records.label(lang), label=own)
-        listed = next((f for f in chain if f.path == plain[: index.start()]), chain[0])
-        item = listed.label(lang) + phrase("evidence.item_number", lang, number=int(index.group(1)) + 1)
-        return phrase("evidence.item_field", lang, item=item, label=own)
-    if has(f"fact.{plain}"):  # a fact the engine derives (the comparison, the classification)
-        section = plain.split(".")[0]
-        return phrase("sep.path", lang).join([phrase(f"fact.{section}", lang), phrase(f"fact.{plain}", lang)])
-    return path
-
-
-def value_label(path: str, value: Any, lang: str) -> str:
-    """A field's value as the form shows it: はい／いいえ／未記載, choices by their labels, lists
-    joined, numbers with thousands separators."""
-    if value is None:
-        return phrase("value.none", lang)
-    if isinstance(value, bool):
-        return phrase(f"value.{str(value).lower()}", lang)
-    if isinstance(value, list | tuple):
-        return phrase("sep.list", lang).join(value_label(path, v, lang) for v in value) or phrase("list.empty", lang)
-    if isinstance(value, int):
-        return f"{value:,}"
-    plain = _INDEX.sub("", path)
-    if plain in _DERIVED_CHOICES:
-        return phrase(f"{_DERIVED_CHOICES[plain]}.{value}", lang)
-    field = fields.index().get(plain)
-    if field is not None and field.choices:
-        return field.choice_label(str(value), lang)
-    if field is not None and field.vocabulary == "country":
-        return country_name(str(value), lang)
-    return dates_in_text(str(value), lang)
-
-
-def evidence_text(path: str, value: Any, lang: str) -> str:
-    """One piece of evidence as a sentence fragment: 認証方式: ID・パスワード."""
-    return f"{field_label(path, lang)}{phrase('sep.label', lang)}{value_label(path, value, lang)}"
-
+from itaku.engine.wording import phrase, words
 
 # Punctuation of the sources, half- and full-width: ( （, ) ）, , 、, ; ；.
 _OPEN, _CLOSE, _COMMA, _SEMI = r"[(\uff08]", r"[)\uff09]", r"[,\u3001]", r"[;\uff1b]"

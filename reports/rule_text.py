@@ -12,8 +12,8 @@ from typing import Any
 
 from itaku.engine import conditions as cond
 from itaku.engine import fields
+from itaku.engine.value_text import field_label, value_words
 from itaku.engine.wording import phrase
-from itaku.reports.evidence import field_label, value_label
 
 # A test and the test that is true exactly when it is false (a `none` of one test reads as this).
 _OPPOSITE = {"eq": "not", "not": "eq", "in": "not_in", "not_in": "in", "lt": "gte", "gte": "lt", "gt": "lte",
@@ -24,7 +24,7 @@ _OPPOSITE = {"eq": "not", "not": "eq", "in": "not_in", "not_in": "in", "lt": "gt
 def _quoted(leaf: cond.Leaf, value: Any, lang: str) -> str:
     if value is None:
         return phrase("rule_text.not_stated", lang)
-    return phrase("rule_text.quote", lang, value=value_label(leaf.path, value, lang))
+    return phrase("rule_text.quote", lang, value=value_words(leaf.path, value, lang))
 
 
 def _values(leaf: cond.Leaf, values: Any, lang: str) -> str:

@@ -260,10 +260,11 @@ def _expected_measures(evaluation: Evaluation) -> int:
                 and node.path not in inspection.NOT_MEASURES):
             value: Any = evaluation.proposal
             for part in node.path.split("."):
-                value = value.get(part) if isinstance(value, dict) else None
+                value = getattr(value, part, None)
             count += value is True
-    for sub in evaluation.proposal.get("subcontractors") or []:
-        count += sum(sub.get(name) is True for name in inspection.SUBCONTRACTOR_MEASURES)
+    assert evaluation.proposal is not None
+    for sub in evaluation.proposal.subcontractors or []:
+        count += sum(getattr(sub, name) is True for name in inspection.SUBCONTRACTOR_MEASURES)
     return count
 
 

@@ -14,13 +14,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from itaku.checklists import workbook as wbk
 from itaku.checklists.marks import BOLD_UNDERLINE, Marks, marked_text
 from itaku.engine import conditions as cond
-from itaku.engine import fields
 from itaku.engine.catalog import Catalog, Rule
 from itaku.engine.changes import Change
 from itaku.engine.evaluation import Evaluation, ExceptionStatus
 from itaku.engine.facts import build_facts
 from itaku.engine.models import Proposal
 from itaku.engine.status import completeness_lead, topic_status, verdict_label
+from itaku.engine.value_text import value_words
 from itaku.engine.wareki import date_text, dates_in_text, meeting_text
 from itaku.engine.wording import phrase
 from itaku.reports.json_view import agenda_text
@@ -29,40 +29,30 @@ BLANK_ROWS = 10  # rows left for entries nobody planned (extra events, extra sen
 PERIOD = ("period.start", "period.end")  # the fields `period_text` shows
 
 
-def value_at(evaluation: Evaluation, path: str) -> Any:
-    """A field of the validated proposal by dotted path (None when absent or not stated)."""
-    current: Any = evaluation.proposal
+def held(proposal: Proposal | None, path: str) -> Any:
+    """A field of a validated proposal by dotted path, as the model holds it (a date as a date;
+    None when absent or not stated)."""
+    current: Any = proposal
     for part in path.split("."):
-        if not isinstance(current, dict):
-            return None
-        current = current.get(part)
+        current = getattr(current, part, None)
     return current
 
 
+def value_at(evaluation: Evaluation, path: str) -> Any:
+    """A field of the proposal an Evaluation keeps (see `held`; None when it was made without it)."""
+    return held(evaluation.proposal, path)
+
+
 def date_at(evaluation: Evaluation, path: str) -> dt.date | None:
-    """A date field of the proposal (the Evaluation keeps the proposal as JSON: ISO strings)."""
+    """A date field of the proposal (None when not stated)."""
     value = value_at(evaluation, path)
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    return value if isinstance(value, dt.date) else None
 
 
 def shown(evaluation: Evaluation, path: str, lang: str) -> str:
-    """A field as a person reads it: labels for yes/no and choices, lists joined, — for nothing."""
-    node = fields.index().get(path)
-    value = value_at(evaluation, path)
-    if value is None or node is None:
-        return "—" if value is None else str(value)
-    if node.kind == fields.YESNO:
-        return phrase("yesno.true" if value else "yesno.false", lang)
-    if node.kind == fields.CHOICE:
-        return node.choice_label(str(value), lang)
-    if isinstance(value, list):
-        sep = phrase("sep.list", lang)
-        if node.kind == fields.MULTI_CHOICE:
-            return sep.join(node.choice_label(str(v), lang) for v in value) or phrase("list.empty", lang)
-        return sep.join(str(v) for v in value) or "—"
-    return str(value)
+    """A field as every output words it (engine.value_text): 未記載 when not stated, なし for a list
+    stated empty, labels for yes/no and choices, numbers with separators, dates in 和暦."""
+    return value_words(path, value_at(evaluation, path), lang)
 
 
 def case_line(evaluation: Evaluation, lang: str) -> str:
@@ -72,11 +62,15 @@ def case_line(evaluation: Evaluation, lang: str) -> str:
 
 
 def period_text(evaluation: Evaluation, lang: str) -> str:
+    """The contract period (see `period_words`)."""
+    return period_words(date_at(evaluation, "period.start"), date_at(evaluation, "period.end"), lang)
+
+
+def period_words(start: dt.date | None, end: dt.date | None, lang: str) -> str:
     """令和2年1月6日 〜 令和2年3月31日; a date not stated reads 未記載 (開始日未記載 〜 令和2年3月31日),
-    never a bare dash; — when neither is stated."""
-    start, end = date_at(evaluation, "period.start"), date_at(evaluation, "period.end")
+    never a bare dash; 未記載 when neither is stated, as any field not stated reads."""
     if start is None and end is None:
-        return "—"
+        return value_words("period", None, lang)
     return phrase(
         "date.period", lang,
         start=date_text(start, lang, empty=phrase("date.start_not_stated", lang)),
@@ -85,8 +79,9 @@ def period_text(evaluation: Evaluation, lang: str) -> str:
 
 
 def meeting_line(evaluation: Evaluation, lang: str) -> str:
-    """The meeting the proposal goes to: 令和元年度第4回（令和元年9月9日）, or — when not stated."""
-    return meeting_text(evaluation.case.meeting, evaluation.case.session, lang) or "—"
+    """The meeting the proposal goes to: 令和元年度第4回（令和元年9月9日）, or 未記載 when its date is
+    not stated (as any field not stated reads)."""
+    return meeting_text(evaluation.case.meeting, evaluation.case.session, lang) or value_words("case.meeting", None, lang)
 
 
 def completeness_text(evaluation: Evaluation, lang: str) -> str:
@@ -310,7 +305,7 @@ def vendor_handles_data(evaluation: Evaluation, catalog: Catalog) -> bool:
     catalog's shared condition says (the same test the rules apply): only then is there a vendor
     to inspect and an outsourcing to keep a record of."""
     scope = catalog.scopes.get(FIELD_SCOPE)
-    if scope is None or not evaluation.proposal:
-        return True  # a catalog without the condition: every proposal gets its documents
+    if scope is None or evaluation.proposal is None:
+        return True  # a catalog without the condition (or no proposal kept): every proposal gets its documents
     test = cond.compile_match(cond.normal_form(cond.parse(scope.condition)))
-    return bool(test(build_facts(Proposal.model_validate(evaluation.proposal))))
+    return bool(test(build_facts(evaluation.proposal)))

@@ -90,8 +90,8 @@ def measures(evaluation: Evaluation, lang: str, marks: Marks | None = None) -> I
     columns = {c.name: c for c in table.children}
     for index, sub in enumerate(common.value_at(evaluation, "subcontractors") or []):
         for name in SUBCONTRACTOR_MEASURES:
-            if name in columns and sub.get(name) is True:
-                group = f"{table.label(lang)}{sep}{sub.get('name', index + 1)}"
+            if name in columns and getattr(sub, name) is True:
+                group = f"{table.label(lang)}{sep}{sub.name}"
                 change = marks.record(table.path, index, name)
                 yield f"subcontractors.{name}", "subcontractors", group, columns[name].label(lang), change
 

@@ -29,6 +29,7 @@ from itaku.checklists.marks import marked_items, marked_text
 from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
+from itaku.engine.value_text import value_words
 from itaku.engine.wareki import date_text, meeting_text
 from itaku.engine.wording import phrase
 from itaku.register.due import ManagementRecord, item_text
@@ -81,7 +82,8 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
     ws, title = common.proposal_sheet(wb, evaluation, "management-record", WIDTHS, columns, lang)
     sep = phrase("sep.list", lang)
     item_changes = marks.field_changes("data.items")
-    items = sep.join(marked_items(evaluation.data_items, item_changes, lang)) or "—"
+    # none to mark: the items as every output words them (なし, or 未記載 without a data section)
+    items = sep.join(marked_items(evaluation.data_items, item_changes, lang)) or common.shown(evaluation, "data.items", lang)
     items_change = marks.field("data.items", bool(evaluation.data_items))
     if items_change is not None and not item_changes:  # the whole section added or removed
         items = marked_text(items, items_change, lang)
@@ -127,17 +129,6 @@ def add_sheet(wb: Workbook, evaluation: Evaluation, catalog: Catalog, lang: str)
 REGISTER_FILL = PatternFill("solid", fgColor="F8CBAD")  # a row overdue: past its day with nothing recorded
 
 
-def _proposal_text(proposal: dict[str, Any], path: str) -> Any:
-    current: Any = proposal
-    for part in path.split("."):
-        current = current.get(part) if isinstance(current, dict) else None
-    return current
-
-
-def _day(value: Any) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else None
-
-
 def add_register_sheet(wb: Workbook, record: ManagementRecord, today: dt.date, lang: str) -> None:
     """One case's management record from the register: the header from the version the council last
     approved and its decision, then the log: every event recorded, on the day it happened, and what
@@ -153,8 +144,12 @@ def add_register_sheet(wb: Workbook, record: ManagementRecord, today: dt.date, l
     wbk.title_row(ws, phrase("kind.management-record", lang), columns)
     title = phrase("checklist.print_title", lang, kind=phrase("kind.management-record", lang), case=line)
     p = record.proposal
-    start, end = _day(_proposal_text(p, "period.start")), _day(_proposal_text(p, "period.end"))
-    period = phrase("date.period", lang, start=date_text(start, lang), end=date_text(end, lang)) if start or end else "—"
+
+    def stated(path: str) -> str:
+        # the approved version's field as every output words it; — when no version was approved
+        return "—" if p is None else value_words(path, common.held(p, path), lang)
+
+    period = "—" if p is None else common.period_words(common.held(p, "period.start"), common.held(p, "period.end"), lang)
     decision = record.decision
     decided = "—" if decision is None else phrase(
         "register.record.decision", lang, outcome=phrase(f"register.outcome.{decision.outcome}", lang),
@@ -164,9 +159,9 @@ def add_register_sheet(wb: Workbook, record: ManagementRecord, today: dt.date, l
     row = common.header_block(ws, 2, [
         (phrase("head.case", lang), line),
         (phrase("col.department", lang), case.department),
-        (phrase("head.vendor", lang), _proposal_text(p, "vendor.name") or "—"),
+        (phrase("head.vendor", lang), stated("vendor.name")),
         (phrase("head.period", lang), period),
-        (phrase("head.data_items", lang), phrase("sep.list", lang).join(_proposal_text(p, "data.items") or []) or "—"),
+        (phrase("head.data_items", lang), stated("data.items")),
         (phrase("register.record.decided", lang), decided),
         (phrase("register.record.conditions", lang), conditions),
         (phrase("head.handlers", lang), common.INPUT),

@@ -19,7 +19,6 @@ from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.status import completeness_lead, opinion_text, topic_status
-from itaku.engine.wareki import meeting_text
 from itaku.engine.wording import phrase
 from itaku.reports.json_view import agenda_text
 from itaku.reports.view import case_sort_key, meeting_names
@@ -130,7 +129,7 @@ def build(wb: Workbook, evaluations: list[Evaluation], catalog: Catalog, lang: s
     for evaluation in sorted(evaluations, key=case_sort_key):
         ids[row] = ", ".join(f.rule_id for f in evaluation.findings if f.in_opinion)
         values = {
-            "meeting": meeting_text(evaluation.case.meeting, evaluation.case.session, lang) or "—",
+            "meeting": common.meeting_line(evaluation, lang),
             "case_number": evaluation.case.number,
             "title": evaluation.case.title,
             "department": evaluation.case.department,

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from itaku.engine.models import Proposal
 from itaku.engine.wording import phrase
 from itaku.register.models import cases, decisions, events, versions
 from itaku.register.service import (
@@ -212,7 +213,7 @@ class ManagementRecord:
     applied) and what is still to be done over the whole contract, overdue when due before `today`."""
 
     history: History
-    proposal: dict[str, Any]
+    proposal: Proposal | None  # the version last approved (None: none was)
     version_seq: int | None
     decision: DecisionRecord | None
     events: tuple[EventRecord, ...]
@@ -235,12 +236,14 @@ def management_records(register: Register, numbers: list[str] | None, today: dt.
         history = register.history(number)
         effective = effective_decisions(history.decisions)
         seq = max((s for s, d in effective.items() if d.outcome in APPROVING), default=None)
-        proposal: dict[str, Any] = {}
+        proposal: Proposal | None = None
         if seq is not None:
             with register.store.reading() as conn:
                 text = conn.execute(select(versions.c.proposal).where(
                     versions.c.case_id == history.case.id, versions.c.seq == seq)).scalar()
-            proposal = json.loads(text or "{}")
+            # kept as the model's JSON when the version was added: read back into the model, so
+            # that its dates are dates again
+            proposal = Proposal.model_validate_json(text) if text else None
         gone = superseded([e.corrects for e in history.events])
         done = tuple(sorted((e for e in history.events if e.id not in gone), key=lambda e: (e.happened_on, e.id)))
         pending: tuple[DueItem, ...] = ()
