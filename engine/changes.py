@@ -299,8 +299,6 @@ def _covers(declared: str, raw: _Raw) -> bool:
         shown.ja for value, shown in ((raw.before, raw.shown[0]), (raw.after, raw.shown[1]))
         if shown is not None and not isinstance(value, bool)  # はい/いいえ name nothing
     ]
-    # a number is read as 1,000 but may be declared as 1000
-    values += [str(v) for v in (raw.before, raw.after) if isinstance(v, int) and not isinstance(v, bool)]
     named = [lab.ja for lab in raw.labels[raw.section_level:] or raw.labels]
     terms = [*([raw.item] if raw.item else []), *values, *(p for lab in named for p in _pieces(lab))]
     if any(_norm(t) in text for t in terms if len(t) >= 2):

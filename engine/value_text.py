@@ -39,8 +39,8 @@ _DERIVED_CHOICES = {"classification.agenda": "agenda", "classification.redelegat
 def field_label(path: str, lang: str) -> str:
     """A field as the form asks it: its own label (the form's question), not the chain of its
     sections; a list item's field is named with the list and the item's number
-    (再委託先等（1件目）　区の承認), a list's field read of any item (a rule's condition) with the
-    list (再委託先等　所在国). A fact the engine derives is named with its section. An unknown path is
+    (再委託先等（1件目）の「区の承認」), a list's field read of any item (a rule's condition) with the
+    list (再委託先等の「所在国」). A fact the engine derives is named with its section. An unknown path is
     returned as given."""
     index = _INDEX.search(path)
     plain = _INDEX.sub("", path)
