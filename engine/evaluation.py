@@ -587,17 +587,15 @@ class Evaluator:
         return tuple(out)
 
 
-_RECORD_SECTIONS = ("subcontractors", "assurances")  # lists of the proposal's records that are facts
-
-
 def _held(proposal: Proposal, section: str, fact: dict[str, Any], field: str) -> Any:
-    """A field a rule read, as the proposal holds it (a date as a date: facts carry JSON, ISO text);
-    a fact the engine derives (the classification, the comparison, data items) as the fact has it."""
-    if section not in (cond.ROOT, *_RECORD_SECTIONS) and section not in Proposal.model_fields:
+    """A field a rule read, as the proposal holds it (a date as a date, where the facts carry JSON's
+    ISO text); a fact the engine derives (the classification, the comparison, data items) as the
+    fact has it."""
+    if section in cond.DERIVED_SECTIONS:
         return cond.value_at(fact, field)
     held: Any = proposal if section == cond.ROOT else getattr(proposal, section)
-    if section in _RECORD_SECTIONS:
-        held = held[int(fact["id"].removeprefix(f"{section}[").removesuffix("]"))]  # the fact of item N: `{section}[N]`
+    if section in cond.LIST_SECTIONS:  # a record's fact is named by its place: `subcontractors[N]`
+        held = held[int(fact["id"].removeprefix(f"{section}[").removesuffix("]"))]
     for part in field.split("."):
         held = getattr(held, part, None)
     # a whole section read (whether it is there at all): as the fact has it, with its sizes
