@@ -1,7 +1,7 @@
 """A rule's sources as a clerk reads them: documents named in full, never internal short names.
 
 A finding's evidence (a field and its value) is worded by `engine.value_text`, the one set of rules
-every output follows; `evidence_text` is named here too for the report's view (reports/view.py).
+every output follows.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import re
 
-from itaku.engine.value_text import evidence_text as evidence_text  # what reports/view.py imports from here
 from itaku.engine.wareki import dates_in_text
 from itaku.engine.wording import phrase, words
 

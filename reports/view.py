@@ -19,10 +19,11 @@ from pydantic import Field
 from itaku.engine.catalog import SEVERITY_RANK, Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation, Finding
 from itaku.engine.status import STATUSES, TopicStatus, topic_status
+from itaku.engine.value_text import evidence_text, field_label, value_words
 from itaku.engine.waivers import ExceptionStatus
 from itaku.engine.wareki import date_text, dates_in_text, meeting_text
 from itaku.engine.wording import phrase
-from itaku.reports.evidence import field_label, source_text, value_label
+from itaku.reports.evidence import source_text
 from itaku.reports.json_view import EvaluationView, EvidenceView, ExceptionView, FindingView, View
 
 Section = Literal["opinion", "questions", "notes"]
@@ -38,10 +39,9 @@ class EvidenceLine(EvidenceView):
     @classmethod
     def of(cls, evidence: EvidenceView, lang: str) -> EvidenceLine:
         """The evidence in `lang`."""
-        label, value = field_label(evidence.path, lang), value_label(evidence.path, evidence.value, lang)
         return cls.model_construct(
-            path=evidence.path, value=evidence.value, label=label, value_text=value,
-            text=f"{label}{phrase('sep.label', lang)}{value}",
+            path=evidence.path, value=evidence.value, label=field_label(evidence.path, lang),
+            value_text=value_words(evidence.path, evidence.value, lang), text=evidence_text(evidence.path, evidence.value, lang),
         )
 
 
