@@ -17,7 +17,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from itaku.checklists.values import (
+from itaku.engine.countries import country_code, country_name
+from itaku.engine.loader import MAX_LIST_ITEMS, describe_error
+from itaku.engine.models import Proposal
+from itaku.engine.wareki import date_text
+from itaku.engine.wording import phrase
+from itaku.forms.values import (
     CellProblem,
     NoSuchDayProblem,
     choices_text,
@@ -29,11 +34,6 @@ from itaku.checklists.values import (
     read_text,
     read_yesno,
 )
-from itaku.engine.countries import country_code, country_name
-from itaku.engine.loader import MAX_LIST_ITEMS, describe_error
-from itaku.engine.models import Proposal
-from itaku.engine.wareki import date_text
-from itaku.engine.wording import phrase
 from itaku.web import fields as fd
 
 Loc = tuple[Any, ...]

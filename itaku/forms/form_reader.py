@@ -32,10 +32,6 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
-from itaku.checklists.form import FORM_VERSION, INPUT_COLUMN, MAIN_ROLE, ROLE_PREFIX, UNREAD_ROLES, VERSION_NAME, rule_names
-from itaku.checklists.values import CellProblem, is_blank, key, read_cell, read_text, read_yesno
-from itaku.checklists.workbook import unescape
-from itaku.checklists.xlsx_guard import inspect_workbook
 from itaku.engine import fields
 from itaku.engine.catalog import Catalog, words_of
 from itaku.engine.errors import InputError
@@ -44,6 +40,9 @@ from itaku.engine.loader import MAX_LIST_ITEMS, describe_validation
 from itaku.engine.models import Proposal
 from itaku.engine.profiles import DEFAULT_PROFILE, default_catalog
 from itaku.engine.wording import language, phrase, speaking_for
+from itaku.forms.layout import FORM_VERSION, INPUT_COLUMN, MAIN_ROLE, ROLE_PREFIX, UNREAD_ROLES, VERSION_NAME, rule_names
+from itaku.forms.values import CellProblem, is_blank, key, read_cell, read_text, read_yesno, unescape
+from itaku.forms.xlsx_guard import inspect_workbook
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_ROWS = 5000  # rows of any one sheet that the reader will look at
