@@ -143,6 +143,24 @@ def read_choice_list(node: Field, raw: Any) -> list[str] | None:
     return out
 
 
+def read_items(node: Field, raws: list[Any]) -> list[Any]:
+    """A list field's items given one by one (the page's boxes and lines), not in one cell: blank
+    items left out, a text trimmed, a choice by its value or its label (ja or en)."""
+    items = [raw for raw in raws if not is_blank(raw)]
+    if node.kind == fields.TEXT_LIST:
+        return [_as_text(raw).strip() for raw in items]
+    if node.kind != fields.MULTI_CHOICE:
+        raise TypeError(f"{node.path}: a field of kind '{node.kind}' holds one value")
+    keys = _choice_keys(node)
+    out = []
+    for raw in items:
+        value = keys.get(key(str(raw)))
+        if value is None:
+            raise CellProblem(expected(choices_text(node), raw))
+        out.append(value)
+    return out
+
+
 def _list_hint() -> str:
     return phrase("excel.list_hint")
 
