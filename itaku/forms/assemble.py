@@ -112,7 +112,7 @@ class Assembly:
         self.records: dict[str, list[dict[str, Any]]] = {}
         self.entries: dict[str, dict[str, str]] = {}  # mapping path -> topic -> text
         self.named: dict[str, dict[str, str]] = {}  # mapping path -> topic -> where it was named
-        self.checked: set[str] = set()  # sections and lists whose answer was checked (`close`)
+        self.checked: set[str] = set()  # sections and lists whose answer was found wanting (said once)
         self.failed = False
 
     # ------------------------------------------------------------ places and problems

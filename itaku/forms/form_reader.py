@@ -151,6 +151,7 @@ class FormReader:
     # ------------------------------------------------------------ entry
 
     def read(self) -> Proposal:
+        """The proposal the form holds (InputError naming the sheet and cell of its first problem)."""
         self.wb = open_workbook(self.data, self.file, self.warn)
         self._check_version()
         self._find_sheets()
