@@ -191,9 +191,10 @@ def screen_rates(directory: Path, n: int, jobs: int, runs: int = 5) -> dict[str,
 
 def excel_rate(proposals: list[Any], seconds: float = 3.0) -> dict[str, Any]:
     """Checklist workbooks (self-check, one proposal each) built and serialised per second."""
+    from itaku.outputs import Job, maker
+
     try:
-        from itaku.checklists.build import build_checklist
-        from itaku.checklists.workbook import workbook_bytes
+        make = maker("self-check")  # imports the builders and openpyxl now
     except ImportError as exc:
         return {"skipped": f"checklists not available ({exc})"}
     catalog = default_catalog()
@@ -202,7 +203,7 @@ def excel_rate(proposals: list[Any], seconds: float = 3.0) -> dict[str, Any]:
     done = 0
     started = time.perf_counter()
     while time.perf_counter() - started < seconds:
-        workbook_bytes(build_checklist("self-check", [evaluations[done % len(evaluations)]], catalog))
+        make(Job([evaluations[done % len(evaluations)]], catalog, "ja"))
         done += 1
     return {"self_check_per_s": round(done / (time.perf_counter() - started), 1)}
 

@@ -4,12 +4,21 @@ file suffix, its media type, and the commands that offer it.
 The command-line options, screening's result names, the self-check page's downloads and the table in
 docs/outputs.md all come from here (tests/test_docs.py checks the table). Plain data, no renderer
 imported: `itaku check` reads its choices from here without paying for openpyxl or the Word writer.
+What makes an output is itaku.outputs; `Renderer` below only declares its shape, so that the web page
+can be handed one without importing any renderer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from itaku.engine.catalog import Catalog
+    from itaku.engine.changes import Comparison
+    from itaku.engine.evaluation import Evaluation
+    from itaku.engine.models import Proposal
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -77,3 +86,20 @@ def keys(command: Command) -> list[str]:
 def named_by_suffix(command: Command) -> dict[str, str]:
     """Suffix of `-o` -> the format of `command` it names (`.htm` -> html)."""
     return {suffix: f.key for f in offered_by(command) for suffix in f.suffixes}
+
+
+class Renderer(Protocol):
+    """Makes the output `key` of the registry as the bytes of its file (itaku.outputs.render is one).
+
+    `evaluations`: the proposals' reviews (none for the blank form and for the YAML); `proposal`: the
+    proposal itself, for the YAML and the pre-filled form; `source`: the name of its file, which the
+    form shows; `comparison`: the proposal compared with its approved version, marked in the form;
+    `lines`: json only, one object per line (screening's result files) instead of an indented list.
+    """
+
+    def __call__(
+        self, key: str, evaluations: Sequence[Evaluation], catalog: Catalog, lang: str, *,
+        proposal: Proposal | None = None, source: str = "", comparison: Comparison | None = None, lines: bool = False,
+    ) -> bytes:
+        """The file's bytes."""
+        ...

@@ -32,7 +32,9 @@ def agenda_text(evaluation: Evaluation, lang: str) -> str:
     return phrase("sep.and", lang).join(phrase(f"agenda.{a}", lang) for a in evaluation.classification.agenda) or "—"
 
 
-class _View(BaseModel):
+class View(BaseModel):
+    """A part of the JSON view: frozen, no key but its own."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     def as_data(self) -> dict[str, Any]:
@@ -40,7 +42,7 @@ class _View(BaseModel):
         return self.model_dump(mode="json")
 
 
-class CaseView(_View):
+class CaseView(View):
     """The case the proposal belongs to."""
 
     number: str = Field(description="Case number, as text.")
@@ -50,7 +52,7 @@ class CaseView(_View):
     session: int | None = Field(description="The meeting's number in its fiscal year (session N); null when not stated.")
 
 
-class ClassificationView(_View):
+class ClassificationView(View):
     """Where the proposal goes on the agenda, and whether it is re-delegation."""
 
     agenda: list[Agenda] = Field(description="consultation and/or report; empty when neither.")
@@ -60,14 +62,14 @@ class ClassificationView(_View):
     notes: list[str] = Field(description="Why: the notes of the classification rules that matched.")
 
 
-class EvidenceView(_View):
+class EvidenceView(View):
     """One field a rule read, with its value."""
 
     path: str = Field(description="Dotted field path; a list item's field is named by the item (subcontractors[0].role).")
     value: Any = Field(description="The value read (null: not stated).")
 
 
-class ExceptionView(_View):
+class ExceptionView(View):
     """An exception (waiver) and what became of it."""
 
     rule_id: str = Field(description="The rule excepted.")
@@ -90,7 +92,7 @@ class ExceptionView(_View):
         return cls(**exception.model_dump(), status_label=phrase(f"exception.{exception.status}", lang))
 
 
-class ResponseView(_View):
+class ResponseView(View):
     """The department's answer on a finding's topic."""
 
     text: str | None = Field(
@@ -105,7 +107,7 @@ class ResponseView(_View):
     explain: str | None = Field(description="Why it does not close the finding, when the rule says.")
 
 
-class SeverityChangedView(_View):
+class SeverityChangedView(View):
     """A severity the profile changed for this rule, and why."""
 
     from_: Severity = Field(alias="from", description="The catalog's severity.")
@@ -115,7 +117,7 @@ class SeverityChangedView(_View):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
 
 
-class FindingView(_View):
+class FindingView(View):
     """One finding: the advisor's remark, what to confirm and what to add, with its evidence."""
 
     rule_id: str = Field(description="The rule that raised it.")
@@ -188,7 +190,7 @@ class FindingView(_View):
         )
 
 
-class ComparedWithView(_View):
+class ComparedWithView(View):
     """The approved version the proposal was compared with (--approved)."""
 
     source: str = Field(description="Its file, as given.")
@@ -196,7 +198,7 @@ class ComparedWithView(_View):
     meeting: dt.date | None = Field(description="Its meeting date.")
 
 
-class ChangeView(_View):
+class ChangeView(View):
     """One change from the approved version, computed field by field."""
 
     path: str = Field(description="Where: a dotted path; a list item by its key (subcontractors[NAME].role).")
@@ -210,7 +212,7 @@ class ChangeView(_View):
     text: str = Field(description="As the council's plain text marks it: the label, the value and an added / removed / changed mark.")
 
 
-class DeclaredChangeView(_View):
+class DeclaredChangeView(View):
     """One change the department declared, and whether the comparison found it."""
 
     text: str = Field(description="The declaration as written.")
@@ -218,7 +220,7 @@ class DeclaredChangeView(_View):
     found: bool = Field(description="Whether some computed change answers to it.")
 
 
-class ChangesView(_View):
+class ChangesView(View):
     """What changed since an earlier approval: as declared, and as computed when compared (--approved)."""
 
     previous_approval: str | None = Field(description="The meeting that approved the earlier version.")
@@ -250,7 +252,7 @@ class ChangesView(_View):
         )
 
 
-class CompletenessView(_View):
+class CompletenessView(View):
     """Whether the proposal says enough to judge (the questions before the meeting still open)."""
 
     complete: bool = Field(description="No question is open: the opinion is final on what is stated.")
@@ -258,7 +260,7 @@ class CompletenessView(_View):
     lead: str | None = Field(description="The line every output leads with while questions are open; null when complete.")
 
 
-class TopicView(_View):
+class TopicView(View):
     """One topic's status, the same in every output."""
 
     topic: str = Field(description="Topic id (rules/topics.yaml).")
@@ -267,7 +269,7 @@ class TopicView(_View):
     status_label: str = Field(description="The status as people read it.")
 
 
-class ProfileView(_View):
+class ProfileView(View):
     """Whose practice judged: the municipality's profile."""
 
     id: str = Field(description="The profile's id.")
@@ -278,7 +280,7 @@ class ProfileView(_View):
     digest: str = Field(description="A digest of the profile's files: two edits of one profile are told apart.")
 
 
-class EvaluationView(_View):
+class EvaluationView(View):
     """One proposal's review, in one language."""
 
     model_config = ConfigDict(title="itaku evaluation")

@@ -10,7 +10,7 @@ leads the opinion, which is said to be provisional (the questions go to the depa
 document of their own, `itaku checklist questions`). What is for the secretariat only (each point's 確認事項 and 追記例, the 参考
 items, the exceptions) is in an appendix after the last opinion, under a heading that says it is not
 sent; the points themselves carry nothing else. The same words as the reports (one Evaluation feeds
-both), without identifiers. Headings are set black in the document's own typeface (not Word's
+both: the typed CaseReport of reports/view.py), without identifiers. Headings are set black in the document's own typeface (not Word's
 default blue), and the document's properties name itaku.
 
 Same input, same bytes: the core properties carry a fixed date (the meeting's, else 2000-01-01)
@@ -33,14 +33,12 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from itaku.engine.catalog import Catalog, speaks_for_its_catalog
-from itaku.engine.evaluation import Evaluation, ExceptionStatus, Finding
+from itaku.engine.evaluation import Evaluation
 from itaku.engine.safe_text import inert_inline
-from itaku.engine.status import completeness_lead, opinion_text
-from itaku.engine.wareki import date_text, dates_in_text
+from itaku.engine.wareki import dates_in_text
 from itaku.engine.wording import phrase
-from itaku.reports.json_view import agenda_text
 from itaku.reports.ooxml import repeatable_zip
-from itaku.reports.view import case_sort_key, meeting_names
+from itaku.reports.view import CaseReport, ExceptionLine, FindingLine, meeting_view
 
 FONT = phrase("docx.font", "ja")  # the council's documents are set in Mincho; viewers without it substitute one
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -107,19 +105,17 @@ def _labelled(document: DocumentType, name: str, value: str, lang: str) -> None:
     paragraph.add_run(_text(value))
 
 
-def _exception_line(exception: ExceptionStatus, catalog: Catalog, lang: str) -> str:
-    rule = catalog.rule(exception.rule_id)
-    title = rule.spec.title.get(lang) if rule is not None and not rule.is_derivation else ""  # type: ignore[union-attr]
-    parts = [f"{title}{phrase('sep.label', lang)}{phrase(f'exception.{exception.status}', lang)}"]
+def _exception_line(exception: ExceptionLine, lang: str) -> str:
+    parts = [f"{exception.rule_title}{phrase('sep.label', lang)}{exception.status_label}"]
     parts += [dates_in_text(p, lang) for p in (exception.reason, exception.decision) if p]
     if exception.until:
-        parts.append(phrase("date.until", lang, date=date_text(exception.until, lang)))
+        parts.append(phrase("date.until", lang, date=exception.until_text))
     return phrase("sep.path", lang).join(parts)
 
 
-def _points(evaluation: Evaluation) -> list[Finding]:
+def _points(case: CaseReport) -> list[FindingLine]:
     """The opinion's points: the blockers and advice that count, in the opinion's rank order."""
-    return [f for f in evaluation.findings if f.in_opinion]
+    return [f for f in case.findings if f.in_opinion]
 
 
 def _paragraph(document: DocumentType, text: str = "", align: int | None = None, indent: float = 0) -> Paragraph:
@@ -131,35 +127,33 @@ def _paragraph(document: DocumentType, text: str = "", align: int | None = None,
     return paragraph
 
 
-def _letter_head(document: DocumentType, evaluation: Evaluation, lang: str) -> None:
+def _letter_head(document: DocumentType, case: CaseReport, lang: str) -> None:
     """Date on the right, the addressee, the advisor's name line: as the council's letters begin."""
-    day = evaluation.case.meeting
-    _paragraph(document, date_text(day, lang) if day else phrase("docx.date_blank", lang), WD_ALIGN_PARAGRAPH.RIGHT)
-    council = evaluation.profile.council.get(lang) if evaluation.profile else phrase("docx.council", lang)
+    _paragraph(document, case.letter_date or phrase("docx.date_blank", lang), WD_ALIGN_PARAGRAPH.RIGHT)
+    council = case.profile.council if case.profile else phrase("docx.council", lang)
     _paragraph(document, phrase("docx.addressee", lang, council=council))
     _paragraph(document, phrase("docx.advisor", lang), WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph(document, phrase("docx.advisor_name", lang), WD_ALIGN_PARAGRAPH.RIGHT)
 
 
-def _case(document: DocumentType, evaluation: Evaluation, lang: str) -> None:
-    _letter_head(document, evaluation, lang)
-    number = phrase("case.number", lang, number=evaluation.case.number)
-    document.add_heading(_text(phrase("docx.case_title", lang, case=number, title=evaluation.case.title)), level=1)
+def _case(document: DocumentType, case: CaseReport, lang: str) -> None:
+    _letter_head(document, case, lang)
+    number = phrase("case.number", lang, number=case.case.number)
+    document.add_heading(_text(phrase("docx.case_title", lang, case=number, title=case.case.title)), level=1)
     document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _paragraph(document, phrase("docx.lead", lang))
-    _labelled(document, phrase("docx.subject", lang), evaluation.case.title, lang)
-    _labelled(document, phrase("report.department", lang), evaluation.case.department, lang)
-    redelegation = phrase(f"redelegation.{evaluation.classification.redelegation}", lang)
-    classification = agenda_text(evaluation, lang) + phrase("sep.path", lang) + redelegation
+    _labelled(document, phrase("docx.subject", lang), case.case.title, lang)
+    _labelled(document, phrase("report.department", lang), case.case.department, lang)
+    classification = case.classification.agenda_label + phrase("sep.path", lang) + case.classification.redelegation_label
     _labelled(document, phrase("report.classification", lang), classification, lang)
-    if (lead := completeness_lead(evaluation, lang)) is not None:
-        _paragraph(document).add_run(lead).bold = True
+    if case.completeness.lead is not None:
+        _paragraph(document).add_run(case.completeness.lead).bold = True
     document.add_heading(phrase("opinion.heading", lang), level=2)
-    _paragraph(document, opinion_text(evaluation, lang))
-    for i, finding in enumerate(_points(evaluation), start=1):
+    _paragraph(document, case.verdict_text)
+    for i, finding in enumerate(_points(case), start=1):
         paragraph = _paragraph(document, indent=4)
         paragraph.paragraph_format.first_line_indent = Mm(-4)
-        paragraph.add_run(phrase("docx.point", lang, number=i, text=_text(finding.message.get(lang))))
+        paragraph.add_run(phrase("docx.point", lang, number=i, text=_text(finding.message)))
         if finding.severity == "blocker":
             paragraph.add_run(phrase("docx.blocker_mark", lang))
         if finding.item:
@@ -167,35 +161,35 @@ def _case(document: DocumentType, evaluation: Evaluation, lang: str) -> None:
     _paragraph(document, phrase("docx.end", lang), WD_ALIGN_PARAGRAPH.RIGHT)
 
 
-def _appendix(document: DocumentType, ordered: list[Evaluation], catalog: Catalog, lang: str) -> None:
+def _appendix(document: DocumentType, cases: list[CaseReport], lang: str) -> None:
     """For the secretariat only: per case, what to confirm and the clause to add for each point,
     the 参考 items and the exceptions; under a heading that says it is not sent."""
     document.add_heading(phrase("docx.appendix", lang), level=1)
     _paragraph(document, phrase("docx.appendix_note", lang))
-    for evaluation in ordered:
-        points = _points(evaluation)
-        notes = [f for f in evaluation.findings if f.counts and f.severity == "info"]
-        questions = any(f.severity == "question" for f in evaluation.findings)
-        if not (points or notes or evaluation.exceptions or questions):
+    for case in cases:
+        points = _points(case)
+        notes = [f for f in case.findings if f.counts and f.severity == "info"]
+        questions = any(f.severity == "question" for f in case.findings)
+        if not (points or notes or case.exceptions or questions):
             continue
-        number = phrase("case.number", lang, number=evaluation.case.number)
-        document.add_heading(_text(phrase("docx.appendix_case", lang, case=number, title=evaluation.case.title)), level=2)
+        number = phrase("case.number", lang, number=case.case.number)
+        document.add_heading(_text(phrase("docx.appendix_case", lang, case=number, title=case.case.title)), level=2)
         if questions:
             _paragraph(document, phrase("docx.questions_apart", lang))
         for i, finding in enumerate(points, start=1):
-            _paragraph(document, phrase("docx.point_ref", lang, number=i, title=finding.title.get(lang)))
-            for key, text in (("report.ask", finding.ask.get(lang)), ("report.clause", finding.clause.get(lang))):
+            _paragraph(document, phrase("docx.point_ref", lang, number=i, title=finding.title))
+            for key, text in (("report.ask", finding.ask), ("report.clause", finding.clause)):
                 detail = _paragraph(document, indent=8)
                 detail.add_run(phrase(key, lang) + phrase("sep.label", lang)).bold = True
                 detail.add_run(_text(text))
         if notes:
             _paragraph(document, phrase("docx.notes", lang)).runs[0].bold = True
             for finding in notes:
-                document.add_paragraph(_text(finding.message.get(lang)), style="List Bullet")
-        if evaluation.exceptions:
+                document.add_paragraph(_text(finding.message), style="List Bullet")
+        if case.exceptions:
             _paragraph(document, phrase("report.exceptions", lang)).runs[0].bold = True
-            for exception in evaluation.exceptions:
-                document.add_paragraph(_text(_exception_line(exception, catalog, lang)), style="List Bullet")
+            for exception in case.exceptions:
+                document.add_paragraph(_text(_exception_line(exception, lang)), style="List Bullet")
 
 
 @speaks_for_its_catalog
@@ -204,31 +198,31 @@ def render_opinion_docx(evaluations: Sequence[Evaluation], catalog: Catalog, lan
     case, then the secretariat's appendix."""
     if not evaluations:
         raise ValueError("an opinion needs at least one evaluation")
-    ordered = sorted(evaluations, key=case_sort_key)
+    report = meeting_view(list(evaluations), catalog, lang)
     document = Document()
     _set_fonts(document)
     title = phrase("docx.title", lang)
-    for index, evaluation in enumerate(ordered):
+    for index, case in enumerate(report.cases):
         if index:
             document.add_section(WD_SECTION.NEW_PAGE)
-        number = phrase("case.number", lang, number=evaluation.case.number)
+        number = phrase("case.number", lang, number=case.case.number)
         _page_furniture(document, phrase("docx.page_header", lang, title=title, case=number))
-        _case(document, evaluation, lang)
+        _case(document, case, lang)
     document.add_section(WD_SECTION.NEW_PAGE)
     _page_furniture(document, phrase("docx.appendix", lang))
-    _appendix(document, ordered, catalog, lang)
-    return _fixed_bytes(document, title, ordered, lang)
+    _appendix(document, report.cases, lang)
+    day = next((c.case.meeting for c in report.cases if c.case.meeting), None)
+    return _fixed_bytes(document, title, day, report.meetings, lang)
 
 
-def _fixed_bytes(document: DocumentType, title: str, ordered: list[Evaluation], lang: str) -> bytes:
+def _fixed_bytes(document: DocumentType, title: str, day: dt.date | None, meetings: list[str], lang: str) -> bytes:
     """The document's bytes with its properties set by itaku (never python-docx's defaults), a
-    fixed date and fixed zip entry times."""
-    day = next((e.case.meeting for e in ordered if e.case.meeting), None)
+    fixed date (the first meeting's) and fixed zip entry times."""
     stamp = FIXED_TIME.replace(year=day.year, month=day.month, day=day.day) if day else FIXED_TIME
     props = document.core_properties
     props.author = props.last_modified_by = phrase("docx.author", lang)
     props.title = title
-    props.subject = phrase("sep.list", lang).join(meeting_names(ordered, lang))
+    props.subject = phrase("sep.list", lang).join(meetings)
     props.comments = phrase("docx.comments", lang)
     props.keywords = props.category = ""
     props.created = props.modified = props.last_printed = stamp

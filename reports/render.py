@@ -1,6 +1,6 @@
 """HTML and Markdown reports: one proposal's review, or a meeting of several, from templates.
 
-Python only prepares the Evaluations (`reports.view`); the templates in `reports/templates/`
+Python only prepares the Evaluations (`reports.view`'s typed MeetingReport); the templates in `reports/templates/`
 decide what the reader sees. Text from a proposal reaches a template as a value and is never
 rendered as a template itself.
 """
@@ -78,5 +78,5 @@ def render_report(evaluations: Sequence[Evaluation], catalog: Catalog, fmt: str,
         raise ValueError("a report needs at least one evaluation")
     shape = "proposal" if len(evaluations) == 1 else "meeting"
     template = environment(fmt).get_template(f"{shape}.{fmt}.j2")
-    context = meeting_view(list(evaluations), catalog, lang)
-    return template.render(**context, lang=lang, t=labeller(lang))
+    report = meeting_view(list(evaluations), catalog, lang)
+    return template.render(**dict(report), lang=lang, t=labeller(lang))

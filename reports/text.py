@@ -39,27 +39,27 @@ def render_text(evaluation: Evaluation, catalog: Catalog, lang: str) -> str:
     if not evaluation.findings:
         lines.append(f"   {phrase('no_findings', lang)}")
     for group in grouped_by_topic(evaluation, catalog, lang):
-        lines.append(f"-- {group['label']}{phrase('report.topic_status', lang, status=group['status_label'])} [{group['topic']}]")
-        for f in group["findings"]:
-            carried = phrase("text.carried_over", lang, note=phrase("report.carried_over", lang)) if f["carried_over"] else ""
-            lines.append(f"   [{f['severity_label']}] {f['rule_id']}: {inert_line(f['message'])}{carried}")
-            if f["escalated"]:
-                lines.append(f"      {phrase('escalated', lang)}: {f['escalated']}")
-            if f["severity_changed"]:
-                s = f["severity_changed"]
-                text = phrase("report.severity_changed_text", lang, before=s["from_label"], after=f["severity_label"], reason=s["reason"])
+        lines.append(f"-- {group.label}{phrase('report.topic_status', lang, status=group.status_label)} [{group.topic}]")
+        for f in group.findings:
+            carried = phrase("text.carried_over", lang, note=phrase("report.carried_over", lang)) if f.carried_over else ""
+            lines.append(f"   [{f.severity_label}] {f.rule_id}: {inert_line(f.message)}{carried}")
+            if f.escalated:
+                lines.append(f"      {phrase('escalated', lang)}: {f.escalated}")
+            if f.severity_changed:
+                s = f.severity_changed
+                text = phrase("report.severity_changed_text", lang, before=s.from_label, after=f.severity_label, reason=s.reason)
                 lines.append(f"      {phrase('report.severity_changed', lang)}: {inert_line(text)}")
-            if f["item"]:
-                lines.append(f"      {phrase('text.item', lang)}: {inert_line(f['item'])}")
-            lines.append(f"      {phrase('text.source_ref', lang)}: {f['source']}")
-            if f["exception"]:
-                e = f["exception"]
-                lines.append(f"      {phrase('text.exception', lang)}: {e['status_label']} — {inert_line(e['reason'] or '')}")
-            if f["response"]:
-                r = f["response"]
-                if r["text"] is not None:  # once per topic, at its first finding
-                    lines.append(f"      {phrase('text.response', lang)}: {inert_line(r['text'])}")
-                lines.append(f"      → {r['status_label']}" + (f": {r['explain']}" if r["explain"] else ""))
+            if f.item:
+                lines.append(f"      {phrase('text.item', lang)}: {inert_line(f.item)}")
+            lines.append(f"      {phrase('text.source_ref', lang)}: {f.source}")
+            if f.exception:
+                e = f.exception
+                lines.append(f"      {phrase('text.exception', lang)}: {e.status_label} — {inert_line(e.reason or '')}")
+            if f.response:
+                r = f.response
+                if r.text is not None:  # once per topic, at its first finding
+                    lines.append(f"      {phrase('text.response', lang)}: {inert_line(r.text)}")
+                lines.append(f"      → {r.status_label}" + (f": {r.explain}" if r.explain else ""))
     for e in evaluation.exceptions:
         if e.status == "unused":
             lines.append(f"   {phrase('text.exception', lang)} {e.rule_id}: {phrase('exception.unused', lang)}")

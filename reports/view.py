@@ -1,22 +1,191 @@
-"""Prepare Evaluations for output: pick the language, attach fixed labels, order for reading.
+"""The report's view of Evaluations: typed models every template and document renderer reads.
 
-Every renderer (text, Markdown, HTML, Excel) reads Evaluations through these helpers and the JSON
-view (json_view.py), so that labels and ordering are decided once.
+`CaseReport` is one proposal as the HTML and Markdown reports, the Word opinion and the self-check
+page's pane show it: the JSON view (json_view.EvaluationView) plus what a person reads in place of
+identifiers (evidence in the form's words, sources as documents, rules by their titles, dates in
+和暦), the findings grouped by topic with each topic's one status, the data items with the added
+ones marked, and the responses no finding answers. Labels and ordering are decided here once; the
+renderers only lay them out. No identifier (rule id, input file, engine) is meant for the reader:
+those are in the JSON output.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from typing import Any
+from typing import Any, Literal
 
-from itaku.engine.catalog import Catalog, speaks_for_its_catalog
+from pydantic import Field
+
+from itaku.engine.catalog import SEVERITY_RANK, Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation, Finding
-from itaku.engine.status import STATUSES, topic_status
+from itaku.engine.status import STATUSES, TopicStatus, topic_status
+from itaku.engine.waivers import ExceptionStatus
 from itaku.engine.wareki import date_text, dates_in_text, meeting_text
 from itaku.engine.wording import phrase
-from itaku.reports.evidence import evidence_text, source_text
-from itaku.reports.json_view import EvaluationView, FindingView
+from itaku.reports.evidence import field_label, source_text, value_label
+from itaku.reports.json_view import EvaluationView, EvidenceView, ExceptionView, FindingView, View
+
+Section = Literal["opinion", "questions", "notes"]
+
+
+class EvidenceLine(EvidenceView):
+    """A field a rule read, in the form's words: its label, its value, and both as one line."""
+
+    label: str
+    value_text: str
+    text: str
+
+    @classmethod
+    def of(cls, evidence: EvidenceView, lang: str) -> EvidenceLine:
+        """The evidence in `lang`."""
+        label, value = field_label(evidence.path, lang), value_label(evidence.path, evidence.value, lang)
+        return cls.model_construct(
+            path=evidence.path, value=evidence.value, label=label, value_text=value,
+            text=f"{label}{phrase('sep.label', lang)}{value}",
+        )
+
+
+class ExceptionLine(ExceptionView):
+    """An exception as the reports list it: the rule by its title, where it was stated, its dates in
+    words."""
+
+    rule_title: str
+    origin_label: str
+    until_text: str
+    decision_text: str | None
+
+    @classmethod
+    def of(cls, exception: ExceptionStatus, titles: dict[str, str], lang: str) -> ExceptionLine:
+        """The exception in `lang`; `titles` names the catalog's rules."""
+        view = ExceptionView.of(exception, lang)
+        return cls.model_construct(
+            **dict(view),
+            rule_title=titles.get(exception.rule_id, ""),
+            origin_label=phrase(f"exception_origin.{exception.origin}", lang),
+            until_text=date_text(exception.until, lang),
+            decision_text=dates_in_text(exception.decision, lang) if exception.decision else None,
+        )
+
+
+class FindingLine(FindingView):
+    """A finding as the reports show it: its JSON view, its heading, its basis and source in words,
+    its evidence in the form's words, and whether it is a point of the opinion."""
+
+    heading: str
+    basis_label: str
+    source_text: str
+    in_opinion: bool
+    evidence: list[EvidenceLine]  # type: ignore[assignment]  # the JSON's evidence, in words
+    exception: ExceptionLine | None  # type: ignore[assignment]
+
+    @classmethod
+    def of(  # type: ignore[override]
+        cls, finding: Finding, titles: dict[str, str], lang: str, response_text: bool = False
+    ) -> FindingLine:
+        """The finding in `lang`; the answer's text only where `response_text` says (FindingView.of)."""
+        view = FindingView.of(finding, lang, response_text=response_text)
+        data = dict(view)
+        data.update(
+            heading=view.title,  # every box has its title, even when it repeats the topic
+            basis_label=phrase(f"basis.{view.basis}", lang),
+            source_text=source_text(view.source, lang),
+            in_opinion=finding.in_opinion,
+            evidence=[EvidenceLine.of(e, lang) for e in view.evidence],
+            exception=None if finding.exception is None else ExceptionLine.of(finding.exception, titles, lang),
+        )
+        return cls.model_construct(**data)
+
+
+class TopicGroup(View):
+    """One topic's findings, with the topic's status (engine.status.topic_status, the one every
+    output shows) and the part of the review it stands in."""
+
+    topic: str
+    label: str
+    status: TopicStatus
+    status_label: str
+    section: Section
+    section_label: str
+    findings: list[FindingLine]
+
+
+class DataItemLine(View):
+    """A data item, marked when added since the earlier approval, or removed."""
+
+    name: str
+    added: bool  # kept for the templates: shown as added (an added item, or a removed one struck through)
+    change: Literal["added", "removed"] | None
+
+
+class ChangeLine(View):
+    """A computed change, numbered as the findings cite it (変更点（7件目）)."""
+
+    number: int
+    label: str
+    kind: Literal["added", "removed", "changed"]
+    kind_label: str
+    marker: str
+    before: str
+    after: str
+    declared: bool
+
+
+class ResolvedLine(View):
+    """A finding of the approved version that no longer fires."""
+
+    text: str
+    severity_label: str
+
+
+class DeclaredLine(View):
+    """A change the department declared, and whether the comparison found it."""
+
+    text: str
+    found: bool
+
+
+class ComparisonLines(View):
+    """The comparison with the approved version, in words."""
+
+    source: str
+    case: str
+    meeting: str | None
+    changes: list[ChangeLine]
+    resolved: list[ResolvedLine]
+    declared: list[DeclaredLine]
+
+
+class ResponseLine(View):
+    """The department's answer on a topic no finding stands in."""
+
+    topic: str
+    label: str
+    text: str
+
+
+class CaseReport(EvaluationView):
+    """One proposal as every report and the page show it (see the module's docstring)."""
+
+    findings: list[FindingLine]  # type: ignore[assignment]  # rank order, the answer's text left out
+    exceptions: list[ExceptionLine]  # type: ignore[assignment]
+    meeting_text: str
+    letter_date: str | None  # the meeting's date alone (a letter's date line); None when not stated
+    as_of_text: str
+    groups: list[TopicGroup]
+    data_items: list[DataItemLine]
+    profile_label: str
+    comparison: ComparisonLines | None
+    other_responses: list[ResponseLine]
+    severity_counts: dict[str, int] = Field(description="Findings that count, by severity.")
+
+
+class MeetingReport(View):
+    """Several proposals in case-number order, and the meetings they go to."""
+
+    cases: list[CaseReport]
+    meetings: list[str]
+    title_proposal: str
+    title_meeting: str
 
 
 def case_sort_key(evaluation: Evaluation) -> tuple[Any, ...]:
@@ -28,41 +197,50 @@ def case_sort_key(evaluation: Evaluation) -> tuple[Any, ...]:
 
 # Which part of a review a topic's findings stand in, by the topic's status: the opinion's points,
 # the questions before the meeting, then the rest (reminders, and findings an exception set aside).
-SECTION = {"action": "opinion", "advice": "opinion", "question": "questions", "info": "notes", "no_finding": "notes", "na": "notes"}
+SECTION: dict[str, Section] = {
+    "action": "opinion", "advice": "opinion", "question": "questions", "info": "notes", "no_finding": "notes", "na": "notes",
+}
 SECTION_HEADING = {"opinion": "report.part.opinion", "questions": "questions.heading", "notes": "report.part.notes"}
 
 
-def grouped_by_topic(evaluation: Evaluation, catalog: Catalog, lang: str) -> list[dict[str, Any]]:
-    """Findings grouped by topic, each group with its label, its status (engine.status.topic_status,
-    the one every output shows) and the part of the review it stands in (`SECTION`). Groups come by
-    status, and within one status where their first finding stands in the opinion's rank order
-    (the Evaluation's order)."""
+def rule_titles(catalog: Catalog, lang: str) -> dict[str, str]:
+    """The catalog's rules by their titles (derivations are no rules a reader meets)."""
+    return {c.id: c.spec.title.get(lang) for c in catalog.rules if not c.is_derivation}
+
+
+def grouped_by_topic(
+    evaluation: Evaluation, catalog: Catalog, lang: str, titles: dict[str, str] | None = None
+) -> list[TopicGroup]:
+    """Findings grouped by topic, each group with its label, its status and the part of the review
+    it stands in (`SECTION`); the department's answer shown once per topic, at its first finding.
+    Groups come by status, and within one status where their first finding stands in the opinion's
+    rank order (the Evaluation's order)."""
+    titles = rule_titles(catalog, lang) if titles is None else titles
     groups: dict[str, list[Finding]] = {}
     for finding in evaluation.findings:
         groups.setdefault(finding.topic, []).append(finding)
     out = []
     for topic, items in groups.items():
-        t = catalog.topics[topic]
         answered = next((i for i, f in enumerate(items) if f.response is not None), None)
         status = topic_status(evaluation, topic)
-        out.append({
-            "topic": topic,
-            "label": t.get(lang),
-            "status": status,
-            "status_label": phrase(f"status.{status}", lang),
-            "section": SECTION[status],
-            "section_label": phrase(SECTION_HEADING[SECTION[status]], lang),
-            "findings": [FindingView.of(f, lang, response_text=i == answered).as_data() for i, f in enumerate(items)],
-        })
-    return sorted(out, key=lambda g: STATUSES.index(g["status"]))  # stable: rank order within a status
+        out.append(TopicGroup.model_construct(
+            topic=topic,
+            label=catalog.topics[topic].get(lang),
+            status=status,
+            status_label=phrase(f"status.{status}", lang),
+            section=SECTION[status],
+            section_label=phrase(SECTION_HEADING[SECTION[status]], lang),
+            findings=[FindingLine.of(f, titles, lang, response_text=i == answered) for i, f in enumerate(items)],
+        ))
+    return sorted(out, key=lambda g: STATUSES.index(g.status))  # stable: rank order within a status
 
 
-# ------------------------------------------------------------------ reports (HTML, Markdown)
+# ------------------------------------------------------------------ reports (HTML, Markdown, Word, the page)
 
 
-def data_items_marked(evaluation: Evaluation) -> list[dict[str, Any]]:
-    """The data items in the proposal's order, each marked when added since the earlier approval
-    (`change`: added or removed; `added` kept for the templates), removed ones last.
+def data_items_marked(evaluation: Evaluation) -> list[DataItemLine]:
+    """The data items in the proposal's order, each marked when added since the earlier approval,
+    removed ones last.
 
     Compared with the approved version, the marks come from the computed changes; otherwise from the
     declared added items. An added item the list leaves out still comes last: the change must never
@@ -75,74 +253,74 @@ def data_items_marked(evaluation: Evaluation) -> list[dict[str, Any]]:
     else:
         added, removed = list(evaluation.changes.added_items), []
     marked = set(added)
-    items = [{"name": n, "added": n in marked, "change": "added" if n in marked else None} for n in evaluation.data_items]
+    line = DataItemLine.model_construct
+    items = [line(name=n, added=n in marked, change="added" if n in marked else None) for n in evaluation.data_items]
     listed = set(evaluation.data_items)
-    items += [{"name": n, "added": True, "change": "added"} for n in added if n not in listed]
-    items += [{"name": n, "added": False, "change": "removed"} for n in removed]
+    items += [line(name=n, added=True, change="added") for n in added if n not in listed and n is not None]
+    items += [line(name=n, added=False, change="removed") for n in removed if n is not None]
     return items
 
 
-@speaks_for_its_catalog
-def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> dict[str, Any]:
-    """One proposal prepared for a report template: its JSON view (json_view.EvaluationView) plus
-    what a person reads in place of identifiers (evidence with the form's labels, sources as
-    documents, rules by their titles, dates in 和暦), the findings grouped by topic, the data items
-    with the added ones marked, and the responses no finding answers. No identifier (rule id, input
-    file, engine) is shown: those are in the JSON output."""
-    out = EvaluationView.of(evaluation, lang).as_data()
-    out["meeting_text"] = meeting_text(evaluation.case.meeting, evaluation.case.session, lang) or "—"
-    out["as_of_text"] = date_text(evaluation.as_of, lang)
-    groups = grouped_by_topic(evaluation, catalog, lang)
-    for group in groups:
-        for finding in group["findings"]:
-            finding["heading"] = finding["title"]  # every box has its title, even when it repeats the topic
-            finding["basis_label"] = phrase(f"basis.{finding['basis']}", lang)
-            finding["source_text"] = source_text(finding["source"], lang)
-            for evidence in finding["evidence"]:
-                evidence["text"] = evidence_text(evidence["path"], evidence["value"], lang)
-            if finding["exception"]:
-                finding["exception"]["until_text"] = date_text(_until(finding["exception"]), lang)
-    out["groups"] = groups
-    out["data_items"] = data_items_marked(evaluation)
-    out["profile_label"] = profile_label(evaluation, lang)
+def _comparison(evaluation: Evaluation, catalog: Catalog, lang: str) -> ComparisonLines | None:
     comparison = evaluation.changes.comparison
-    out["comparison"] = None if comparison is None else {
-        "source": comparison.approved_source,
-        "case": comparison.approved_case,
-        "meeting": date_text(comparison.approved_meeting, lang) if comparison.approved_meeting else None,
-        "changes": [
-            {
-                # numbered as the findings cite them (変更点（7件目）)
-                "number": number, "label": c.label.get(lang), "kind": c.kind,
-                "kind_label": phrase(f"change.{c.kind}", lang), "marker": phrase(f"change.marker.{c.kind}", lang),
-                "before": c.before_text.get(lang) if c.before_text else _nothing(c, lang),
-                "after": c.after_text.get(lang) if c.after_text else _nothing(c, lang),
-                "declared": c.declared,
-            }
+    if comparison is None:
+        return None
+    return ComparisonLines.model_construct(
+        source=comparison.approved_source,
+        case=comparison.approved_case,
+        meeting=date_text(comparison.approved_meeting, lang) if comparison.approved_meeting else None,
+        changes=[
+            ChangeLine.model_construct(
+                number=number, label=c.label.get(lang), kind=c.kind,
+                kind_label=phrase(f"change.{c.kind}", lang), marker=phrase(f"change.marker.{c.kind}", lang),
+                before=c.before_text.get(lang) if c.before_text else _nothing(c, lang),
+                after=c.after_text.get(lang) if c.after_text else _nothing(c, lang),
+                declared=c.declared,
+            )
             for number, c in enumerate(comparison.changes, start=1)
         ],
-        "resolved": [
-            {"text": _resolved_text(_topic_label(catalog, f.topic, lang), f.title.get(lang), f.item, lang),
-             "severity_label": phrase(f"severity.{f.severity}", lang)}
+        resolved=[
+            ResolvedLine.model_construct(
+                text=_resolved_text(_topic_label(catalog, f.topic, lang), f.title.get(lang), f.item, lang),
+                severity_label=phrase(f"severity.{f.severity}", lang),
+            )
             for f in evaluation.changes.resolved
         ],
-        "declared": [{"text": declared_text(d.text, d.origin, lang), "found": d.found} for d in comparison.declared],
-    }
-    titles = {c.id: c.spec.title.get(lang) for c in catalog.rules if not c.is_derivation}
-    for exception in out["exceptions"]:
-        exception["origin_label"] = phrase(f"exception_origin.{exception['origin']}", lang)
-        exception["rule_title"] = titles.get(exception["rule_id"], exception["rule_id"])
-        exception["until_text"] = date_text(_until(exception), lang)
-        exception["decision_text"] = dates_in_text(exception["decision"], lang) if exception["decision"] else None
+        declared=[DeclaredLine.model_construct(text=declared_text(d.text, d.origin, lang), found=d.found) for d in comparison.declared],
+    )
+
+
+@speaks_for_its_catalog
+def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> CaseReport:
+    """One proposal as every report and the page show it (CaseReport)."""
+    view = EvaluationView.of(evaluation, lang)
+    titles = rule_titles(catalog, lang)
+    data = dict(view)
     # A response on a topic with no finding (the advice was taken, or never given) is still the
     # department's word to the council: show it rather than drop it.
     answered = {f.topic for f in evaluation.findings}
-    out["other_responses"] = [
-        {"topic": topic, "label": _topic_label(catalog, topic, lang), "text": text}
-        for topic, text in evaluation.responses.items()
-        if topic not in answered
-    ]
-    return out
+    meeting = evaluation.case.meeting
+    data.update(
+        findings=[FindingLine.of(f, titles, lang) for f in evaluation.findings],
+        exceptions=[ExceptionLine.of(x, titles, lang) for x in evaluation.exceptions],
+        meeting_text=meeting_text(meeting, evaluation.case.session, lang) or "—",
+        letter_date=date_text(meeting, lang) if meeting else None,
+        as_of_text=date_text(evaluation.as_of, lang),
+        groups=grouped_by_topic(evaluation, catalog, lang, titles),
+        data_items=data_items_marked(evaluation),
+        profile_label=profile_label(evaluation, lang),
+        comparison=_comparison(evaluation, catalog, lang),
+        other_responses=[
+            ResponseLine.model_construct(topic=topic, label=_topic_label(catalog, topic, lang), text=text)
+            for topic, text in evaluation.responses.items()
+            if topic not in answered
+        ],
+        severity_counts={
+            s: sum(1 for f in evaluation.findings if f.severity == s and f.counts)
+            for s in sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__, reverse=True)  # blocker first
+        },
+    )
+    return CaseReport.model_construct(**data)
 
 
 def _resolved_text(topic: str, title: str, item: str | None, lang: str) -> str:
@@ -182,12 +360,6 @@ def council_title(evaluations: list[Evaluation], key: str, lang: str) -> str:
     if len(councils) != 1:
         return title
     return phrase("report.title.of_council", lang, council=councils[0], title=title)
-def _until(exception: dict[str, Any]) -> dt.date | None:
-    """An exception's end date (JSON gives it as ISO text) as a date, or None."""
-    value = exception.get("until")
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def meeting_names(evaluations: list[Evaluation], lang: str) -> list[str]:
     """The meetings the proposals go to, as the minutes name them (令和元年度第4回（令和元年9月9日）),
     oldest first."""
@@ -196,16 +368,16 @@ def meeting_names(evaluations: list[Evaluation], lang: str) -> list[str]:
 
 
 @speaks_for_its_catalog
-def meeting_view(evaluations: list[Evaluation], catalog: Catalog, lang: str) -> dict[str, Any]:
-    """Several proposals prepared for a report template: the cases in case-number order and the
-    meetings they go to."""
+def meeting_view(evaluations: list[Evaluation], catalog: Catalog, lang: str) -> MeetingReport:
+    """Several proposals prepared for a report: the cases in case-number order and the meetings
+    they go to."""
     ordered = sorted(evaluations, key=case_sort_key)
-    return {
-        "cases": [case_view(e, catalog, lang) for e in ordered],
-        "meetings": meeting_names(ordered, lang),
-        "title_proposal": council_title(ordered, "report.title.proposal", lang),
-        "title_meeting": council_title(ordered, "report.title.meeting", lang),
-    }
+    return MeetingReport.model_construct(
+        cases=[case_view(e, catalog, lang) for e in ordered],
+        meetings=meeting_names(ordered, lang),
+        title_proposal=council_title(ordered, "report.title.proposal", lang),
+        title_meeting=council_title(ordered, "report.title.meeting", lang),
+    )
 
 
 def _topic_label(catalog: Catalog, topic: str, lang: str) -> str:

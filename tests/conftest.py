@@ -60,9 +60,10 @@ PAGE = "http://127.0.0.1"
 @pytest.fixture(scope="module")
 def app() -> Any:
     """The self-check page's application, one per test module."""
+    from itaku.outputs import render
     from itaku.web.app import create_app
 
-    return create_app()
+    return create_app(render)
 
 
 @pytest.fixture

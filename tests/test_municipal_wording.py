@@ -199,10 +199,11 @@ def test_a_town_form_names_the_town_and_reads_back(cli: Any, tmp_path: Path) -> 
 def test_a_town_page_names_the_town(tmp_path: Path) -> None:
     from starlette.testclient import TestClient
 
+    from itaku.outputs import render
     from itaku.web.app import create_app
 
     catalog = build_catalog(load_profile(str(town_folder(tmp_path))))
-    with TestClient(create_app(catalog=catalog), base_url="http://127.0.0.1") as client:
+    with TestClient(create_app(render, catalog=catalog), base_url="http://127.0.0.1") as client:
         page = client.get("/").text
         assert "町が承認しましたか" in page and "区が承認" not in page
         rule = client.get("/rules/REDELEG-NOT-APPROVED").text

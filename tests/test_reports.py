@@ -203,18 +203,18 @@ def test_findings_are_grouped_by_topic_with_severity_in_text_and_colour(meeting,
     for number, e in evaluations.items():
         section = case_section(doc, number)
         groups = grouped_by_topic(e, catalog, "ja")
-        assert [g.attrs["data-topic"] for g in section.find_all("section", "topic")] == [g["topic"] for g in groups]
+        assert [g.attrs["data-topic"] for g in section.find_all("section", "topic")] == [g.topic for g in groups]
         articles = section.find_all("article", "finding")
-        expected = [f for g in groups for f in g["findings"]]
+        expected = [f for g in groups for f in g.findings]
         assert len(articles) == len(expected)
         for article, f in zip(articles, expected, strict=True):
             badge = article.find("span", "sev")
-            assert badge.text() == phrase(f"severity.{f['severity']}")
-            assert f"sev-{f['severity']}" in badge.classes
-            assert article.find(cls="message").text() == f["message"]
-            assert article.find(cls="ask").text() == f["ask"]
-            assert article.find(cls="clause").text() == f["clause"]
-            assert article.find(cls="source").text() == source_text(f["source"])
+            assert badge.text() == phrase(f"severity.{f.severity}")
+            assert f"sev-{f.severity}" in badge.classes
+            assert article.find(cls="message").text() == f.message
+            assert article.find(cls="ask").text() == f.ask
+            assert article.find(cls="clause").text() == f.clause
+            assert article.find(cls="source").text() == source_text(f.source)
         if not e.findings:
             assert section.find(cls="no-findings").text() == phrase("no_findings")
 

@@ -101,6 +101,41 @@ def test_the_command_line_offers_the_registered_outputs() -> None:
     assert _choices("checklist") == keys("checklist")
 
 
+@pytest.fixture(scope="module")
+def detailed() -> list[Any]:
+    """The seed's evaluations with their proposals (what the checklists read)."""
+    return Service(load_catalog("default")).evaluate_files(SEED)
+
+
+@pytest.mark.parametrize("key", [f.key for f in FORMATS])
+def test_every_registered_output_is_made_by_the_one_dispatcher(detailed: list[Any], key: str) -> None:
+    """itaku.outputs.render makes each output of the registry, as the file its suffix names, for the
+    proposals it applies to (a field document: a vendor holds the data; pre-send: a bulk send)."""
+    from itaku.files.reading import load_proposal
+    from itaku.outputs import applies, render
+
+    catalog = load_catalog("default")
+    chosen = [e for e in detailed if applies(key, e, catalog)]
+    assert chosen and (len(chosen) < len(detailed)) == (BY_KEY[key].field_document or key == "pre-send")
+    data = render(key, chosen, catalog, "ja", proposal=load_proposal(SEED[0], catalog=catalog), lines=True)
+    suffix = BY_KEY[key].suffix
+    if suffix in (".xlsx", ".docx"):
+        assert data.startswith(b"PK\x03\x04")  # a zip: the Office file
+    elif suffix == ".json":
+        assert [json.loads(line)["case"]["number"] for line in data.splitlines()] == [e.case.number for e in chosen]
+    elif suffix == ".html":
+        assert data.lstrip().lower().startswith(b"<!doctype html>")
+    else:
+        assert data.decode("utf-8").strip()
+
+
+def test_the_dispatcher_refuses_an_output_it_does_not_know(evaluations: list[Any]) -> None:
+    from itaku.outputs import render
+
+    with pytest.raises(ValueError, match="pdf"):
+        render("pdf", evaluations, load_catalog("default"), "ja")
+
+
 @pytest.mark.parametrize("suffix", BY_KEY["html"].suffixes + BY_KEY["md"].suffixes)
 def test_a_suffix_names_its_format(cli: Any, tmp_path: Path, suffix: str) -> None:
     """`report -o OUT` without --format writes the format the registry says OUT's suffix names."""

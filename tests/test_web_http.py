@@ -372,6 +372,30 @@ def test_downloads_are_the_bytes_the_cli_writes(
     assert Path(out).read_bytes() == answer.content
 
 
+def test_the_page_makes_its_downloads_with_the_renderer_it_is_handed() -> None:
+    """The page imports no renderer: each download is what the renderer `create_app` is handed
+    returns, asked for by the registry's key with the proposal, its saved file name and one evaluation."""
+    from web_support import token_of
+
+    from itaku.web.app import create_app
+
+    asked: list[tuple[str, Any]] = []
+
+    def render(key: str, evaluations: Any, catalog: Any, lang: str, **given: Any) -> bytes:
+        asked.append((key, given))
+        return f"{key}:{len(evaluations)}:{lang}:{given['source']}".encode()
+
+    proposal = load(SEED[-1])
+    with TestClient(create_app(render), base_url=PAGE) as page:
+        pairs = pairs_of(proposal, token_of(page))
+        answer = page.post("/download/docx", content=body(pairs), headers=FORM)
+    assert answer.status_code == 200
+    assert answer.content == f"docx:1:ja:資料{proposal.case.number}.yaml".encode()
+    [(key, given)] = asked
+    assert key == "docx"
+    assert given["proposal"].case.number == proposal.case.number and given["comparison"] is None
+
+
 def attachment_name(disposition: str) -> str:
     found = re.search(r"filename\*=UTF-8''(\S+)", disposition)
     assert found, disposition

@@ -1,7 +1,7 @@
 """`itaku template` (the proposal form) and `itaku checklist KIND` (the Excel checklists).
 
-The builders (and openpyxl) are imported inside the commands: `itaku check` on YAML stays as fast as
-it was.
+Both make their workbook with itaku.outputs, which imports the builders (and openpyxl) only when one
+is made: `itaku check` on YAML stays as fast as it was.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
 from itaku.files.reading import configured_register, load_proposal
 from itaku.files.writing import check_target, write_bytes_atomic
+from itaku.outputs import applies, register_record, render
 from itaku.reports.formats import BY_KEY, FIELD_DOCUMENTS, keys
 from itaku.service.evaluating import Service
 
@@ -75,8 +76,6 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
     Fill it in and review it with `itaku check FORM.xlsx`. The profile decides how the form names
     the municipality (区の承認, 市の承認), whom it is sent to, and which rules it offers to waive.
     """
-    from itaku.checklists import workbook as wbk  # openpyxl is imported only by the commands that need it
-    from itaku.checklists.form import build_form
     from itaku.engine.changes import compare
 
     started = time.perf_counter()
@@ -91,8 +90,8 @@ def template(output: Path, source: Path | None, approved: Path | None, lang: str
     if proposal is not None and approved is not None:
         pair = Service(catalog, approved=approved).approved_for(proposal, alone=True)
         comparison = compare(pair[1], proposal, pair[0]) if pair is not None else None
-    wb = build_form(catalog, lang, proposal, str(source or ""), comparison)
-    write_bytes_atomic(output, wbk.workbook_bytes(wb), inputs)
+    data = render("form", [], catalog, lang, proposal=proposal, source=str(source or ""), comparison=comparison)
+    write_bytes_atomic(output, data, inputs)
     _done(output, started, verbose)
 
 
@@ -136,11 +135,6 @@ def checklist(
     opinion-list       セキュリティアドバイザー意見一覧: one row per proposal
     matrix             topics down, proposals across, each topic's status in each cell
     """
-    from itaku.checklists import workbook as wbk
-    from itaku.checklists.build import build_checklist
-    from itaku.checklists.sheets.common import vendor_handles_data
-    from itaku.checklists.sheets.pre_send import sends_bulk_mail
-
     started = time.perf_counter()
     _check_suffix(output, kind)
     if from_register or not files:
@@ -158,28 +152,25 @@ def checklist(
     )
     if kind == "pre-send":
         for evaluation in evaluations:
-            if not sends_bulk_mail(evaluation):
+            if not applies(kind, evaluation, catalog):
                 click.echo(f"itaku: {evaluation.source}: {phrase('excel.skipped_no_bulk_send')}", err=True)
-        evaluations = [e for e in evaluations if sends_bulk_mail(e)]
+        evaluations = [e for e in evaluations if applies(kind, e, catalog)]
         if not evaluations:
             raise InputError(", ".join(str(f) for f in files), None, phrase("excel.no_bulk_send"))
     if kind in FIELD_DOCUMENTS:  # an inspection or a record needs a vendor holding the data
-        kept = [e for e in evaluations if vendor_handles_data(e, catalog)]
+        kept = [e for e in evaluations if applies(kind, e, catalog)]
         if not kept:  # one line: nothing to make, nothing written
             raise InputError(", ".join(str(f) for f in files), None, phrase("excel.no_vendor"))
         for evaluation in evaluations:
             if evaluation not in kept:
                 click.echo(f"itaku: {evaluation.source}: {phrase('excel.skipped_no_vendor')}", err=True)
         evaluations = kept
-    wb = build_checklist(kind, evaluations, catalog, lang)
-    write_bytes_atomic(output, wbk.workbook_bytes(wb), inputs)
+    write_bytes_atomic(output, render(kind, evaluations, catalog, lang), inputs)
     _done(output, started, verbose)
 
 
 def _record_from_register(output: Path, db: str | None, cases: list[str] | None, today: dt.date, lang: str) -> None:
     """The management record workbook from the register."""
-    from itaku.checklists import workbook as wbk
-    from itaku.checklists.sheets.management_record import build_from_register
     from itaku.register.due import management_records
     from itaku.register.service import Register
     from itaku.register.store import open_store
@@ -188,4 +179,4 @@ def _record_from_register(output: Path, db: str | None, cases: list[str] | None,
     records = management_records(Register(open_store(db or configured_register())), cases, today)
     if not records:
         raise InputError(str(output), None, phrase("register.record.none"))
-    write_bytes_atomic(output, wbk.workbook_bytes(build_from_register(records, today, lang)), [])
+    write_bytes_atomic(output, register_record(records, today, lang), [])

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from itaku.cli.common import LANG, PROFILE, catalog_for, handles_errors, run_inputs
-from itaku.engine.dump import proposal_yaml
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
-from itaku.files.writing import check_target, write_text_atomic
+from itaku.files.writing import check_target, write_bytes_atomic
+from itaku.outputs import render
 from itaku.reports.formats import BY_KEY
 
 
@@ -34,8 +34,9 @@ def convert(source: Path, output: str, lang: str, profile: str | None) -> None:
         if target.suffix.lower() not in BY_KEY["yaml"].suffixes:
             raise InputError(output, None, phrase("error.output_yaml_suffix"))
         check_target(target, inputs)
-    text = proposal_yaml(load_proposal(source, catalog=catalog_for(profile)))
+    catalog = catalog_for(profile)
+    data = render("yaml", [], catalog, lang, proposal=load_proposal(source, catalog=catalog))
     if target is None:
-        click.echo(text, nl=False)
+        click.echo(data.decode("utf-8"), nl=False)
     else:
-        write_text_atomic(target, text, inputs)
+        write_bytes_atomic(target, data, inputs)

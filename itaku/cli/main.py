@@ -96,18 +96,14 @@ def check(
     use_register: bool | None, register_db: str | None, answers: Path | None,
 ) -> None:
     """Review proposals (YAML, JSON or a filled Excel form) and print findings and verdicts."""
-    from itaku.reports.json_view import evaluations_json
-    from itaku.reports.text import render_text
+    from itaku.outputs import render
 
     catalog = catalog_for(profile)
     evaluations = evaluate_files(
         files, engine_name, as_date(as_of), waivers, catalog, approved, detail=False,
         use_register=use_register, register_db=register_db, answers=answers,
     )
-    if fmt == "json":
-        click.echo(evaluations_json(evaluations, lang))
-    else:
-        click.echo("\n\n".join(render_text(e, catalog, lang) for e in evaluations))
+    click.echo(render(fmt, evaluations, catalog, lang).decode("utf-8"), nl=False)
     code = exit_code_of(evaluations, fail_on)
     if code:
         sys.exit(code)

@@ -26,7 +26,7 @@ from itaku.cli.common import (
 )
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
-from itaku.files.writing import check_target, write_bytes_atomic, write_text_atomic
+from itaku.files.writing import check_target, write_bytes_atomic
 from itaku.reports.formats import keys, named_by_suffix
 
 # Output suffixes that name a format, so `-o meeting.html` needs no --format.
@@ -62,7 +62,7 @@ def report(
     """Write one proposal's review, or a meeting report for several (agenda, then each case in
     case-number order), as one self-contained HTML file or as Markdown; with --format docx, the
     advisor's draft opinion on each case in the council's form, as a Word document to edit."""
-    from itaku.reports.render import render_report
+    from itaku.outputs import render
 
     named = _SUFFIX_FORMAT.get(Path(output).suffix.lower()) if output != "-" else None
     if fmt is not None and named is not None and named != fmt:
@@ -82,14 +82,8 @@ def report(
         files, engine_name, as_date(as_of), waivers, catalog, approved, detail=False,
         use_register=use_register, register_db=register_db, answers=answers,
     )
-    if fmt == "docx":
-        from itaku.reports.opinion_docx import render_opinion_docx
-
-        assert target is not None
-        write_bytes_atomic(target, render_opinion_docx(evaluations, catalog, lang), inputs)
-        return
-    text = render_report(evaluations, catalog, fmt, lang)
-    if target is None:
-        click.echo(text, nl=False)
+    data = render(fmt, evaluations, catalog, lang)
+    if target is None:  # html or md (docx was refused above)
+        click.echo(data.decode("utf-8"), nl=False)
     else:
-        write_text_atomic(target, text, inputs)
+        write_bytes_atomic(target, data, inputs)

@@ -91,7 +91,7 @@ def screen(
                       register_db=register_db or None, outdir=outdir)
     service.read_inputs()
     try:
-        sc.renderer(fmt, lang, chosen)
+        sc.renderer(fmt, lang, catalog)
     except ImportError as exc:
         raise click.UsageError(phrase("error.format_needs_module", fmt=fmt, module=exc.name)) from None
     _prepare(outdir, paths)

@@ -138,6 +138,7 @@ def serve(
     """
     import uvicorn
 
+    from itaku.outputs import render
     from itaku.web.app import create_app
 
     loopback = is_loopback(host)
@@ -148,7 +149,7 @@ def serve(
         click.echo(f"itaku: {phrase('serve.exposed', host=inert_line(host))}", err=True)
         click.echo(f"itaku: {phrase('serve.names', names=', '.join(map(inert_line, reached_by)))}", err=True)
     # the profile the command line would use here: the page judges as `itaku check` does
-    app = create_app(lang, engine_name, names=frozenset(reached_by), catalog=catalog_for(profile))
+    app = create_app(render, lang, engine_name, names=frozenset(reached_by), catalog=catalog_for(profile))
     sock = _bind(host, port)
     bound = sock.getsockname()[1]
     # The server's own messages (start-up problems, an internal error's kind) go to stderr; there is

@@ -17,11 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from itaku.engine.catalog import Catalog
 from itaku.engine.errors import EngineError, ExitCode, InputError
 from itaku.engine.safe_text import inert_line, json_text
 from itaku.engine.wording import phrase
 from itaku.files.reading import SUFFIXES, real_path
 from itaku.files.writing import sync_folder, write_bytes_atomic
+from itaku.outputs import Job, maker, render
+from itaku.reports.formats import keys
 from itaku.screening.workers import ordered_map
 from itaku.service.evaluating import Service, exit_code, load_catalog, reaches
 
@@ -171,18 +174,13 @@ class _Worker:
 _worker: _Worker | None = None
 
 
-def renderer(fmt: str, lang: str, profile: str = "default") -> Callable[[Any], bytes]:
-    """A function Evaluation -> bytes of the result file in `fmt` (json, html or md)."""
-    if fmt == "json":
-        from itaku.reports.json_view import evaluation_json_line
-
-        return lambda e: evaluation_json_line(e, lang)
-    if fmt in ("html", "md"):
-        from itaku.reports.render import render_report
-
-        catalog = load_catalog(profile)
-        return lambda e: render_report([e], catalog, fmt, lang).encode()
-    raise ValueError(f"unknown format '{fmt}'")
+def renderer(fmt: str, lang: str, catalog: Catalog) -> Callable[[Any], bytes]:
+    """A function Evaluation -> bytes of the result file in `fmt` (json, html or md); its renderer is
+    imported now, so that a missing module is refused before any work."""
+    if fmt not in keys("screen"):
+        raise ValueError(f"unknown format '{fmt}'")
+    make = maker(fmt)
+    return lambda e: make(Job([e], catalog, lang, lines=True))
 
 
 def init_worker(settings: Settings) -> None:
@@ -202,7 +200,7 @@ def init_worker(settings: Settings) -> None:
     )
     service.read_inputs()
     _ = service.evaluator  # compiled now, not on the first proposal
-    _worker = _Worker(settings, service, renderer(settings.fmt, settings.lang, settings.profile))
+    _worker = _Worker(settings, service, renderer(settings.fmt, settings.lang, catalog))
 
 
 def screen_one(task: Task) -> Outcome:
@@ -511,9 +509,5 @@ class OpinionList:
         """Write the workbook; return its file name, or None when there is none to write."""
         if not self.enabled or self.skipped or not self.evaluations:
             return None
-        from itaku.checklists.build import build_checklist
-        from itaku.checklists.workbook import workbook_bytes
-
-        workbook = build_checklist("opinion-list", self.evaluations, load_catalog(self.profile), lang)
-        folder.write(OPINION_LIST_NAME, workbook_bytes(workbook))
+        folder.write(OPINION_LIST_NAME, render("opinion-list", self.evaluations, load_catalog(self.profile), lang))
         return OPINION_LIST_NAME

@@ -38,6 +38,7 @@ from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
 from itaku.files.reading import MAX_FILE_BYTES, load_proposal_bytes
 from itaku.forms.xlsx_guard import MAX_FORM_BYTES
+from itaku.reports.formats import Renderer
 from itaku.web import pages, security
 from itaku.web.downloads import DOWNLOADS, file_name
 from itaku.web.formdata import FormValues, values_of
@@ -78,8 +79,9 @@ def _pairs(body: bytes) -> list[tuple[str, str]]:
 class SelfCheck:
     """The routes, around one Reviewer."""
 
-    def __init__(self, reviewer: Reviewer) -> None:
+    def __init__(self, reviewer: Reviewer, render: Renderer) -> None:
         self.reviewer = reviewer
+        self.render = render  # makes the downloads: the page imports no renderer (setup.cfg, independence)
         self.lang = reviewer.lang
         self.pages = pages.Pages(reviewer)
         self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="itaku-review")
@@ -244,7 +246,7 @@ class SelfCheck:
 
     def _make(self, kind: Any, proposal: Any, evaluation: Any) -> bytes:
         with self.reviewer.speaking():
-            return kind.make(self.reviewer, proposal, evaluation)
+            return kind.make(self.render, self.reviewer, proposal, evaluation)
 
     async def rules(self, request: Request) -> Response:
         """The catalog by topic."""
@@ -309,13 +311,15 @@ def _attachment(name: str) -> str:
 
 
 def create_app(
-    lang: str = "ja", engine: str = "durable", names: frozenset[str] = frozenset(), catalog: Catalog | None = None
+    render: Renderer, lang: str = "ja", engine: str = "durable", names: frozenset[str] = frozenset(),
+    catalog: Catalog | None = None,
 ) -> Any:
     """The ASGI application: one Reviewer (catalog and Evaluator) for every request of the process.
+    `render`: what makes the downloads (itaku.outputs.render, handed in by `itaku serve`);
     `names`: the host names answered besides the loopback ones (localhost, 127.0.0.0/8, ::1): the
     names the page is reached by off the loopback address;
     `catalog`: the rules as a profile adapts them (default: the shipped catalog)."""
-    site = SelfCheck(Reviewer(lang, engine, catalog))
+    site = SelfCheck(Reviewer(lang, engine, catalog), render)
     app = Starlette(
         routes=[
             Route("/", site.index, methods=["GET", "POST"]),

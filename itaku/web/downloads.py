@@ -1,5 +1,5 @@
-"""The files the page offers, each made by the function the command line uses for the same
-proposal, so that the bytes are the same:
+"""The files the page offers, each made by the renderer the page is handed (itaku.outputs.render, the
+one the command line uses) from the same proposal, so that the bytes are the same:
 
 | download | the command that writes the same bytes |
 |---|---|
@@ -16,25 +16,22 @@ mark the changes, the HTML report lists them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from itaku.engine.dump import proposal_yaml
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.models import Proposal
 from itaku.engine.wording import phrase
-from itaku.reports.formats import BY_KEY, Format
+from itaku.reports.formats import BY_KEY, Format, Renderer
 from itaku.web.review import Reviewer
 
 
 @dataclass(frozen=True)
 class Download:
-    """One kind of file: which output it is (reports/formats.py), how it is named and made."""
+    """One kind of file: which output it is (reports/formats.py) and how it is named."""
 
     key: str
     format: Format
     name_label: str | None  # the label added to the file name (資料27_申請様式.xlsx)
-    make: Callable[[Reviewer, Proposal, Evaluation], bytes]
 
     @property
     def suffix(self) -> str:
@@ -46,46 +43,24 @@ class Download:
         """The file's media type, the registry's."""
         return self.format.media_type
 
-
-def _yaml(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> bytes:
-    return proposal_yaml(proposal).encode("utf-8")
-
-
-def _form(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> bytes:
-    from itaku.checklists import workbook as wbk
-    from itaku.checklists.form import build_form
-
-    comparison = evaluation.changes.comparison  # the approved version the page holds, if any
-    return wbk.workbook_bytes(build_form(reviewer.catalog, reviewer.lang, proposal, reviewer.source_name(proposal), comparison))
-
-
-def _self_check(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> bytes:
-    from itaku.checklists import workbook as wbk
-    from itaku.checklists.build import build_checklist
-
-    return wbk.workbook_bytes(build_checklist("self-check", [evaluation], reviewer.catalog, reviewer.lang))
-
-
-def _report(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> bytes:
-    from itaku.reports.render import render_report
-
-    return render_report([evaluation], reviewer.catalog, "html", reviewer.lang).encode("utf-8")
-
-
-def _opinion(reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> bytes:
-    from itaku.reports.opinion_docx import render_opinion_docx
-
-    return render_opinion_docx([evaluation], reviewer.catalog, reviewer.lang)
+    def make(self, render: Renderer, reviewer: Reviewer, proposal: Proposal, evaluation: Evaluation) -> bytes:
+        """The file's bytes, made by `render` (the page is handed it: itaku.outputs.render) from what
+        the command line gives it for the saved proposal: its file name, and the approved version the
+        page holds, if any (the form marks the changes; the other outputs read them from the evaluation)."""
+        return render(
+            self.format.key, [evaluation], reviewer.catalog, reviewer.lang,
+            proposal=proposal, source=reviewer.source_name(proposal), comparison=evaluation.changes.comparison,
+        )
 
 
 DOWNLOADS: dict[str, Download] = {
     d.key: d
     for d in (
-        Download("yaml", BY_KEY["yaml"], None, _yaml),
-        Download("form", BY_KEY["form"], "sheet.form", _form),
-        Download("self-check", BY_KEY["self-check"], "kind.self-check", _self_check),
-        Download("report", BY_KEY["html"], "report.title.proposal", _report),
-        Download("docx", BY_KEY["docx"], "docx.title", _opinion),
+        Download("yaml", BY_KEY["yaml"], None),
+        Download("form", BY_KEY["form"], "sheet.form"),
+        Download("self-check", BY_KEY["self-check"], "kind.self-check"),
+        Download("report", BY_KEY["html"], "report.title.proposal"),
+        Download("docx", BY_KEY["docx"], "docx.title"),
     )
 }
 

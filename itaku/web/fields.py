@@ -12,14 +12,11 @@ A form control's name is the field's dotted path; a column of a list of records 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from itaku.engine import fields as tree
 from itaku.engine.catalog import Catalog
 from itaku.engine.fields import Field as Node
-from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
 
 # Kinds of one value, as the field tree names them.
@@ -175,43 +172,3 @@ def walk(parts: tuple[Part, ...]) -> list[Part]:
         if isinstance(part, Section):
             out.extend(walk(part.children))
     return out
-
-
-def _nodes_of(path: str) -> list[Node]:
-    """The fields from a top-level section down to a path a rule read (`subcontractors[0].role`
-    names a column of the list); as far down as the tree knows the path."""
-    names = [p.split("[", 1)[0] for p in path.split(".")]
-    return tree.ancestry(".".join(names))
-
-
-def node_of(path: str) -> Node | None:
-    """The field of a path a rule read, if the tree knows it."""
-    return tree.index().get(".".join(p.split("[", 1)[0] for p in path.split(".")))
-
-
-def label_of(path: str, lang: str) -> str:
-    """A field's label with its group labels (メール送信／送信ドメイン認証／SPF), for a path a rule read;
-    the nearest labelled ancestor when the path goes further than the tree; '' if none."""
-    return phrase("sep.path", lang).join(n.label(lang) for n in _nodes_of(path))
-
-
-def value_text(path: str, value: Any, lang: str) -> str:
-    """A value a rule read, as the form shows it: はい／いいえ／未記載, choices by their labels, dates in
-    和暦 (ja), lists joined."""
-    if value is None or value == []:
-        return phrase("value.none", lang)
-    if isinstance(value, bool):
-        return phrase(f"value.{str(value).lower()}", lang)
-    if isinstance(value, list | tuple):
-        return phrase("sep.list", lang).join(value_text(path, v, lang) for v in value)
-    node = node_of(path)
-    if node is not None and node.choices:
-        return node.choice_label(str(value), lang)
-    if node is not None and node.kind == DATE and isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, dt.date):
-        return date_text(value) if lang == "ja" else value.isoformat()
-    return str(value)

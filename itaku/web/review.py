@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from itaku.engine.catalog import SEVERITY_RANK, Catalog, words_of
+from itaku.engine.catalog import Catalog, words_of
 from itaku.engine.dump import proposal_yaml
 from itaku.engine.errors import InputError
 from itaku.engine.evaluation import Evaluation
@@ -29,12 +29,11 @@ from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import language, phrase, speaking_for
 from itaku.files.reading import load_proposal_bytes
 from itaku.reports.json_view import EvaluationView
-from itaku.reports.view import case_view
+from itaku.reports.view import CaseReport, case_view
 from itaku.service.evaluating import Service
 from itaku.web import fields as fd
 from itaku.web.formdata import FormValues, Reading, read
 
-SEVERITIES = tuple(sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__, reverse=True))  # blocker first
 _UNSAFE = re.compile(r"[^\w\-]+")
 # The approved version the page holds, in two hidden fields (names no field of the form has): its
 # file name, and the proposal read from it as YAML, base64 (one line, whatever it contains). The
@@ -132,19 +131,9 @@ class Reviewer:
 
     # ------------------------------------------------------------ what the page shows
 
-    def view(self, evaluation: Evaluation) -> dict[str, Any]:
-        """The advisor's view for the page: the report's case view, evidence in the form's words."""
-        case = case_view(evaluation, self.catalog, self.lang)
-        with self.speaking():
-            for group in case["groups"]:
-                for finding in group["findings"]:
-                    finding["evidence"] = [
-                        {"label": fd.label_of(e["path"], self.lang), "text": fd.value_text(e["path"], e["value"], self.lang)}
-                        for e in finding["evidence"]
-                    ]
-        counts = {s: sum(1 for f in evaluation.findings if f.severity == s and f.counts) for s in SEVERITIES}
-        case["counts"] = counts
-        return case
+    def view(self, evaluation: Evaluation) -> CaseReport:
+        """The advisor's view for the page: the reports' own CaseReport (evidence in the form's words)."""
+        return case_view(evaluation, self.catalog, self.lang)
 
     def summary(self, evaluation: Evaluation) -> dict[str, Any]:
         """The evaluation as `itaku check --format json` gives it, for scripts and tests."""
