@@ -1,6 +1,6 @@
 """The proposal form (申請様式), generated from the proposal's field tree (engine.fields), optionally pre-filled.
 
-Layout (the reader in form_reader.py relies on it):
+Layout (the reader, itaku/forms/form_reader.py, relies on it; its constants are in itaku/forms/layout.py):
 - 申請様式: row 3 holds the headers 項目 / フィールド / 入力 / 説明・選択肢; from row 4, the
   submitter (記入者, 連絡先, 提出日: for the secretariat, not part of the proposal, so column B is
   blank and the reader passes them by), then one row per field in model order, column B the dotted
@@ -33,33 +33,35 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from itaku.checklists import workbook as wbk
 from itaku.checklists.marks import BOLD_UNDERLINE, Marks, marker
-from itaku.checklists.values import CellProblem, show, yesno_labels
 from itaku.engine import fields
-from itaku.engine.catalog import Catalog, Rule, speaks_for_its_catalog
+from itaku.engine.catalog import Catalog, speaks_for_its_catalog
 from itaku.engine.changes import Comparison
 from itaku.engine.errors import InputError
 from itaku.engine.fields import Field
-from itaku.engine.models import FORMAT_ID, Proposal
+from itaku.engine.models import Proposal
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
+from itaku.forms.layout import (
+    CHANGES_ROLE,
+    FIRST_ROW,
+    FORM_VERSION,
+    HEADER_ROW,
+    INPUT_COLUMN,
+    MAIN_ROLE,
+    ROLE_PREFIX,
+    VERSION_NAME,
+    rule_names,
+)
+from itaku.forms.values import CellProblem, show, yesno_labels
 from itaku.reports.view import declared_text
 
-FORM_VERSION = f"{FORMAT_ID} form 2"
-VERSION_NAME = "itaku_form_version"
-ROLE_PREFIX = "itaku_role_"
-MAIN_ROLE = "form"  # the main sheet; a record sheet's role is its list's path (subcontractors, ...)
-UNREAD_ROLES = frozenset({"instructions", "choices", "changes"})  # the form's own sheets that hold no input
-CHANGES_ROLE = "changes"
 CHANGES_HEADER_ROW = 4  # the header row of the changes sheet (title, compared version, legend above)
-HEADER_ROW = 3  # the header row of the main sheet and the key row of record sheets
-FIRST_ROW = 4
 BLANK_RECORDS = 10  # empty rows offered on each record sheet beyond the pre-filled ones
 MIN_RECORDS = 50  # rows on each record sheet at least (a meeting's largest lists fit)
 SUBMITTER = ("submitter.writer", "submitter.contact", "submitter.date")
 MAIN_COLUMNS = 4  # 項目, フィールド, 入力, 説明/選択肢
 PRINTED_BLANK_ROWS = 5  # rows a record sheet with no entry prints (to fill in on paper)
 CHIEF_BOX_HEIGHT = 48  # points: room for a seal or a signature
-INPUT_COLUMN = 3
 
 
 def _help(key: str, lang: str, **values: Any) -> str:
@@ -455,16 +457,6 @@ def _printed_to(filled: int) -> int:
 def _record_rows(filled: int) -> int:
     """Rows a record sheet offers: the records, ten blank rows, and at least MIN_RECORDS."""
     return max(filled + BLANK_RECORDS, MIN_RECORDS)
-
-
-def rule_names(catalog: Catalog, lang: str) -> dict[str, str]:
-    """How the form names each rule that may be waived: its title, or its id where two rules
-    share a title (the reader takes either)."""
-    titles: dict[str, list[str]] = {}
-    rules = [(c.id, c.spec.title.get(lang)) for c in catalog.rules if isinstance(c.spec, Rule)]
-    for rule_id, title in rules:
-        titles.setdefault(title, []).append(rule_id)
-    return {rule_id: title if len(titles[title]) == 1 else rule_id for rule_id, title in rules}
 
 
 def _width(node: Field) -> float:

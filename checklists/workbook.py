@@ -54,7 +54,6 @@ FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 # becomes LF), written as spreadsheets write them: `_x000D_`; a typed `_x0041_` keeps its meaning by
 # escaping its underscore (`_x005F_x0041_`).
 _OOXML_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
-_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
@@ -86,18 +85,13 @@ def clean(text: str, data: bool = False) -> str:
     """Text made writable and inert. Display text (checklists) goes through safe_text.inert:
     control characters and bidirectional overrides become visible escapes. Data text (the form,
     read back later) is kept exactly: what XML would lose (CR, other controls) is written as a
-    `_xHHHH_` escape, which `unescape` decodes on reading."""
+    `_xHHHH_` escape, which `itaku.forms.values.unescape` decodes on reading."""
     if data:  # its length was checked by the form against EXCEL_CELL_LIMIT: never cut
         return _OOXML_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     out = inert(text)
     if len(out) > EXCEL_CELL_LIMIT:
         out = out[: EXCEL_CELL_LIMIT - 1] + "…"
     return out
-
-
-def unescape(text: str) -> str:
-    """A cell's text as typed: the `_xHHHH_` escapes spreadsheets write (CR as `_x000D_`) decoded."""
-    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def sheet_title(text: str) -> str:

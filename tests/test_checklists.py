@@ -24,12 +24,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from conftest import SEED, invoke
 from itaku.checklists import workbook as wbk
 from itaku.checklists.build import KINDS, PER_PROPOSAL
-from itaku.checklists.form import FIRST_ROW, FORM_VERSION, HEADER_ROW, VERSION_NAME
 from itaku.checklists.sheets import inspection, management_record
 from itaku.checklists.sheets.common import vendor_handles_data
 from itaku.checklists.sheets.management_record import add_months, planned_events
 from itaku.checklists.sheets.matrix import FILLS
-from itaku.checklists.values import read_choice, read_choice_list
 from itaku.checklists.workbook import FONT_NAME, INPUT_FILL
 from itaku.cli.common import evaluate_files
 from itaku.engine import fields
@@ -40,6 +38,8 @@ from itaku.engine.profiles import default_catalog
 from itaku.engine.status import completeness_lead, opinion_text, topic_status
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
+from itaku.forms.layout import FIRST_ROW, FORM_VERSION, HEADER_ROW, VERSION_NAME
+from itaku.forms.values import read_choice, read_choice_list
 from itaku.reports.formats import FIELD_DOCUMENTS
 from itaku.reports.view import case_sort_key
 

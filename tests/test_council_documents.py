@@ -14,9 +14,10 @@ from docx import Document
 from openpyxl import load_workbook
 
 from conftest import EXAMPLES, SEED, invoke
-from itaku.checklists.form import FIRST_ROW, PRINTED_BLANK_ROWS
+from itaku.checklists.form import PRINTED_BLANK_ROWS
 from itaku.engine.catalog import Catalog
 from itaku.engine.wording import phrase
+from itaku.forms.layout import FIRST_ROW
 
 REVISION = EXAMPLES / "revisions" / "23.yaml"
 APPROVED = EXAMPLES / "seed" / "23.yaml"

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from itaku.checklists.values import READERS, CellProblem, read_cell, show
 from itaku.engine import conditions as cond
 from itaku.engine import fields
 from itaku.engine.fields import Field
 from itaku.engine.models import Proposal
 from itaku.engine.wording import has, language
+from itaku.forms.values import READERS, CellProblem, read_cell, show
 
 SCHEMA = Proposal.model_json_schema()
 

@@ -16,8 +16,16 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from conftest import SEED
-from itaku.checklists.form import FIRST_ROW, FORM_VERSION, VERSION_NAME, build_form
-from itaku.checklists.values import (
+from itaku.checklists.form import build_form
+from itaku.checklists.workbook import workbook_bytes
+from itaku.engine import fields
+from itaku.engine.catalog import Catalog
+from itaku.engine.errors import InputError, megabytes
+from itaku.engine.wareki import parse_date, parse_wareki
+from itaku.engine.wording import language
+from itaku.files.reading import load_proposal
+from itaku.forms.layout import FIRST_ROW, FORM_VERSION, VERSION_NAME
+from itaku.forms.values import (
     CellProblem,
     read_choice,
     read_choice_list,
@@ -26,14 +34,7 @@ from itaku.checklists.values import (
     read_text_list,
     read_yesno,
 )
-from itaku.checklists.workbook import workbook_bytes
-from itaku.checklists.xlsx_guard import MAX_INFLATED_BYTES
-from itaku.engine import fields
-from itaku.engine.catalog import Catalog
-from itaku.engine.errors import InputError, megabytes
-from itaku.engine.wareki import parse_date, parse_wareki
-from itaku.engine.wording import language
-from itaku.files.reading import load_proposal
+from itaku.forms.xlsx_guard import MAX_INFLATED_BYTES
 
 # ------------------------------------------------------------------ helpers
 
@@ -503,7 +504,7 @@ def test_a_formula_is_refused_naming_the_cell_and_the_workbook_is_loaded_once(
     catalog: Catalog, tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch, cached: str | None
 ) -> None:
     """A saved result is not what the clerk sees after the next recalculation: refused either way."""
-    from itaku.checklists import form_reader
+    from itaku.forms import form_reader
 
     path, where = filled(catalog, tmp_path, {})
     coord = where["case.title"].split("!")[1]

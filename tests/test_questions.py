@@ -13,12 +13,12 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from conftest import EXAMPLES
-from itaku.checklists.sheets.questions import ANSWER_COLUMN, ID_COLUMN
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.status import completeness_lead, verdict_label
 from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
+from itaku.forms.layout import ANSWER_COLUMN, ID_COLUMN
 
 CASE_23 = EXAMPLES / "seed" / "23.yaml"
 CASE_27 = EXAMPLES / "seed" / "27.yaml"

@@ -6,7 +6,7 @@ one question (a finding of severity 事前確認, open or already answered) in t
 its topic, what it is about, what to state (the finding's 確認事項), why it matters (the finding's
 remark, and why this proposal's risk raised it where it did) and a 回答欄 to write the answer in,
 pre-filled with the department's earlier answer on the topic. The answers read back with
-`itaku check PROPOSAL --answers THIS.xlsx` (checklists/answers.py): each answer becomes the
+`itaku check PROPOSAL --answers THIS.xlsx` (itaku/forms/answers.py): each answer becomes the
 department's response on its topic, and an answer that states what was asked closes the question.
 
 The hidden column holds what the reading needs: the case number beside the case line, the topic id
@@ -22,11 +22,9 @@ from itaku.checklists.sheets import common
 from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation, Finding
 from itaku.engine.wording import phrase
+from itaku.forms.layout import ANSWER_COLUMN, CASE_ID, ID_COLUMN  # what the reading of the answers goes by
 
-WIDTHS = [5, 16, 22, 34, 40, 44]
-ID_COLUMN = len(WIDTHS) + 1
-ANSWER_COLUMN = len(WIDTHS)
-CASE_ID = "case "  # the hidden id beside the case line: "case 23"
+WIDTHS = [5, 16, 22, 34, 40, 44]  # the 回答欄 last (ANSWER_COLUMN), the hidden ids after it (ID_COLUMN)
 HANDWRITING = 4  # lines of room in every row for the answer
 
 

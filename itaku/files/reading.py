@@ -21,7 +21,6 @@ from typing import Any
 
 import click
 
-from itaku.checklists.xlsx_guard import MAX_FORM_BYTES  # no openpyxl: the guard reads the zip itself
 from itaku.engine.catalog import Catalog
 from itaku.engine.errors import InputError, megabytes
 from itaku.engine.loader import parse_proposal
@@ -40,6 +39,7 @@ from itaku.engine.safe_text import inert_line
 from itaku.engine.waivers import Register, parse_register
 from itaku.engine.wording import phrase
 from itaku.engine.yamlio import YamlProblem, load_yaml
+from itaku.forms.xlsx_guard import MAX_FORM_BYTES  # no openpyxl: the guard reads the zip itself
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
@@ -156,7 +156,7 @@ def load_proposal(path: Path, warn: Callable[[str], None] = warn_on_stderr, cata
         raise InputError(str(path), None, phrase("error.bad_suffix", suffixes=", ".join(sorted(SUFFIXES))))
     if suffix in FORM_SUFFIXES:
         data = read_bytes(path, MAX_FORM_BYTES)
-        from itaku.checklists.form_reader import read_form  # openpyxl only when a form is read
+        from itaku.forms.form_reader import read_form  # openpyxl only when a form is read
 
         return read_form(data, str(path), warn, catalog)
     return parse_proposal(read_text(path), str(path), suffix)
@@ -172,7 +172,7 @@ def load_proposal_bytes(name: str, data: bytes, warn: Callable[[str], None], cat
     if len(data) > limit:
         raise InputError(name, None, phrase("error.too_large", size=megabytes(len(data)), limit=megabytes(limit)))
     if suffix in FORM_SUFFIXES:
-        from itaku.checklists.form_reader import read_form
+        from itaku.forms.form_reader import read_form
 
         return read_form(data, name, warn, catalog)
     return parse_proposal(decode_text(data, name), name, suffix)
@@ -195,7 +195,7 @@ def load_answers(path: Path, catalog: Catalog, warn: Callable[[str], None] = war
         regular_file(path)
         raise InputError(str(path), None, phrase("error.bad_suffix", suffixes=", ".join(sorted(FORM_SUFFIXES))))
     data = read_bytes(path, MAX_FORM_BYTES)
-    from itaku.checklists.answers import read_answers  # openpyxl only when answers are read
+    from itaku.forms.answers import read_answers  # openpyxl only when answers are read
 
     return read_answers(data, str(path), catalog, warn)
 

@@ -32,12 +32,12 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from itaku.checklists.xlsx_guard import MAX_FORM_BYTES
 from itaku.engine.catalog import Catalog
 from itaku.engine.errors import InputError, megabytes
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
 from itaku.files.reading import MAX_FILE_BYTES, load_proposal_bytes
+from itaku.forms.xlsx_guard import MAX_FORM_BYTES
 from itaku.reports.formats import Renderer
 from itaku.web import pages, security
 from itaku.web.downloads import DOWNLOADS, file_name

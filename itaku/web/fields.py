@@ -47,7 +47,7 @@ class Field:
     required: bool
     choices: tuple[Choice, ...]
     hint: str
-    node: Node  # the description's own field, for the readers of checklists/values.py
+    node: Node  # the description's own field, for the readers of itaku/forms/values.py
     nullable: bool = True  # "not stated" allowed (for a list of choices: none is not the same as not stated)
     model_choices: bool = True  # the choices are the field's own (not a list made here, as of rules)
     long: bool = False

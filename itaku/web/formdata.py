@@ -1,10 +1,13 @@
 """What the page's form holds, both ways: a proposal shown as the form's values, and the values a
 person entered read back into a proposal, with every problem placed beside its field.
 
-Values are read by the Excel form's own cell readers (`checklists/values.py`): the same yes/no
+The values are read and assembled by the one assembler that reads the Excel form too
+(`itaku/forms/assemble.py`, with the cell readers of `itaku/forms/values.py`): the same yes/no
 words, choice labels, 和暦 or Western dates and numbers are accepted on the page and in the form,
-and a proposal is assembled the way the form reader assembles one (a blank field is "not stated", a
-section answered "no" is left out), so the page, the form and YAML give the same proposal.
+a blank field is "not stated", a section answered "no" is left out, so the page, the form and YAML
+give the same proposal. What is the page's own stays here: the controls' names (a list's rows
+`LIST.N.COLUMN`, a repeated name per item, the なし box), every problem shown beside its control in
+the page's words, and how each date and country was read, shown beside it.
 """
 
 from __future__ import annotations
@@ -15,29 +18,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
-from itaku.checklists.values import (
-    CellProblem,
-    NoSuchDayProblem,
-    choices_text,
-    int_expectation,
-    is_blank,
-    read_choice,
-    read_date,
-    read_int,
-    read_text,
-    read_yesno,
-)
+from itaku.engine import fields as tree
 from itaku.engine.countries import country_code, country_name
-from itaku.engine.loader import MAX_LIST_ITEMS, describe_error
+from itaku.engine.fields import Field as Node
 from itaku.engine.models import Proposal
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
+from itaku.forms.assemble import Assembly, Kind, Problem, names
+from itaku.forms.values import choices_text, int_expectation, is_blank
 from itaku.web import fields as fd
 
-Loc = tuple[Any, ...]
-_YESNO = {"true": True, "false": False}  # what the page's radio buttons send; typed words are read too
 _ROW = re.compile(r"^(?P<table>[a-z_]+)\.(?P<row>[0-9]{1,6})\.(?P<column>[a-z_]+)$")  # ASCII digits only
 
 
@@ -139,191 +129,131 @@ def values_of(proposal: Proposal, parts: tuple[fd.Part, ...]) -> FormValues:
 # ------------------------------------------------------------------ values -> proposal
 
 
-class _Reader:
-    def __init__(self, values: FormValues, lang: str) -> None:
+class _Page:
+    """One reading of the page's form: the controls as the medium of an Assembly."""
+
+    def __init__(self, values: FormValues, parts: tuple[fd.Part, ...], lang: str) -> None:
         self.values = values
         self.lang = lang
         self.errors: dict[str, str] = {}
         self.dates: dict[str, str] = {}
-        self.places: dict[Loc, str] = {}  # model location -> control name, for pydantic's errors
+        every = fd.walk(parts)
+        self.tables = {p.name: p for p in every if isinstance(p, fd.Table)}
+        # a topic and a rule as the page offers them (by id, with their labels)
+        topics = [(text, c.value) for p in every if isinstance(p, fd.Mapping) for c in p.topics for text in (c.value, c.label)]
+        rules = [(text, c.value) for c in self._rule_choices() for text in (c.value, c.label)]
+        self.assembly = Assembly(self, names(topics), names(rules))
+
+    def _rule_choices(self) -> tuple[fd.Choice, ...]:
+        table = self.tables.get("exceptions")
+        return next((c.choices for c in table.columns if c.name == "rule"), ()) if table is not None else ()
 
     def fail(self, name: str, message: str) -> None:
         """Note a problem beside control `name` (the first one found there stays)."""
         self.errors.setdefault(name, message)
 
-    def leaf(self, f: fd.Field, name: str, loc: Loc) -> Any:
-        """The model value of one field as entered (None: blank, not stated, or a problem noted)."""
-        self.places[loc] = name
-        try:
-            if f.kind == fd.ENUM_LIST:
-                return self._choices(f, name)
-            if f.kind == fd.TEXT_LIST:
-                items = [v.strip() for v in self.values.getlist(name) if v.strip()]
-                if len(items) > MAX_LIST_ITEMS:
-                    raise CellProblem(phrase("error.list_too_long", limit=MAX_LIST_ITEMS))
-                return items or None
-            raw = self.values.get(name)
-            if is_blank(raw):
-                return None
-            if f.kind == fd.YESNO:
-                return _YESNO[raw] if raw in _YESNO else read_yesno(raw)
-            if f.kind == fd.ENUM:
-                if f.choices and raw in {c.value for c in f.choices}:
-                    return raw
-                return read_choice(f.node, raw) if f.model_choices else self._unknown(raw)
-            if f.kind == fd.INT:
-                return read_int(f.node, raw)
-            if f.kind == fd.DATE:
-                day = read_date(raw)
-                if day is not None:
-                    self.dates[name] = phrase("web.read_as", self.lang, wareki=date_text(day), western=day.isoformat())
-                return day
-            if f.node.vocabulary == "country":  # say how it was read: 国内 and Japan are 日本
-                self.dates[name] = phrase("web.read_as_country", self.lang, name=country_name(country_code(raw), self.lang))
-            return read_text(raw)
-        except NoSuchDayProblem as exc:  # understood as a date, but not a day: say that, not the writings
-            self.fail(name, str(exc))
-            return None
-        except CellProblem as exc:
-            self.fail(name, self._expected(f, name) or str(exc))
-            return None
+    # ------------------------------------------------------------ the medium of the assembly
 
-    def _expected(self, f: fd.Field, name: str) -> str | None:
+    def report(self, problem: Problem) -> None:
+        """Show a problem beside its control; a list with too many rows, beside its question."""
+        table = self.tables.get(problem.path)
+        if problem.kind == Kind.ROWS_TOO_MANY and table is not None and table.asks_applies:
+            self.fail(f"{table.name}.{fd.APPLIES}", problem.message)
+        else:
+            self.fail(problem.place, self._say(problem))
+
+    def _say(self, problem: Problem) -> str:
+        """A problem in the page's words (the page shows it beside the control it is about)."""
+        if problem.kind == Kind.UNFIT and problem.node is not None:
+            return self._expected(problem.node, problem.place) or problem.message
+        if problem.kind in (Kind.UNKNOWN_TOPIC, Kind.UNKNOWN_RULE):
+            return phrase("web.error.unknown_choice", self.lang, value=str(problem.value)[:60])
+        words = {
+            Kind.MISSING_TOPIC: "web.error.missing_topic",
+            Kind.DUPLICATE_TOPIC: "web.error.duplicate_topic",
+            Kind.SECTION_MARKED_NO: "web.error.section_marked_no",
+            Kind.LIST_MARKED_NO: "web.error.list_marked_no",
+            Kind.LIST_MARKED_YES_EMPTY: "web.error.list_marked_yes_empty",
+        }
+        return phrase(words[problem.kind], self.lang) if problem.kind in words else problem.message
+
+    def _expected(self, node: Node, name: str) -> str | None:
         """The page's own sentence for a value that does not fit: what to enter, then what was entered."""
-        if f.kind == fd.YESNO:
+        if node.kind == tree.YESNO:
             wanted = phrase("excel.expected.yesno", self.lang)
-        elif f.kind == fd.DATE:
+        elif node.kind == tree.DATE:
             wanted = phrase("excel.expected.date", self.lang)
-        elif f.kind == fd.INT:
-            wanted = int_expectation(f.node)
-        elif f.kind in (fd.ENUM, fd.ENUM_LIST) and f.model_choices:
-            wanted = choices_text(f.node)
+        elif node.kind == tree.INT:
+            wanted = int_expectation(node)
+        elif node.kind in (tree.CHOICE, tree.MULTI_CHOICE):
+            wanted = choices_text(node)
         else:
             return None
         typed = " ".join(self.values.getlist(name))
         return phrase("web.error.expected", self.lang, expected=wanted, value=typed if len(typed) <= 60 else typed[:57] + "…")
 
-    def _unknown(self, raw: str) -> None:
-        raise CellProblem(phrase("web.error.unknown_choice", self.lang, value=raw[:60]))
+    def noted(self, node: Node, row: int | None, raw: Any, value: Any, place: str) -> None:
+        """How a date (和暦 and Western) or a country (国内 and Japan are 日本) was read, beside it."""
+        if node.kind == tree.DATE:
+            self.dates[place] = phrase("web.read_as", self.lang, wareki=date_text(value), western=value.isoformat())
+        elif node.vocabulary == "country":
+            self.dates[place] = phrase("web.read_as_country", self.lang, name=country_name(country_code(raw), self.lang))
 
-    def _choices(self, f: fd.Field, name: str) -> list[str] | None:
-        picked = [v for v in self.values.getlist(name) if v]
-        if not picked:
+    # ------------------------------------------------------------ the controls
+
+    def raw(self, f: fd.Field, name: str) -> Any:
+        """What control `name` of field `f` holds for the assembler: its text; for a list, its
+        items (None: nothing given); the なし box alone: no choice (an empty list)."""
+        if f.kind == fd.TEXT_LIST:
+            return [v for v in self.values.getlist(name) if not is_blank(v)] or None
+        if f.kind != fd.ENUM_LIST:
+            return self.values.get(name)
+        picked = [v for v in self.values.getlist(name) if not is_blank(v)]
+        if fd.NONE_CHOSEN not in picked:
+            return picked or None
+        if len(picked) > 1:
+            self.fail(name, phrase("web.error.none_and_choice", self.lang))
             return None
-        if fd.NONE_CHOSEN in picked:
-            if len(picked) > 1:
-                raise CellProblem(phrase("web.error.none_and_choice", self.lang))
-            return []
-        known = {c.value for c in f.choices}
-        out = []
-        for value in picked:
-            out.append(value if value in known else read_choice(f.node, value))
-        return out
+        return []
 
-    def applies(self, name: str) -> bool | None:
-        """A section's or list's "does it apply" answer: yes, no, or not stated."""
-        raw = self.values.get(name)
-        try:
-            return _YESNO[raw] if raw in _YESNO else read_yesno(raw)
-        except CellProblem as exc:
-            self.fail(name, str(exc))
-            return None
-
-    def section(self, parts: tuple[fd.Part, ...], loc: Loc) -> dict[str, Any]:
-        """The nested data of a group of parts, as YAML would give it (blank fields left out)."""
-        out: dict[str, Any] = {}
+    def section(self, parts: tuple[fd.Part, ...]) -> None:
+        """Hand the values of a group of parts to the assembler, in the page's order."""
         for part in parts:
-            key = part.name.rsplit(".", 1)[-1]
-            here = (*loc, key)
-            if isinstance(part, fd.Constant):
-                out[key] = part.value
-            elif isinstance(part, fd.Field):
-                value = self.leaf(part, part.name, here)
-                if value is not None:
-                    out[key] = value
+            if isinstance(part, fd.Field):
+                self.assembly.field(part.name, self.raw(part, part.name), part.name)
             elif isinstance(part, fd.Section):
-                self._group(part, here, out, key)
+                marker = f"{part.name}.{fd.APPLIES}"
+                self.assembly.name(part.name, marker if part.asks_applies else part.name)
+                self.section(part.children)
+                if part.asks_applies:
+                    self.assembly.applies(part.name, self.values.get(marker), marker)
+                self.assembly.close(part.name)
             elif isinstance(part, fd.Table):
-                self._table(part, here, out, key)
+                self._table(part)
             elif isinstance(part, fd.Mapping):
-                self._mapping(part, here, out, key)
-        return out
+                for row in self.values.rows(part.name):
+                    topic, text = f"{part.name}.{row}.topic", f"{part.name}.{row}.text"
+                    if not self.assembly.entry(part.name, self.values.get(topic), self.values.get(text), topic, text):
+                        break
 
-    def _group(self, part: fd.Section, here: Loc, out: dict[str, Any], key: str) -> None:
-        marker_name = f"{part.name}.{fd.APPLIES}"
-        self.places[here] = marker_name if part.asks_applies else part.name
-        child = self.section(part.children, here)
-        marker = self.applies(marker_name) if part.asks_applies else None
-        if marker is False:
-            if child:
-                self.fail(marker_name, phrase("web.error.section_marked_no", self.lang))
-            return
-        if child or marker or part.required:
-            out[key] = child
-
-    def _table(self, part: fd.Table, here: Loc, out: dict[str, Any], key: str) -> None:
-        marker_name = f"{part.name}.{fd.APPLIES}"
-        self.places[here] = marker_name if part.asks_applies else part.name
-        records = []
+    def _table(self, part: fd.Table) -> None:
+        marker = f"{part.name}.{fd.APPLIES}"
+        self.assembly.name(part.name, marker if part.asks_applies else part.name)
         for row in self.values.rows(part.name):
             names = [c.control(row, part.name) for c in part.columns]
             if all(not "".join(self.values.getlist(n)).strip() for n in names):
                 continue  # a blank row, as on the Excel form's list sheets
-            if len(records) >= MAX_LIST_ITEMS:
-                self.fail(marker_name if part.asks_applies else names[0], phrase("error.list_too_long", limit=MAX_LIST_ITEMS))
+            index = self.assembly.record(part.name, names[0])
+            if index is None:
                 break
-            index = len(records)
-            self.places[(*here, index)] = names[0]
-            record = {}
             for column, name in zip(part.columns, names, strict=True):
-                value = self.leaf(column, name, (*here, index, column.name))
-                if value is not None:
-                    record[column.name] = value
-            records.append(record)
-        marker = self.applies(marker_name) if part.asks_applies else None
-        if marker is False:
-            if records:
-                self.fail(marker_name, phrase("web.error.list_marked_no", self.lang))
-            out[key] = []
-        elif marker is True and not records:
-            self.fail(marker_name, phrase("web.error.list_marked_yes_empty", self.lang))
-        elif records:
-            out[key] = records
-
-    def _mapping(self, part: fd.Mapping, here: Loc, out: dict[str, Any], key: str) -> None:
-        known = {c.value for c in part.topics}
-        pairs: dict[str, str] = {}
-        for row in self.values.rows(part.name):
-            topic_name, text_name = f"{part.name}.{row}.topic", f"{part.name}.{row}.text"
-            topic, text = self.values.get(topic_name), self.values.get(text_name)
-            if is_blank(topic) and is_blank(text):
-                continue
-            if len(pairs) >= MAX_LIST_ITEMS:
-                self.fail(topic_name, phrase("error.list_too_long", limit=MAX_LIST_ITEMS))
-                break
-            if is_blank(topic):
-                self.fail(topic_name, phrase("web.error.missing_topic", self.lang))
-            elif topic not in known:
-                self.fail(topic_name, phrase("web.error.unknown_choice", self.lang, value=topic[:60]))
-            elif topic in pairs:
-                self.fail(topic_name, phrase("web.error.duplicate_topic", self.lang))
-            elif is_blank(text):
-                self.fail(text_name, phrase("error.missing_field"))
-            else:
-                self.places[(*here, topic)] = text_name
-                pairs[topic] = text
-        if pairs:
-            out[key] = pairs
-
-    def place(self, loc: Loc) -> str:
-        """The control a model location belongs to (the nearest one the form has)."""
-        probe = tuple(loc)
-        while probe and probe not in self.places:
-            probe = probe[:-1]
-        return self.places.get(probe, "")
+                self.assembly.column(part.name, index, column.name, self.raw(column, name), name)
+        if part.asks_applies:
+            self.assembly.applies(part.name, self.values.get(marker), marker)
+        self.assembly.close(part.name)
 
 
-def _malformed_rows(reader: _Reader, parts: tuple[fd.Part, ...]) -> None:
+def _malformed_rows(page: _Page, parts: tuple[fd.Part, ...]) -> None:
     """A control of a list whose name is not `LIST.N.COLUMN` as the page writes it (N without a
     leading zero, at most six digits; COLUMN one of the list's) is never the page's own: it would be
     left out of the list (an unapproved subcontractor gone unseen), so it is an error beside the list."""
@@ -334,29 +264,21 @@ def _malformed_rows(reader: _Reader, parts: tuple[fd.Part, ...]) -> None:
             lists[part.name] = (where, frozenset(c.name for c in part.columns))
         elif isinstance(part, fd.Mapping):
             lists[part.name] = (part.name, frozenset(("topic", "text")))
-    for name in reader.values.data:
+    for name in page.values.data:
         head, dot, _ = name.partition(".")
         if not dot or head not in lists or name == f"{head}.{fd.APPLIES}":
             continue
         where, columns = lists[head]
         match = _ROW.match(name)
         if match is None or match["column"] not in columns or (match["row"] != "0" and match["row"].startswith("0")):
-            reader.fail(where, phrase("web.error.bad_row", reader.lang))
+            page.fail(where, phrase("web.error.bad_row", page.lang))
 
 
 def read(values: FormValues, parts: tuple[fd.Part, ...], lang: str) -> Reading:
     """Read the form back into a proposal. Every field is read (not only up to the first problem),
     so that each problem shows beside its field; the proposal is None while any remains."""
-    reader = _Reader(values, lang)
-    _malformed_rows(reader, parts)
-    data = reader.section(parts, ())
-    try:
-        proposal = Proposal.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():  # beside the fields' own problems (which win: they came first)
-            loc, text = describe_error(error)
-            reader.fail(reader.place(loc), text)
-        return Reading(None, reader.errors, reader.dates)
-    if reader.errors:
-        return Reading(None, reader.errors, reader.dates)
-    return Reading(proposal, {}, reader.dates)
+    page = _Page(values, parts, lang)
+    _malformed_rows(page, parts)
+    page.section(parts)
+    proposal = page.assembly.proposal()  # the model's problems beside the fields' own (which win: they came first)
+    return Reading(proposal if not page.errors else None, page.errors, page.dates)

@@ -11,12 +11,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from itaku.checklists.xlsx_guard import MAX_FORM_BYTES
 from itaku.engine.catalog import Compiled
 from itaku.engine.errors import megabytes
 from itaku.engine.safe_text import inert
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
+from itaku.forms.xlsx_guard import MAX_FORM_BYTES
 from itaku.reports.evidence import source_parts
 from itaku.reports.rule_text import what_raises_it, when_it_applies
 from itaku.web import fields as fd

@@ -16,10 +16,10 @@ from openpyxl.workbook.defined_name import DefinedName
 from test_form_reader import filled, rewrite_zip, row_of
 from test_hostile import guard, run  # noqa: F401 - guard: the fixture every test here uses
 
-from itaku.checklists.form import ROLE_PREFIX
 from itaku.engine.catalog import Catalog
 from itaku.engine.errors import InputError
 from itaku.files.reading import load_proposal
+from itaku.forms.layout import ROLE_PREFIX
 
 pytestmark = pytest.mark.usefixtures("guard")
 
@@ -188,7 +188,7 @@ def test_a_carriage_return_survives_the_round_trip(tmp_path: Path) -> None:
 
 
 def test_the_guard_bounds_sheets_and_cells(form: Path, tmp_path: Path) -> None:
-    from itaku.checklists.xlsx_guard import MAX_CELLS, MAX_SHEETS
+    from itaku.forms.xlsx_guard import MAX_CELLS, MAX_SHEETS
 
     wb = load_workbook(form)
     for i in range(MAX_SHEETS):

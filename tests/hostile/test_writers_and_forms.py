@@ -198,7 +198,7 @@ def test_a_number_format_that_replaces_or_hides_text(number_format: str, outcome
 
 
 def test_a_hidden_number_in_a_number_field_is_warned_about(form: Path, tmp_path: Path) -> None:
-    from itaku.checklists.form_reader import shown_otherwise
+    from itaku.forms.form_reader import shown_otherwise
 
     assert shown_otherwise("0;;;", 0) == "hidden" and shown_otherwise("0;;;", 5) is None
     assert shown_otherwise('"十分";"十分";"十分"', 3) == "replaced" and shown_otherwise('0"人"', 3) is None

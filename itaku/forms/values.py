@@ -34,6 +34,8 @@ _INT = re.compile(r"^([+-]?\d+)(?:\.0+)?\s*(?:" + "|".join(map(re.escape, words(
 # Excel's serial-date range (1900-01-01 .. 9999-12-31).
 _SERIAL_RANGE = (1, 2958465)
 _MAX_DIGITS = 20  # as in YAML and JSON: a longer number means nothing in a proposal
+# How spreadsheets write a character XML cannot hold (CR as `_x000D_`; checklists/workbook.py `clean`).
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 class CellProblem(ValueError):
@@ -56,6 +58,11 @@ def expected(what: str, value: object, **values: object) -> str:
 def key(text: str) -> str:
     """The comparison key of a typed word: NFKC, trimmed, case-folded."""
     return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+def unescape(text: str) -> str:
+    """A cell's text as typed: the `_xHHHH_` escapes spreadsheets write (CR as `_x000D_`) decoded."""
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def is_blank(raw: Any) -> bool:
@@ -132,6 +139,24 @@ def read_choice_list(node: Field, raw: Any) -> list[str] | None:
         value = keys.get(key(part))
         if value is None:
             raise CellProblem(expected(choices_text(node) + _list_hint(), part.strip()))
+        out.append(value)
+    return out
+
+
+def read_items(node: Field, raws: list[Any]) -> list[Any]:
+    """A list field's items given one by one (the page's boxes and lines), not in one cell: blank
+    items left out, a text trimmed, a choice by its value or its label (ja or en)."""
+    items = [raw for raw in raws if not is_blank(raw)]
+    if node.kind == fields.TEXT_LIST:
+        return [_as_text(raw).strip() for raw in items]
+    if node.kind != fields.MULTI_CHOICE:
+        raise TypeError(f"{node.path}: a field of kind '{node.kind}' holds one value")
+    keys = _choice_keys(node)
+    out = []
+    for raw in items:
+        value = keys.get(key(str(raw)))
+        if value is None:
+            raise CellProblem(expected(choices_text(node), raw))
         out.append(value)
     return out
 

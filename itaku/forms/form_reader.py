@@ -1,7 +1,9 @@
 """Read a filled proposal form (申請様式, made by `itaku template`) back into the Proposal model.
 
 The same model validates a form and a YAML file, so `itaku check FORM.xlsx` gives what
-`itaku check PROPOSAL.yaml` gives. Every error names the sheet and cell (`申請様式!C14`).
+`itaku check PROPOSAL.yaml` gives. Every error names the sheet and cell (`申請様式!C14`). The cells'
+values are read and assembled into the proposal by the one assembler (assemble.py) that reads the
+web page too; what is read here is the workbook: its sheets, rows and cells.
 
 The form is read as the clerk sees it: by its visible sheets, each found by a hidden key (a
 sheet-level defined name `itaku_role_<role>` pointing at the sheet's key row), never by position or
@@ -30,25 +32,22 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
-from pydantic import ValidationError
 
-from itaku.checklists.form import FORM_VERSION, INPUT_COLUMN, MAIN_ROLE, ROLE_PREFIX, UNREAD_ROLES, VERSION_NAME, rule_names
-from itaku.checklists.values import CellProblem, is_blank, key, read_cell, read_text, read_yesno
-from itaku.checklists.workbook import unescape
-from itaku.checklists.xlsx_guard import inspect_workbook
 from itaku.engine import fields
 from itaku.engine.catalog import Catalog, words_of
 from itaku.engine.errors import InputError
 from itaku.engine.fields import Field
-from itaku.engine.loader import MAX_LIST_ITEMS, describe_validation
 from itaku.engine.models import Proposal
 from itaku.engine.profiles import DEFAULT_PROFILE, default_catalog
 from itaku.engine.wording import language, phrase, speaking_for
+from itaku.forms.assemble import Assembly, Kind, Problem, names
+from itaku.forms.layout import FORM_VERSION, INPUT_COLUMN, MAIN_ROLE, ROLE_PREFIX, UNREAD_ROLES, VERSION_NAME, rule_names
+from itaku.forms.values import is_blank, unescape
+from itaku.forms.xlsx_guard import inspect_workbook
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_ROWS = 5000  # rows of any one sheet that the reader will look at
 Warn = Callable[[str], None]
-Loc = tuple[Any, ...]
 _ERROR_VALUES = re.compile(r"^#(?:N/A|NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|GETTING_DATA|SPILL!|CALC!)$")
 
 
@@ -129,7 +128,7 @@ def _has_values(ws: Worksheet) -> bool:
 
 
 class FormReader:
-    """One reading of one form file."""
+    """One reading of one form file: the workbook as the medium of an Assembly."""
 
     def __init__(self, data: bytes, file: str, warn: Warn, catalog: Catalog) -> None:
         self.data = data
@@ -137,35 +136,77 @@ class FormReader:
         self.warn = warn
         # the form's profile, then the default one: a form made for either reads under this profile
         self.catalogs = (catalog, default_catalog()) if catalog.profile and catalog.profile.id != DEFAULT_PROFILE else (catalog,)
-        self.places: dict[Loc, str] = {}  # model location -> "Sheet!C14", for pydantic errors
         self.sheets: dict[str, tuple[Worksheet, int]] = {}  # role -> (sheet, key row)
-        self._rule_titles: dict[str, str] | None = None
+        self.assembly = Assembly(self, self._topic_names(), self._rule_names())
+
+    def _topic_names(self) -> dict[str, str]:
+        """A topic as the form's sheet offers it (its label) or typed (its id), in either language."""
+        return names((text, t.id) for catalog in self.catalogs for t in catalog.topics.values() for text in (t.id, t.ja, t.en))
+
+    def _rule_names(self) -> dict[str, str]:
+        """A rule as the form names it (its title, either language) or by its id."""
+        titles = [(name, rule) for catalog in self.catalogs for lang in ("ja", "en") for rule, name in rule_names(catalog, lang).items()]
+        return names([*titles, *((rule, rule) for catalog in self.catalogs for rule in rule_names(catalog, "ja"))])
 
     # ------------------------------------------------------------ entry
 
     def read(self) -> Proposal:
+        """The proposal the form holds (InputError naming the sheet and cell of its first problem)."""
         self.wb = open_workbook(self.data, self.file, self.warn)
         self._check_version()
         self._find_sheets()
         main, key_row = self.sheets[MAIN_ROLE]
-        self.places[()] = f"{main.title}!A{key_row}"
-        leaves, markers = self._read_main(main, key_row)
-        records = self._read_records()
-        data = self._assemble(fields.tree(), leaves, markers, records)
-        try:
-            return Proposal.model_validate(data)
-        except ValidationError as exc:
-            loc, text = describe_validation(exc)
-            raise InputError(self.file, self._place(loc), text) from None
-
-    def _place(self, loc: Loc) -> str | None:
-        probe = tuple(loc)
-        while probe and probe not in self.places:
-            probe = probe[:-1]
-        return self.places.get(probe)
+        self.assembly.name((), f"{main.title}!A{key_row}")
+        self._read_main(main, key_row)
+        self._read_records()
+        proposal = self.assembly.proposal()
+        assert proposal is not None  # every problem was refused as it was said (report)
+        return proposal
 
     def _fail(self, where: str | None, message: str) -> InputError:
         return InputError(self.file, where, message)
+
+    # ------------------------------------------------------------ the medium of the assembly
+
+    def report(self, problem: Problem) -> None:
+        """Refuse the form at its first problem, naming the sheet and cell."""
+        raise self._fail(problem.place or None, self._say(problem))
+
+    def _say(self, problem: Problem) -> str:
+        """A problem in the form's words: its sheets and cells named."""
+        if problem.kind == Kind.SECTION_MARKED_NO:
+            return phrase("excel.section_marked_no", cell=problem.other)
+        if problem.kind in (Kind.LIST_MARKED_NO, Kind.LIST_MARKED_YES_EMPTY):
+            sheet = self.sheets.get(problem.path)
+            title = sheet[0].title if sheet is not None else fields.get(problem.path).label("ja")
+            key = "excel.table_marked_no_rows" if problem.kind == Kind.LIST_MARKED_NO else "excel.table_marked_yes_empty"
+            return phrase(key, sheet=title)
+        if problem.kind == Kind.MISSING_TOPIC:
+            return phrase("excel.missing_key")
+        if problem.kind == Kind.UNKNOWN_TOPIC:
+            return phrase("excel.unknown_topic", value=str(problem.value).strip()[:60])
+        if problem.kind == Kind.DUPLICATE_TOPIC:
+            return phrase("excel.duplicate_key", value=problem.value, other=problem.other)
+        if problem.kind == Kind.UNKNOWN_RULE:
+            return phrase("excel.unknown_rule", value=str(problem.value).strip()[:60])
+        return problem.message
+
+    def noted(self, node: Field, row: int | None, raw: Any, value: Any, place: str) -> None:
+        """Say which Western date a date written otherwise (令和元年9月9日, R1.9.9, 2019/9/9, a serial
+        number) was read as, so that the person can see the reading was right. A date typed as a
+        date in Excel, or written 2019-09-09, is what it says."""
+        if not isinstance(value, dt.date) or isinstance(raw, dt.date) or (isinstance(raw, str) and _ISO_DATE.fullmatch(raw.strip())):
+            return
+        name = fields.full_label(node.path, language.get()) if row is None else self._record_label(node, row)
+        self.warn(f"{self.file}: {phrase('excel.date_read', field=name, text=str(raw).strip(), date=value.isoformat())}")
+
+    @staticmethod
+    def _record_label(node: Field, index: int) -> str:
+        """A field of one record as a person names it: 再委託先等（1件目）／区の承認."""
+        lang = language.get()
+        table = fields.get(node.path.rsplit(".", 1)[0])
+        item = table.label(lang) + phrase("evidence.item_number", lang, number=index + 1)
+        return item + phrase("sep.path", lang) + node.label(lang)
 
     # ------------------------------------------------------------ workbook level
 
@@ -253,9 +294,10 @@ class FormReader:
             value = unescape(value)
         return value
 
-    def _read(self, node: Field, ws: Worksheet, row: int, column: int, name: str) -> Any:
-        """The value of one input cell of field `node`; `name` is the field as the person reads it
-        (for the note on a date read from another writing)."""
+    def _input(self, ws: Worksheet, row: int, column: int) -> Any:
+        """The value of an input cell as typed, once the cell itself is acceptable: a value hidden
+        from the screen (a hidden row or column, a number format that shows nothing) is read and
+        said; a format that shows another text than the one judged is refused."""
         raw = self._value(ws, row, column)
         cell = ws.cell(row=row, column=column)
         if not is_blank(raw) and (ws.row_dimensions[row].hidden or ws.column_dimensions[cell.column_letter].hidden):
@@ -266,30 +308,12 @@ class FormReader:
             raise self._fail(f"{ws.title}!{cell.coordinate}", phrase("excel.format_replaces"))
         if shown == "hidden":  # like a hidden row: read, and said
             self.warn(f"{self.file}: {ws.title}!{cell.coordinate}: {phrase('excel.format_hides')}")
-        try:
-            value = read_cell(node, raw)
-        except CellProblem as exc:
-            raise self._fail(f"{ws.title}!{cell.coordinate}", str(exc)) from None
-        if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
-            raise self._fail(f"{ws.title}!{cell.coordinate}", phrase("error.list_too_long", limit=MAX_LIST_ITEMS))
-        if isinstance(value, dt.date):
-            self._note_date(name, raw, value)
-        return value
-
-    def _note_date(self, name: str, raw: Any, value: dt.date) -> None:
-        """Say which Western date a date written otherwise (令和元年9月9日, R1.9.9, 2019/9/9, a serial
-        number) was read as, so that the person can see the reading was right. A date typed as a
-        date in Excel, or written 2019-09-09, is what it says."""
-        if isinstance(raw, dt.date) or (isinstance(raw, str) and _ISO_DATE.fullmatch(raw.strip())):
-            return
-        self.warn(f"{self.file}: {phrase('excel.date_read', field=name, text=str(raw).strip(), date=value.isoformat())}")
+        return raw
 
     # ------------------------------------------------------------ the main sheet
 
-    def _read_main(self, ws: Worksheet, key_row: int) -> tuple[dict[str, Any], dict[str, bool | None]]:
+    def _read_main(self, ws: Worksheet, key_row: int) -> None:
         index = {f.path: f for f in fields.walk()}  # the main sheet: no record columns
-        leaves: dict[str, Any] = {}
-        markers: dict[str, bool | None] = {}
         seen: dict[str, str] = {}
         self._refuse_merged_inputs(ws, INPUT_COLUMN, key_row)
         for row in self._rows(ws, key_row):
@@ -304,34 +328,28 @@ class FormReader:
             if path in seen:
                 raise self._fail(f"{ws.title}!B{row}", phrase("excel.duplicate_key", value=path, other=seen[path]))
             seen[path] = where
-            self.places[tuple(path.split("."))] = where
             if node.is_leaf:
-                leaves[path] = self._read(node, ws, row, INPUT_COLUMN, fields.full_label(path, language.get()))
-            elif node.nullable and node.kind in (fields.SECTION, fields.RECORDS):
-                raw = self._value(ws, row, INPUT_COLUMN)
-                try:
-                    markers[path] = read_yesno(raw)
-                except CellProblem as exc:
-                    raise self._fail(where, str(exc)) from None
-        return leaves, markers
+                self.assembly.field(path, self._input(ws, row, INPUT_COLUMN), where)
+                continue
+            self.assembly.name(path, where)
+            if node.nullable and node.kind in (fields.SECTION, fields.RECORDS):
+                self.assembly.applies(path, self._value(ws, row, INPUT_COLUMN), where)
 
     # ------------------------------------------------------------ record sheets
 
-    def _read_records(self) -> dict[str, tuple[Worksheet, list[tuple[int, Any]]]]:
-        """Records of every list and mapping sheet, by path: (sheet, [(row, record)])."""
-        out: dict[str, tuple[Worksheet, list[tuple[int, Any]]]] = {}
+    def _read_records(self) -> None:
+        """The records of every list and mapping sheet."""
         for node in fields.walk():
             if node.kind not in (fields.RECORDS, fields.MAPPING):
                 continue
             ws, key_row = self.sheets[node.path]
             if str(ws.cell(row=key_row, column=1).value or "").strip() != node.path:
                 raise self._fail(f"{ws.title}!A{key_row}", phrase("excel.sheet_key_broken", sheet=ws.title))
-            self.places[(node.path,)] = self.places.get((node.path,), f"{ws.title}!A{key_row}")
+            self.assembly.name(node.path, f"{ws.title}!A{key_row}")  # unless its heading row on the main sheet named it
             if node.kind == fields.RECORDS:
-                out[node.path] = (ws, self._read_table(ws, node, key_row))
+                self._read_table(ws, node, key_row)
             else:
-                out[node.path] = (ws, self._read_mapping(ws, node, key_row))
-        return out
+                self._read_mapping(ws, node, key_row)
 
     def _columns(self, ws: Worksheet, node: Field, key_row: int) -> list[tuple[int, Field]]:
         children = {c.name: c for c in node.children}
@@ -347,129 +365,21 @@ class FormReader:
             columns.append((column, child))
         return columns
 
-    def _read_table(self, ws: Worksheet, node: Field, key_row: int) -> list[tuple[int, Any]]:
+    def _read_table(self, ws: Worksheet, node: Field, key_row: int) -> None:
         columns = self._columns(ws, node, key_row)
         self._refuse_merged_inputs(ws, 2, key_row)
-        records: list[tuple[int, Any]] = []
         for row in self._rows(ws, key_row):
-            raws = {column: self._value(ws, row, column) for column, _ in columns}
-            if all(is_blank(v) for v in raws.values()):
+            # every cell of the row checked (a formula refused) before any of it is read
+            if all([is_blank(self._value(ws, row, column)) for column, _ in columns]):
                 continue
-            index = len(records)
-            if index >= MAX_LIST_ITEMS:
-                raise self._fail(f"{ws.title}!A{row}", phrase("error.list_too_long", limit=MAX_LIST_ITEMS))
-            self.places[(node.path, index)] = f"{ws.title}!A{row}"
-            record: dict[str, Any] = {}
+            index = self.assembly.record(node.path, f"{ws.title}!A{row}")
+            assert index is not None  # a list too long was refused as it was said (report)
             for column, child in columns:
-                self.places[(node.path, index, child.name)] = f"{ws.title}!{ws.cell(row=row, column=column).coordinate}"
-                value = self._read(child, ws, row, column, self._record_label(node, index, child))
-                if node.path == "exceptions" and child.name == "rule" and isinstance(value, str):
-                    value = self._rule_id(value)
-                if value is not None:
-                    record[child.name] = value
-            records.append((row, record))
-        return records
+                where = f"{ws.title}!{ws.cell(row=row, column=column).coordinate}"
+                self.assembly.column(node.path, index, child.name, self._input(ws, row, column), where)
 
-    @staticmethod
-    def _record_label(node: Field, index: int, child: Field) -> str:
-        """A field of one record as a person names it: 再委託先等（1件目）／区の承認."""
-        lang = language.get()
-        item = node.label(lang) + phrase("evidence.item_number", lang, number=index + 1)
-        return item + phrase("sep.path", lang) + child.label(lang)
-
-    def _rule_id(self, text: str) -> str:
-        """A rule named by its title (either language) or by its id -> its id (an unknown name is
-        left for the engine to refuse, naming the cell)."""
-        if self._rule_titles is None:
-            self._rule_titles = {}
-            for catalog in self.catalogs:
-                for lang in ("ja", "en"):
-                    for rule_id, name in rule_names(catalog, lang).items():
-                        self._rule_titles.setdefault(key(name), rule_id)
-        return self._rule_titles.get(key(text), text.strip())
-
-    def _read_mapping(self, ws: Worksheet, node: Field, key_row: int) -> list[tuple[int, Any]]:
+    def _read_mapping(self, ws: Worksheet, node: Field, key_row: int) -> None:
         self._refuse_merged_inputs(ws, 2, key_row)
-        topics = [c.topics for c in self.catalogs] if node.path == "responses" else None
-        names: dict[str, str] = {}
-        for catalog_topics in topics or ():
-            for t in catalog_topics.values():
-                for text in (t.id, t.ja, t.en):
-                    names.setdefault(key(text), t.id)
-        seen: dict[str, str] = {}
-        pairs: list[tuple[int, Any]] = []
         for row in self._rows(ws, key_row):
-            raw_key, raw_text = self._value(ws, row, 2), self._value(ws, row, 3)
-            if is_blank(raw_key) and is_blank(raw_text):
-                continue
-            where_key = f"{ws.title}!B{row}"
-            if is_blank(raw_key):
-                raise self._fail(where_key, phrase("excel.missing_key"))
-            name = str(raw_key).strip()
-            if topics is not None:
-                found = names.get(key(name))
-                if found is None:
-                    raise self._fail(where_key, phrase("excel.unknown_topic", value=name[:60]))
-                name = found
-            if name in seen:
-                raise self._fail(where_key, phrase("excel.duplicate_key", value=name, other=seen[name]))
-            seen[name] = where_key
-            if len(pairs) >= MAX_LIST_ITEMS:
-                raise self._fail(where_key, phrase("error.list_too_long", limit=MAX_LIST_ITEMS))
-            self.places[(node.path, name)] = f"{ws.title}!C{row}"
-            text = read_text(raw_text)
-            if text is None:
-                raise self._fail(f"{ws.title}!C{row}", phrase("error.missing_field"))
-            pairs.append((row, (name, text)))
-        return pairs
-
-    # ------------------------------------------------------------ the nested document
-
-    def _assemble(
-        self,
-        nodes: tuple[Field, ...],
-        leaves: dict[str, Any],
-        markers: dict[str, bool | None],
-        records: dict[str, tuple[Worksheet, list[tuple[int, Any]]]],
-    ) -> dict[str, Any]:
-        """The proposal as nested data, as YAML would give it: blank fields and sections left out."""
-        out: dict[str, Any] = {}
-        for node in nodes:
-            if node.kind == fields.CONST:
-                out[node.name] = node.const
-            elif node.is_leaf:
-                if leaves.get(node.path) is not None:
-                    out[node.name] = leaves[node.path]
-            elif node.kind == fields.SECTION:
-                child = self._assemble(node.children, leaves, markers, records)
-                marker = markers.get(node.path)
-                if node.nullable and marker is False:
-                    if child:
-                        filled = next(
-                            (p for p, v in leaves.items() if p.startswith(node.path + ".") and v is not None), node.path
-                        )
-                        cell = self.places.get(tuple(filled.split(".")), filled)
-                        raise self._fail(self.places.get(tuple(node.path.split("."))), phrase("excel.section_marked_no", cell=cell))
-                    continue
-                if child or marker or node.required:
-                    out[node.name] = child
-            elif node.kind == fields.RECORDS:
-                sheet, rows = records.get(node.path, (None, []))
-                items = [record for _, record in rows]
-                marker = markers.get(node.path)
-                title = sheet.title if sheet is not None else node.label("ja")
-                where = self.places.get(tuple(node.path.split(".")))
-                if node.nullable and marker is False:
-                    if items:
-                        raise self._fail(where, phrase("excel.table_marked_no_rows", sheet=title))
-                    out[node.name] = []
-                elif node.nullable and marker is True and not items:
-                    raise self._fail(where, phrase("excel.table_marked_yes_empty", sheet=title))
-                elif items:
-                    out[node.name] = items
-            elif node.kind == fields.MAPPING:
-                _, rows = records.get(node.path, (None, []))
-                pairs = dict(pair for _, pair in rows)
-                if pairs:
-                    out[node.name] = pairs
-        return out
+            topic, text = self._value(ws, row, 2), self._value(ws, row, 3)
+            self.assembly.entry(node.path, topic, text, f"{ws.title}!B{row}", f"{ws.title}!C{row}")

@@ -1,5 +1,6 @@
-"""Reading back a filled 事前確認事項 workbook (checklists/sheets/questions.py): the department's
-answers, by case number and topic, for `itaku check PROPOSAL --answers FILE.xlsx`.
+"""Reading back a filled 事前確認事項 workbook (written by checklists/sheets/questions.py, to the
+layout in layout.py): the department's answers, by case number and topic, for
+`itaku check PROPOSAL --answers FILE.xlsx`.
 
 A sheet is a questions sheet when its hidden column names a case beside the case line; each row
 below the header with a topic id in that column is a question, its answer in the 回答欄. Answers
@@ -15,12 +16,12 @@ from collections.abc import Callable
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from itaku.checklists.form_reader import open_workbook
-from itaku.checklists.sheets.questions import ANSWER_COLUMN, CASE_ID, ID_COLUMN
-from itaku.checklists.values import is_blank
 from itaku.engine.catalog import Catalog
 from itaku.engine.errors import InputError
 from itaku.engine.wording import LANGUAGES, phrase
+from itaku.forms.form_reader import open_workbook
+from itaku.forms.layout import ANSWER_COLUMN, CASE_ID, ID_COLUMN
+from itaku.forms.values import is_blank
 
 Answers = dict[str, dict[str, str]]  # case number -> topic -> the department's answer
 
