@@ -12,8 +12,8 @@ from itaku.checklists import workbook as wbk
 from itaku.engine.catalog import Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.wording import phrase
-from itaku.reports.formats import BY_KEY, offered_by
-from itaku.reports.view import case_sort_key
+from itaku.present.formats import BY_KEY, offered_by
+from itaku.present.view import case_sort_key
 
 # The kinds, in the order `itaku checklist` lists them; those with one sheet per proposal.
 KINDS = tuple(f.key for f in offered_by("checklist"))
@@ -21,7 +21,7 @@ PER_PROPOSAL = tuple(f.key for f in offered_by("checklist") if f.sheets == "prop
 
 
 def builder(kind: str) -> Callable[..., None]:
-    """The function that adds checklist `kind` to a workbook, as the registry (reports/formats.py)
+    """The function that adds checklist `kind` to a workbook, as the registry (itaku/present/formats.py)
     names it: (wb, evaluation, catalog, lang) per proposal, (wb, evaluations, catalog, lang) overall."""
     spec = BY_KEY.get(kind)
     if spec is None or spec.builder is None:

@@ -53,7 +53,7 @@ from itaku.forms.layout import (
     rule_names,
 )
 from itaku.forms.values import CellProblem, show, yesno_labels
-from itaku.reports.view import declared_text
+from itaku.present.view import change_side, declared_text
 
 CHANGES_HEADER_ROW = 4  # the header row of the changes sheet (title, compared version, legend above)
 BLANK_RECORDS = 10  # empty rows offered on each record sheet beyond the pre-filled ones
@@ -354,8 +354,7 @@ class FormBuilder:
         )])
         row = CHANGES_HEADER_ROW + 1
         for number, change in enumerate(comparison.changes, start=1):
-            before = change.before_text.get(lang) if change.before_text else "—"
-            after = change.after_text.get(lang) if change.after_text else "—"
+            before, after = change_side(change, "before", lang), change_side(change, "after", lang)
             mark = marker(change, lang)
             removed = change.kind == "removed"
             wbk.put(ws, row, 1, number, horizontal="center")

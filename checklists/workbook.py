@@ -41,7 +41,7 @@ from openpyxl.writer.excel import ExcelWriter
 from itaku.engine.safe_text import inert
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
-from itaku.reports.ooxml import repeatable_zip
+from itaku.present.ooxml import repeatable_zip
 
 FONT_NAME = phrase("excel.font", "ja")  # a Japanese font in either language: proposals are Japanese
 FONT_SIZE = 10.5

@@ -7,7 +7,7 @@ its choices with their Japanese and English labels, its bounds, its labels and h
 languages, whether it is required, and its place in the order of the form. Readers:
 
 - the rule conditions (`engine.conditions`): which paths exist and which tests fit each kind;
-- the Excel proposal form and its reader (`checklists.form`, `checklists.form_reader`);
+- the Excel proposal form and its reader (`checklists.form`, `itaku.forms.form_reader`);
 - a web form: sections in form order, yes/no/not-stated answers, dropdowns, lists with add and
   remove, help text and required marks all come from `tree()` (see "Building a form" below);
 - the hypothesis strategies of the tests and the bench corpus, which draw values per kind.

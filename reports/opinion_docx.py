@@ -10,7 +10,7 @@ leads the opinion, which is said to be provisional (the questions go to the depa
 document of their own, `itaku checklist questions`). What is for the secretariat only (each point's 確認事項 and 追記例, the 参考
 items, the exceptions) is in an appendix after the last opinion, under a heading that says it is not
 sent; the points themselves carry nothing else. The same words as the reports (one Evaluation feeds
-both: the typed CaseReport of reports/view.py), without identifiers. Headings are set black in the document's own typeface (not Word's
+both: the typed CaseReport of itaku/present/view.py), without identifiers. Headings are set black in the document's own typeface (not Word's
 default blue), and the document's properties name itaku.
 
 Same input, same bytes: the core properties carry a fixed date (the meeting's, else 2000-01-01)
@@ -37,8 +37,8 @@ from itaku.engine.evaluation import Evaluation
 from itaku.engine.safe_text import inert_inline
 from itaku.engine.wareki import dates_in_text
 from itaku.engine.wording import phrase
-from itaku.reports.ooxml import repeatable_zip
-from itaku.reports.view import CaseReport, ExceptionLine, FindingLine, meeting_view
+from itaku.present.ooxml import repeatable_zip
+from itaku.present.view import CaseReport, ExceptionLine, FindingLine, meeting_view
 
 FONT = phrase("docx.font", "ja")  # the council's documents are set in Mincho; viewers without it substitute one
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)

@@ -18,8 +18,8 @@ from itaku.engine.catalog import Catalog, speaks_for_its_catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.safe_text import inert
 from itaku.engine.wording import phrase
+from itaku.present.view import meeting_view
 from itaku.reports.markdown import md_code, md_escape, md_finalize
-from itaku.reports.view import meeting_view
 
 FORMATS: tuple[str, ...] = ("html", "md")
 

@@ -8,8 +8,8 @@ from itaku.engine.evaluation import Evaluation
 from itaku.engine.safe_text import inert_line
 from itaku.engine.status import completeness_lead, opinion_text
 from itaku.engine.wording import phrase
-from itaku.reports.json_view import agenda_text
-from itaku.reports.view import grouped_by_topic, profile_label
+from itaku.present.json_view import agenda_text
+from itaku.present.view import grouped_by_topic, profile_label
 
 
 @speaks_for_its_catalog

@@ -18,7 +18,7 @@ from itaku.engine.changes import compare
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.models import Proposal
 from itaku.files.reading import load_proposal
-from itaku.reports.json_view import schema
+from itaku.present.json_view import schema
 
 APPROVED = EXAMPLES / "seed" / "23.yaml"
 REVISION = EXAMPLES / "revisions" / "23.yaml"

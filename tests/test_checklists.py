@@ -40,8 +40,8 @@ from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
 from itaku.forms.layout import FIRST_ROW, FORM_VERSION, HEADER_ROW, VERSION_NAME
 from itaku.forms.values import read_choice, read_choice_list
-from itaku.reports.formats import FIELD_DOCUMENTS
-from itaku.reports.view import case_sort_key
+from itaku.present.formats import FIELD_DOCUMENTS
+from itaku.present.view import case_sort_key
 
 ITAKU = [sys.executable, "-m", "itaku"]
 

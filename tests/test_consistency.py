@@ -35,7 +35,7 @@ from itaku.engine.profiles import DEFAULT_PROFILE, profile_catalog
 from itaku.engine.status import STATUSES
 from itaku.engine.wording import phrase
 from itaku.files.reading import load_profile
-from itaku.reports.json_view import evaluations_json
+from itaku.present.json_view import evaluations_json
 from itaku.reports.opinion_docx import render_opinion_docx
 from itaku.reports.render import render_report
 from itaku.reports.text import render_text

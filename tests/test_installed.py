@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, ROOT, SEED
-from itaku.reports.formats import keys
+from itaku.present.formats import keys
 
 ITAKU = Path(sys.executable).with_name("itaku")
 KINDS = keys("checklist")

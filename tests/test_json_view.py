@@ -1,4 +1,4 @@
-"""The JSON contract (reports/json_view.py): `check --format json` and `screen` write the view model,
+"""The JSON contract (itaku/present/json_view.py): `check --format json` and `screen` write the view model,
 the published schema is up to date, and every example's output validates against it."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from conftest import EXAMPLES, ROOT
-from itaku.reports.json_view import EvaluationView, schema_text
+from itaku.present.json_view import EvaluationView, schema_text
 
 PUBLISHED = ROOT / "docs" / "evaluation.schema.json"
 SUFFIXES = {".yaml", ".yml", ".json"}

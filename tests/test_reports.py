@@ -24,10 +24,10 @@ from itaku.engine.profiles import default_catalog
 from itaku.engine.status import STATUSES, opinion_text, topic_status, verdict_label
 from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
-from itaku.reports.evidence import source_text
-from itaku.reports.json_view import agenda_text
+from itaku.present.json_view import agenda_text
+from itaku.present.sources import source_text
+from itaku.present.view import case_sort_key, grouped_by_topic
 from itaku.reports.markdown import md_code, md_escape
-from itaku.reports.view import case_sort_key, grouped_by_topic
 
 # ------------------------------------------------------------------ a small DOM over html.parser
 

@@ -1,4 +1,4 @@
-"""The evaluation service (itaku/service) and the list of outputs (reports/formats.py): what every
+"""The evaluation service (itaku/service) and the list of outputs (itaku/present/formats.py): what every
 front end shares, so that `check`, `screen`, the page and the manual cannot drift apart."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from conftest import EXAMPLES, ROOT, SEED
 from itaku.cli.main import main
 from itaku.engine.errors import ExitCode
-from itaku.reports.formats import BY_KEY, FORMATS, keys
+from itaku.present.formats import BY_KEY, FORMATS, keys
 from itaku.service.evaluating import FAIL_ON_LEVELS, Service, exit_code, load_catalog, reaches
 
 

@@ -18,9 +18,9 @@ from conftest import EXAMPLES
 from itaku.cli.common import evaluate_files
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.profiles import default_catalog
+from itaku.present.view import CaseReport, FindingLine, case_view, meeting_view
 from itaku.reports.opinion_docx import render_opinion_docx
 from itaku.reports.render import render_report
-from itaku.reports.view import CaseReport, FindingLine, case_view, meeting_view
 from itaku.web.pages import Pages
 from itaku.web.review import Reviewer
 

@@ -23,7 +23,7 @@ from itaku.engine.status import completeness_lead, topic_status, verdict_label
 from itaku.engine.value_text import value_words
 from itaku.engine.wareki import date_text, dates_in_text, meeting_text
 from itaku.engine.wording import phrase
-from itaku.reports.json_view import agenda_text
+from itaku.present.json_view import agenda_text
 
 BLANK_ROWS = 10  # rows left for entries nobody planned (extra events, extra sends)
 PERIOD = ("period.start", "period.end")  # the fields `period_text` shows

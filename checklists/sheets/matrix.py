@@ -16,7 +16,7 @@ from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.status import topic_status, verdict_label
 from itaku.engine.wording import phrase
-from itaku.reports.view import case_sort_key, meeting_names
+from itaku.present.view import case_sort_key, meeting_names
 
 # One fill per topic status (engine.status), the marks of the wording catalogue (matrix.<status>)
 # saying the same in black and white.

@@ -20,8 +20,8 @@ from itaku.engine.catalog import Catalog
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.status import completeness_lead, opinion_text, topic_status
 from itaku.engine.wording import phrase
-from itaku.reports.json_view import agenda_text
-from itaku.reports.view import case_sort_key, meeting_names
+from itaku.present.json_view import agenda_text
+from itaku.present.view import case_sort_key, meeting_names
 
 WIDTHS = {
     "meeting": 18, "case_number": 11, "title": 30, "department": 13, "agenda": 8, "changes": 40, "opinion": 110, "questions": 36,

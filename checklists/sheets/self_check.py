@@ -26,8 +26,8 @@ from itaku.engine.citations import cited_on
 from itaku.engine.evaluation import Evaluation, Finding
 from itaku.engine.status import topic_status
 from itaku.engine.wording import phrase
-from itaku.reports.evidence import source_text
-from itaku.reports.view import profile_label
+from itaku.present.sources import source_text
+from itaku.present.view import profile_label
 
 ANSWERS = ("yes", "no", "na")
 WIDTHS = [5, 14, 30, 36, 8, 20, 46]  # the sources take the most lines: their column is the wide one

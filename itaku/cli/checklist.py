@@ -35,7 +35,7 @@ from itaku.engine.wording import phrase
 from itaku.files.reading import configured_register, load_proposal
 from itaku.files.writing import check_target, write_bytes_atomic
 from itaku.outputs import applies, register_record, render
-from itaku.reports.formats import BY_KEY, FIELD_DOCUMENTS, keys
+from itaku.present.formats import BY_KEY, FIELD_DOCUMENTS, keys
 from itaku.service.evaluating import Service
 
 OUTPUT = click.option(

@@ -12,7 +12,7 @@ from itaku.engine.wording import phrase
 from itaku.files.reading import load_proposal
 from itaku.files.writing import check_target, write_bytes_atomic
 from itaku.outputs import render
-from itaku.reports.formats import BY_KEY
+from itaku.present.formats import BY_KEY
 
 
 @click.command()

@@ -30,7 +30,7 @@ from itaku.cli.common import (
     handles_errors,
     stops_cleanly,
 )
-from itaku.reports.formats import keys
+from itaku.present.formats import keys
 from itaku.service.evaluating import exit_code_of
 
 # The other subcommands, imported only when one is run (or listed in --help): a YAML check must not
@@ -113,6 +113,6 @@ def check(
 def schema() -> None:
     """Print the JSON Schema of the JSON output (one object of `check --format json`, one result
     file of `screen`); the same text as docs/evaluation.schema.json."""
-    from itaku.reports.json_view import schema_text
+    from itaku.present.json_view import schema_text
 
     click.echo(schema_text(), nl=False)

@@ -27,7 +27,7 @@ from itaku.cli.common import (
 from itaku.engine.errors import InputError
 from itaku.engine.wording import phrase
 from itaku.files.writing import check_target, write_bytes_atomic
-from itaku.reports.formats import keys, named_by_suffix
+from itaku.present.formats import keys, named_by_suffix
 
 # Output suffixes that name a format, so `-o meeting.html` needs no --format.
 _SUFFIX_FORMAT = named_by_suffix("report")

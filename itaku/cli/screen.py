@@ -37,7 +37,7 @@ from itaku.engine.errors import ExitCode, InputError, ItakuError
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
 from itaku.files.reading import file_kind, real_path
-from itaku.reports.formats import offered_by
+from itaku.present.formats import offered_by
 from itaku.service.evaluating import Service
 
 FORMAT_SUFFIX = {f.key: f.suffix for f in offered_by("screen")}

@@ -1,4 +1,4 @@
-"""`render`: the bytes of any output of the registry (reports/formats.py), from evaluations.
+"""`render`: the bytes of any output of the registry (itaku/present/formats.py), from evaluations.
 
 Each renderer is imported when its output is first asked for (`maker`): `itaku check` imports this
 module and must not pay for openpyxl, the templates or the Word writer (docs/performance.md: cold
@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from itaku.reports.formats import BY_KEY
+from itaku.present.formats import BY_KEY
 
 if TYPE_CHECKING:
     from itaku.engine.catalog import Catalog
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Job:
-    """What one output is made from: `Renderer`'s parameters (reports/formats.py)."""
+    """What one output is made from: `Renderer`'s parameters (itaku/present/formats.py)."""
 
     evaluations: Sequence[Evaluation]
     catalog: Catalog
@@ -51,7 +51,7 @@ def _check_text() -> Maker:
 
 
 def _json() -> Maker:
-    from itaku.reports.json_view import evaluation_json_line, evaluations_json
+    from itaku.present.json_view import evaluation_json_line, evaluations_json
 
     def make(job: Job) -> bytes:
         if job.lines:  # screening: one object per line, written by json's fast C encoder
@@ -110,7 +110,7 @@ _MAKERS: dict[str, Callable[[], Maker]] = {
 
 
 def maker(key: str) -> Maker:
-    """The function that makes output `key` (a key of reports/formats.py), its renderer imported now:
+    """The function that makes output `key` (a key of itaku/present/formats.py), its renderer imported now:
     a missing module is refused here, before any work (screening asks once, then makes thousands)."""
     spec = BY_KEY.get(key)
     if spec is None:
@@ -123,13 +123,13 @@ def render(
     proposal: Proposal | None = None, source: str = "", comparison: Comparison | None = None, lines: bool = False,
 ) -> bytes:
     """The bytes of output `key`, the same whoever asks: the file the command writes, or what it
-    prints on standard output. The parameters are those of reports/formats.py `Renderer`, the shape
+    prints on standard output. The parameters are those of itaku/present/formats.py `Renderer`, the shape
     the web page is handed this function as."""
     return maker(key)(Job(evaluations, catalog, lang, proposal, source, comparison, lines))
 
 
 def applies(key: str, evaluation: Evaluation, catalog: Catalog) -> bool:
-    """Whether output `key` is made for this proposal: a field document (reports/formats.py
+    """Whether output `key` is made for this proposal: a field document (itaku/present/formats.py
     FIELD_DOCUMENTS: the inspection, the management record) only when a vendor handles the personal
     data, the pre-send checklist only when the proposal sends bulk mail; every other output always."""
     if BY_KEY[key].field_document:

@@ -22,10 +22,10 @@ from itaku.engine.evaluation import Evaluation
 from itaku.engine.models import Proposal
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
+from itaku.present.json_view import EvaluationView
 from itaku.register.models import cases, decisions, events, versions
 from itaku.register.obligations import obligations_of
 from itaku.register.store import Store
-from itaku.reports.json_view import EvaluationView
 
 OUTCOMES = ("approved", "approved_with_opinion", "acknowledged", "continued", "rejected")
 APPROVING = frozenset({"approved", "approved_with_opinion", "acknowledged"})  # the council said yes

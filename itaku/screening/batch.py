@@ -24,7 +24,7 @@ from itaku.engine.wording import phrase
 from itaku.files.reading import SUFFIXES, real_path
 from itaku.files.writing import sync_folder, write_bytes_atomic
 from itaku.outputs import Job, maker, render
-from itaku.reports.formats import keys
+from itaku.present.formats import keys
 from itaku.screening.workers import ordered_map
 from itaku.service.evaluating import Service, exit_code, load_catalog, reaches
 

@@ -38,7 +38,7 @@ from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import phrase
 from itaku.files.reading import MAX_FILE_BYTES, load_proposal_bytes
 from itaku.forms.xlsx_guard import MAX_FORM_BYTES
-from itaku.reports.formats import Renderer
+from itaku.present.formats import Renderer
 from itaku.web import pages, security
 from itaku.web.downloads import DOWNLOADS, file_name
 from itaku.web.formdata import FormValues, values_of

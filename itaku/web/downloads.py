@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from itaku.engine.evaluation import Evaluation
 from itaku.engine.models import Proposal
 from itaku.engine.wording import phrase
-from itaku.reports.formats import BY_KEY, Format, Renderer
+from itaku.present.formats import BY_KEY, Format, Renderer
 from itaku.web.review import Reviewer
 
 
 @dataclass(frozen=True)
 class Download:
-    """One kind of file: which output it is (reports/formats.py) and how it is named."""
+    """One kind of file: which output it is (itaku/present/formats.py) and how it is named."""
 
     key: str
     format: Format

@@ -17,8 +17,8 @@ from itaku.engine.safe_text import inert
 from itaku.engine.wareki import date_text
 from itaku.engine.wording import phrase
 from itaku.forms.xlsx_guard import MAX_FORM_BYTES
-from itaku.reports.evidence import source_parts
-from itaku.reports.rule_text import what_raises_it, when_it_applies
+from itaku.present.rule_text import what_raises_it, when_it_applies
+from itaku.present.sources import source_parts
 from itaku.web import fields as fd
 from itaku.web import security
 from itaku.web.downloads import DOWNLOADS

@@ -28,8 +28,8 @@ from itaku.engine.profiles import default_catalog
 from itaku.engine.safe_text import inert_line
 from itaku.engine.wording import language, phrase, speaking_for
 from itaku.files.reading import load_proposal_bytes
-from itaku.reports.json_view import EvaluationView
-from itaku.reports.view import CaseReport, case_view
+from itaku.present.json_view import EvaluationView
+from itaku.present.view import CaseReport, case_view
 from itaku.service.evaluating import Service
 from itaku.web import fields as fd
 from itaku.web.formdata import FormValues, Reading, read

@@ -17,14 +17,15 @@ from typing import Any, Literal
 from pydantic import Field
 
 from itaku.engine.catalog import SEVERITY_RANK, Catalog, speaks_for_its_catalog
+from itaku.engine.changes import Change
 from itaku.engine.evaluation import Evaluation, Finding
 from itaku.engine.status import STATUSES, TopicStatus, topic_status
 from itaku.engine.value_text import evidence_text, field_label, value_words
 from itaku.engine.waivers import ExceptionStatus
 from itaku.engine.wareki import date_text, dates_in_text, meeting_text
 from itaku.engine.wording import phrase
-from itaku.reports.evidence import source_text
-from itaku.reports.json_view import EvaluationView, EvidenceView, ExceptionView, FindingView, View
+from itaku.present.json_view import EvaluationView, EvidenceView, ExceptionView, FindingView, View
+from itaku.present.sources import source_text
 
 Section = Literal["opinion", "questions", "notes"]
 
@@ -273,8 +274,8 @@ def _comparison(evaluation: Evaluation, catalog: Catalog, lang: str) -> Comparis
             ChangeLine.model_construct(
                 number=number, label=c.label.get(lang), kind=c.kind,
                 kind_label=phrase(f"change.{c.kind}", lang), marker=phrase(f"change.marker.{c.kind}", lang),
-                before=c.before_text.get(lang) if c.before_text else _nothing(c, lang),
-                after=c.after_text.get(lang) if c.after_text else _nothing(c, lang),
+                before=change_side(c, "before", lang),
+                after=change_side(c, "after", lang),
                 declared=c.declared,
             )
             for number, c in enumerate(comparison.changes, start=1)
@@ -330,9 +331,13 @@ def _resolved_text(topic: str, title: str, item: str | None, lang: str) -> str:
     return phrase("resolved.item", lang, text=text, item=item) if item else text
 
 
-def _nothing(change: Any, lang: str) -> str:
-    """What the approved version (or this one) had where a change has no value on that side: no
-    such item (なし) for a list's item, not stated (未記載) for a field."""
+def change_side(change: Change, side: Literal["before", "after"], lang: str) -> str:
+    """A computed change's value on one side in words (the report, the page and the Excel form): the
+    value as engine.value_text words it, or where that side has none, no such item (なし) for a
+    list's item and not stated (未記載) for a field."""
+    text = change.before_text if side == "before" else change.after_text
+    if text is not None:
+        return text.get(lang)
     return phrase("change.no_item" if change.item is not None else "value.none", lang)
 
 
