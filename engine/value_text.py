@@ -13,11 +13,10 @@ The rules (docs/design.md, "Item 21-1: one wording per value", says why each):
 - yes and no read はい／いいえ (`value.true`, `value.false`);
 - a choice reads as its label, the derived classification as the reports name it, a country by name;
 - a whole number with thousands separators (1,000);
-- a date as `engine.wareki.date_text` gives it (和暦 in Japanese, 9 September 2019 in English),
-  whether it is held as a date (the Evaluation's typed proposal) or as the ISO text of a date field
-  (the JSON view the report templates start from);
+- a date as `engine.wareki.date_text` gives it (和暦 in Japanese, 9 September 2019 in English): the
+  Evaluation and the report's view hold dates as dates, so nothing here parses one back;
 - a free text as written, with the ISO dates in it written as people read them (as a rule's source
-  and an exception's decision are).
+  and an exception's decision are; a date typed by hand into a JSON file as text reads the same).
 """
 
 from __future__ import annotations
@@ -59,16 +58,6 @@ def field_label(path: str, lang: str) -> str:
     return path
 
 
-def _day(value: Any) -> dt.date | None:
-    """A date field's value as a date: held as one, or as ISO text (the JSON view's dates)."""
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None  # not a date after all (a value typed by hand into a JSON file): shown as written
-
-
 def value_words(path: str, value: Any, lang: str) -> str:
     """A field's value as a clerk reads it, by the rules above. `path` may name a list item's field
     (`subcontractors[0].country`) or a fact the engine derives (`classification.agenda`)."""
@@ -90,11 +79,16 @@ def value_words(path: str, value: Any, lang: str) -> str:
         return field.choice_label(str(value), lang)
     if field is not None and field.vocabulary == "country":
         return country_name(str(value), lang)
-    if field is not None and field.kind == fields.DATE and (day := _day(value)) is not None:
-        return date_text(day, lang)
     return dates_in_text(str(value), lang)
+
+
+def evidence_parts(path: str, value: Any, lang: str) -> tuple[str, str, str]:
+    """One piece of evidence as (the field's label, its value in words, both as one fragment:
+    認証方式：ID・パスワード)."""
+    label, words = field_label(path, lang), value_words(path, value, lang)
+    return label, words, f"{label}{phrase('sep.label', lang)}{words}"
 
 
 def evidence_text(path: str, value: Any, lang: str) -> str:
     """One piece of evidence as a sentence fragment: 認証方式：ID・パスワード."""
-    return f"{field_label(path, lang)}{phrase('sep.label', lang)}{value_words(path, value, lang)}"
+    return evidence_parts(path, value, lang)[2]

@@ -179,3 +179,19 @@ def test_profiles_and_approved_versions_from_the_wheel(work: Path) -> None:
     assert done.returncode == 0, done.stderr
     result = json.loads((outdir / "23.yaml.json").read_text(encoding="utf-8"))
     assert result["profile"]["id"] == "example-city" and result["changes"]["computed"]
+
+
+@pytest.mark.parametrize(
+    ("modules", "absent"),
+    [
+        # `itaku check` and every dispatcher: each renderer's library only when its output is asked for
+        (("itaku.cli.main", "itaku.outputs"), ("openpyxl", "docx", "jinja2")),
+        # the page reads its form through the form's cell readers: no Excel library for that
+        (("itaku.web.app", "itaku.forms.assemble", "itaku.forms.values"), ("openpyxl", "docx")),
+    ],
+)
+def test_heavy_libraries_are_imported_only_when_used(modules: tuple[str, ...], absent: tuple[str, ...], work: Path) -> None:
+    code = f"import sys\nimport {', '.join(modules)}\nprint(sorted(m for m in {absent!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=work, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

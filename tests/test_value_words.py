@@ -2,8 +2,7 @@
 `engine.value_text.value_words` does, in both languages.
 
 Every leaf field of every bundled example goes through every output that shows field values: the
-report's evidence (a finding made to cite every leaf, rendered through the report, whose view
-starts from the JSON with its ISO dates), the list of changes from the approved version (each
+report's evidence (a finding made to cite every leaf, rendered through the report), the list of changes from the approved version (each
 example compared with a copy of itself with its leaves left unstated, so that each stated leaf is a
 change: in the Evaluation, the report and the sheets), and the checklist sheets' header values. The
 rules themselves are tested one by one below.
@@ -98,7 +97,7 @@ def test_whole_numbers_have_thousands_separators() -> None:
 def test_dates_in_wareki_or_the_english_long_form_held_as_dates_or_iso_text() -> None:
     day = dt.date(2019, 9, 9)
     assert words("period.start", day) == {"ja": "令和元年9月9日", "en": "9 September 2019"}
-    # the JSON view (and so the report's view) holds dates as ISO text: the same words
+    # a date written as text (by hand, in a JSON file) reads the same
     assert words("period.start", "2019-09-09") == words("period.start", day)
     assert words("assurances[1].granted_on", "2020-04-30") == {"ja": "令和2年4月30日", "en": "30 April 2020"}
     assert value_words("case.meeting", dt.date(2019, 4, 30), "ja") == "平成31年4月30日"

@@ -15,8 +15,6 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from openpyxl.utils.datetime import from_excel
-
 from itaku.engine import fields
 from itaku.engine.fields import Field
 from itaku.engine.wareki import NoSuchDay, parse_date
@@ -238,6 +236,9 @@ def read_date(raw: Any) -> dt.date | None:
     if isinstance(raw, dt.date):
         return raw
     if isinstance(raw, int | float) and not isinstance(raw, bool) and _SERIAL_RANGE[0] <= raw <= _SERIAL_RANGE[1]:
+        # openpyxl only when a serial date is read: the page reads its values here too, and needs no Excel
+        from openpyxl.utils.datetime import from_excel
+
         return from_excel(raw).date()
     if isinstance(raw, str):
         if key(raw) in _NOT_STATED:

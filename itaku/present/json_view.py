@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -306,8 +306,9 @@ class EvaluationView(View):
     responses: dict[str, str] = Field(description="The department's answers by topic id.")
 
     @classmethod
-    def of(cls, evaluation: Evaluation, lang: str) -> EvaluationView:
-        """The Evaluation in `lang` (ja or en)."""
+    def of(cls, evaluation: Evaluation, lang: str, findings: Sequence[FindingView] | None = None) -> EvaluationView:
+        """The Evaluation in `lang` (ja or en); `findings`, when given, are its findings' views already
+        made (the report's view makes them with more words, and need not make them twice)."""
         e, c = evaluation, evaluation.classification
         return cls(
             source=e.source,
@@ -335,7 +336,7 @@ class EvaluationView(View):
                 council=e.profile.council.get(lang), source=e.profile.source, digest=e.profile.digest,
             ),
             conditions=[x.get(lang) for x in e.conditions],
-            findings=[FindingView.of(f, lang) for f in e.findings],
+            findings=list(findings) if findings is not None else [FindingView.of(f, lang) for f in e.findings],
             topics=[
                 # built from the catalog's topics and engine.status, never from input: no validation needed
                 TopicView.model_construct(

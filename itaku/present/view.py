@@ -20,7 +20,7 @@ from itaku.engine.catalog import SEVERITY_RANK, Catalog, speaks_for_its_catalog
 from itaku.engine.changes import Change
 from itaku.engine.evaluation import Evaluation, Finding
 from itaku.engine.status import STATUSES, TopicStatus, topic_status
-from itaku.engine.value_text import evidence_text, field_label, value_words
+from itaku.engine.value_text import evidence_parts
 from itaku.engine.waivers import ExceptionStatus
 from itaku.engine.wareki import date_text, dates_in_text, meeting_text
 from itaku.engine.wording import phrase
@@ -40,10 +40,8 @@ class EvidenceLine(EvidenceView):
     @classmethod
     def of(cls, evidence: EvidenceView, lang: str) -> EvidenceLine:
         """The evidence in `lang`."""
-        return cls.model_construct(
-            path=evidence.path, value=evidence.value, label=field_label(evidence.path, lang),
-            value_text=value_words(evidence.path, evidence.value, lang), text=evidence_text(evidence.path, evidence.value, lang),
-        )
+        label, words, text = evidence_parts(evidence.path, evidence.value, lang)
+        return cls.model_construct(path=evidence.path, value=evidence.value, label=label, value_text=words, text=text)
 
 
 class ExceptionLine(ExceptionView):
@@ -81,10 +79,11 @@ class FindingLine(FindingView):
 
     @classmethod
     def of(  # type: ignore[override]
-        cls, finding: Finding, titles: dict[str, str], lang: str, response_text: bool = False
+        cls, finding: Finding, titles: dict[str, str], lang: str, view: FindingView | None = None
     ) -> FindingLine:
-        """The finding in `lang`; the answer's text only where `response_text` says (FindingView.of)."""
-        view = FindingView.of(finding, lang, response_text=response_text)
+        """The finding in `lang` (its JSON view made here unless given), the answer's text left out:
+        a report shows it once per topic (`with_answer`)."""
+        view = FindingView.of(finding, lang) if view is None else view
         data = dict(view)
         data.update(
             heading=view.title,  # every box has its title, even when it repeats the topic
@@ -95,6 +94,12 @@ class FindingLine(FindingView):
             exception=None if finding.exception is None else ExceptionLine.of(finding.exception, titles, lang),
         )
         return cls.model_construct(**data)
+
+    def with_answer(self, finding: Finding) -> FindingLine:
+        """This line with the department's answer written out (FindingView.of's `response_text`)."""
+        if self.response is None or finding.response is None:
+            return self
+        return self.model_copy(update={"response": self.response.model_copy(update={"text": finding.response.text})})
 
 
 class TopicGroup(View):
@@ -210,19 +215,22 @@ def rule_titles(catalog: Catalog, lang: str) -> dict[str, str]:
 
 
 def grouped_by_topic(
-    evaluation: Evaluation, catalog: Catalog, lang: str, titles: dict[str, str] | None = None
+    evaluation: Evaluation, catalog: Catalog, lang: str, lines: list[FindingLine] | None = None
 ) -> list[TopicGroup]:
     """Findings grouped by topic, each group with its label, its status and the part of the review
     it stands in (`SECTION`); the department's answer shown once per topic, at its first finding.
     Groups come by status, and within one status where their first finding stands in the opinion's
-    rank order (the Evaluation's order)."""
-    titles = rule_titles(catalog, lang) if titles is None else titles
-    groups: dict[str, list[Finding]] = {}
-    for finding in evaluation.findings:
-        groups.setdefault(finding.topic, []).append(finding)
+    rank order (the Evaluation's order). `lines`: the findings' lines already made, in the
+    Evaluation's order."""
+    if lines is None:
+        titles = rule_titles(catalog, lang)
+        lines = [FindingLine.of(f, titles, lang) for f in evaluation.findings]
+    groups: dict[str, list[tuple[Finding, FindingLine]]] = {}
+    for finding, line in zip(evaluation.findings, lines, strict=True):
+        groups.setdefault(finding.topic, []).append((finding, line))
     out = []
     for topic, items in groups.items():
-        answered = next((i for i, f in enumerate(items) if f.response is not None), None)
+        answered = next((i for i, (f, _) in enumerate(items) if f.response is not None), None)
         status = topic_status(evaluation, topic)
         out.append(TopicGroup.model_construct(
             topic=topic,
@@ -231,7 +239,7 @@ def grouped_by_topic(
             status_label=phrase(f"status.{status}", lang),
             section=SECTION[status],
             section_label=phrase(SECTION_HEADING[SECTION[status]], lang),
-            findings=[FindingLine.of(f, titles, lang, response_text=i == answered) for i, f in enumerate(items)],
+            findings=[line.with_answer(f) if i == answered else line for i, (f, line) in enumerate(items)],
         ))
     return sorted(out, key=lambda g: STATUSES.index(g.status))  # stable: rank order within a status
 
@@ -292,22 +300,22 @@ def _comparison(evaluation: Evaluation, catalog: Catalog, lang: str) -> Comparis
 
 
 @speaks_for_its_catalog
-def case_view(evaluation: Evaluation, catalog: Catalog, lang: str) -> CaseReport:
-    """One proposal as every report and the page show it (CaseReport)."""
-    view = EvaluationView.of(evaluation, lang)
-    titles = rule_titles(catalog, lang)
-    data = dict(view)
+def case_view(evaluation: Evaluation, catalog: Catalog, lang: str, titles: dict[str, str] | None = None) -> CaseReport:
+    """One proposal as every report and the page show it (CaseReport); `titles`: the catalog's
+    rule_titles, when several cases are prepared at once."""
+    titles = rule_titles(catalog, lang) if titles is None else titles
+    lines = [FindingLine.of(f, titles, lang) for f in evaluation.findings]
+    data = dict(EvaluationView.of(evaluation, lang, findings=lines))
     # A response on a topic with no finding (the advice was taken, or never given) is still the
     # department's word to the council: show it rather than drop it.
     answered = {f.topic for f in evaluation.findings}
     meeting = evaluation.case.meeting
     data.update(
-        findings=[FindingLine.of(f, titles, lang) for f in evaluation.findings],
         exceptions=[ExceptionLine.of(x, titles, lang) for x in evaluation.exceptions],
         meeting_text=meeting_text(meeting, evaluation.case.session, lang) or "—",
         letter_date=date_text(meeting, lang) if meeting else None,
         as_of_text=date_text(evaluation.as_of, lang),
-        groups=grouped_by_topic(evaluation, catalog, lang, titles),
+        groups=grouped_by_topic(evaluation, catalog, lang, lines),
         data_items=data_items_marked(evaluation),
         profile_label=profile_label(evaluation, lang),
         comparison=_comparison(evaluation, catalog, lang),
@@ -377,8 +385,9 @@ def meeting_view(evaluations: list[Evaluation], catalog: Catalog, lang: str) -> 
     """Several proposals prepared for a report: the cases in case-number order and the meetings
     they go to."""
     ordered = sorted(evaluations, key=case_sort_key)
+    titles = rule_titles(catalog, lang)
     return MeetingReport.model_construct(
-        cases=[case_view(e, catalog, lang) for e in ordered],
+        cases=[case_view(e, catalog, lang, titles) for e in ordered],
         meetings=meeting_names(ordered, lang),
         title_proposal=council_title(ordered, "report.title.proposal", lang),
         title_meeting=council_title(ordered, "report.title.meeting", lang),
