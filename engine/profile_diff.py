@@ -16,6 +16,7 @@ from itaku.engine.catalog import Catalog, Compiled, Derivation, Rule, words_of
 from itaku.engine.evaluation import Evaluator
 from itaku.engine.loader import validate
 from itaku.engine.profiles import KINDS, SCHEME_REPLACES, token_example, token_label
+from itaku.engine.value_text import AGENDA, value_words
 from itaku.engine.wording import MUNICIPAL, phrase
 
 # Cases the classification is probed with: each kind new and changing an approved matter, and rule-making.
@@ -53,7 +54,7 @@ def _agenda(evaluator: Evaluator, token: str, day: dt.date, lang: str) -> str:
     doc = {"format": "itaku/v1", "case": {"number": "P", "title": "P", "department": "P", "meeting": day}}
     doc["case"].update(token_example(token, True)["case"])
     evaluation = evaluator.evaluate(validate(doc, "probe", {}), "probe", day)
-    return phrase("sep.and", lang).join(phrase(f"agenda.{x}", lang) for x in evaluation.classification.agenda) or "—"
+    return value_words(AGENDA, list(evaluation.classification.agenda), lang)
 
 
 def _rule_text(catalog: Catalog, rule_id: str, lang: str) -> str:

@@ -11,7 +11,8 @@ The rules (docs/design.md, "Item 21-1: one wording per value", says why each):
 - not stated (None) reads 未記載 (`value.none`), never 「—」;
 - a list stated empty reads なし (`list.empty`); a list's values are joined with `sep.list` (、);
 - yes and no read はい／いいえ (`value.true`, `value.false`);
-- a choice reads as its label, the derived classification as the reports name it, a country by name;
+- a choice reads as its label, the derived classification as the reports name it (a case going to
+  both 諮問 and 報告 as 諮問＋報告, to neither as —), a country by name;
 - a whole number with thousands separators (1,000);
 - a date as `engine.wareki.date_text` gives it (和暦 in Japanese, 9 September 2019 in English): the
   Evaluation and the report's view hold dates as dates, so nothing here parses one back;
@@ -31,8 +32,9 @@ from itaku.engine.wareki import date_text, dates_in_text
 from itaku.engine.wording import has, phrase
 
 _INDEX = re.compile(r"\[(\d+)\]")
+AGENDA = "classification.agenda"  # the derived agenda: a list of 諮問 and 報告
 # Values of the derived classification, named as the reports name them.
-_DERIVED_CHOICES = {"classification.agenda": "agenda", "classification.redelegation": "redelegation"}
+_DERIVED_CHOICES = {AGENDA: "agenda", "classification.redelegation": "redelegation"}
 
 
 def field_label(path: str, lang: str) -> str:
@@ -66,6 +68,8 @@ def value_words(path: str, value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return phrase(f"value.{str(value).lower()}", lang)
     if isinstance(value, list | tuple):
+        if _INDEX.sub("", path) == AGENDA:  # 諮問＋報告, as the council writes a case going to both; — to neither
+            return phrase("sep.and", lang).join(value_words(path, v, lang) for v in value) or "—"
         return phrase("sep.list", lang).join(value_words(path, v, lang) for v in value) or phrase("list.empty", lang)
     if isinstance(value, int):
         return f"{value:,}"

@@ -117,8 +117,10 @@ def test_choices_and_the_classification_by_their_labels() -> None:
     assert words("classification.redelegation", "hosting_only") == {
         lang: phrase("redelegation.hosting_only", lang) for lang in LANGS
     }
-    assert value_words("classification.agenda", ["consultation", "report"], "ja") == "、".join(
+    # the agenda as the council writes it: a case going to both is 諮問＋報告, to neither —
+    assert value_words("classification.agenda", ["consultation", "report"], "ja") == "＋".join(
         phrase(f"agenda.{a}", "ja") for a in ("consultation", "report"))
+    assert value_words("classification.agenda", [], "ja") == "—"
 
 
 def test_countries_by_name() -> None:

@@ -21,6 +21,7 @@ from itaku.engine.catalog import Basis, Severity
 from itaku.engine.evaluation import Agenda, Evaluation, Finding, Redelegation, Verdict
 from itaku.engine.safe_text import json_text
 from itaku.engine.status import TopicStatus, completeness_lead, opinion_text, topic_status, verdict_label
+from itaku.engine.value_text import AGENDA, value_words
 from itaku.engine.waivers import ExceptionStatus, Origin, State
 from itaku.engine.wording import phrase
 
@@ -29,7 +30,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def agenda_text(evaluation: Evaluation, lang: str) -> str:
     """諮問・報告 as one label (e.g. 諮問＋報告); — when neither."""
-    return phrase("sep.and", lang).join(phrase(f"agenda.{a}", lang) for a in evaluation.classification.agenda) or "—"
+    return value_words(AGENDA, list(evaluation.classification.agenda), lang)
 
 
 class View(BaseModel):
