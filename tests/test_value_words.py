@@ -279,6 +279,10 @@ def test_the_sheets_word_every_field_they_show_as_value_words(path: Path, evalua
                         assert day is None or value_words("period.start", day, lang) in period
                         assert day is None or date_text(day, lang) in period
                     shown += 1
+                measures = header.get(phrase("head.measures", lang))
+                if measures is not None:  # the mail measures promised: an empty list reads as one does
+                    promised = [p for p, v in held.items() if p.startswith("email.") and v is True and p != "email.bulk_send"]
+                    assert (measures == value_words("email", [], lang)) == (not promised), (path.name, measures)
                 meeting = header.get(phrase("head.meeting", lang))
                 if meeting is not None and held["case.meeting"] is None:
                     assert meeting == value_words("case.meeting", None, lang)

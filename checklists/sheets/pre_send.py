@@ -64,7 +64,7 @@ def _mail_measures(evaluation: Evaluation, marks: Marks, lang: str) -> str | com
     names = [
         marked_text(n.label(lang), marks.field(n.path), lang) for n in nodes if common.value_at(evaluation, n.path) is True
     ]
-    text = sep.join(names) or "—"
+    text = sep.join(names) or phrase("list.empty", lang)  # none promised: なし, as an empty list reads everywhere
     changed = marks.first((n.path, common.value_at(evaluation, n.path) is not None) for n in nodes)
     return text if changed is None else common.Marked(text)
 
